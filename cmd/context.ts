@@ -1,0 +1,109 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Writable } from 'node:stream';
+import { loadConfig, type Config } from '../core/config.js';
+import type { Hub } from '../store/hub.js';
+
+/** The streams and environment a command runs against; tests pass their own. */
+export interface CliIO {
+  stdout: Writable;
+  stderr: Writable;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Whether stdout/stderr are terminals (progress bars, colour, confirmation prompts). */
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  stdinIsTTY: boolean;
+}
+
+/** Options every command accepts (see `modelhub --help`). */
+export interface GlobalOptions {
+  hub?: string;
+  config?: string;
+  manifests?: string;
+  json?: boolean;
+  color?: boolean;
+  quiet?: boolean;
+  offline?: boolean;
+}
+
+/**
+ * What a command's action gets: parsed global options, the config (loaded on first use), the
+ * hub (opened on first use, closed by the CLI entry), colour, and the exit code it sets.
+ * Library code never exits the process; only the CLI entry turns `exitCode` into one.
+ */
+export class CommandContext {
+  exitCode = 0;
+  readonly chalk: ChalkInstance;
+  private cachedConfig: Config | undefined;
+  private openHubs: Hub[] = [];
+
+  constructor(
+    readonly io: CliIO,
+    readonly globals: GlobalOptions,
+  ) {
+    this.chalk = new Chalk({ level: colorLevel(io, globals) });
+  }
+
+  get json(): boolean {
+    return this.globals.json === true;
+  }
+
+  get quiet(): boolean {
+    return this.globals.quiet === true;
+  }
+
+  get config(): Config {
+    if (this.cachedConfig === undefined) {
+      this.cachedConfig = loadConfig({
+        flags: { hub: this.globals.hub, config: this.globals.config, manifests: this.globals.manifests },
+        env: this.io.env,
+        cwd: this.io.cwd,
+      });
+    }
+    return this.cachedConfig;
+  }
+
+  /** Open the configured hub (creating it unless `readonly`); closed when the command ends. */
+  async hub(opts: { readonly?: boolean } = {}): Promise<Hub> {
+    const { openHub } = await import('../store/hub.js');
+    const hub = openHub(this.config.hub, opts);
+    this.openHubs.push(hub);
+    return hub;
+  }
+
+  /** Progress bars and other live output: only on a terminal, never with --json or --quiet. */
+  get showProgress(): boolean {
+    return this.io.stderrIsTTY && !this.json && !this.quiet;
+  }
+
+  out(text = ''): void {
+    this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  err(text: string): void {
+    this.io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** Informational lines on stderr, silenced by --quiet. */
+  info(text: string): void {
+    if (!this.quiet) this.err(text);
+  }
+
+  printJson(value: unknown): void {
+    this.out(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2));
+  }
+
+  close(): void {
+    for (const hub of this.openHubs.splice(0)) hub.close();
+  }
+}
+
+function colorLevel(io: CliIO, globals: GlobalOptions): 0 | 1 | 2 | 3 {
+  if (globals.color === false) return 0;
+  const noColor = io.env.NO_COLOR;
+  if (noColor !== undefined && noColor !== '') return 0;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force === '0' || force === 'false' ? 0 : 1;
+  return io.stdoutIsTTY ? 1 : 0;
+}

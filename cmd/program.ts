@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { packageRoot } from '../core/paths.js';
+import { isModelHubError } from '../core/errors.js';
+import { CommandContext, type CliIO, type GlobalOptions } from './context.js';
+import { registerCommands } from './commands.js';
+
+/** Exit codes, set only here and in command actions through CommandContext.exitCode. */
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  /** plan/verify with a detailed exit code: changes or drift present. */
+  changes: 2,
+  /** An uncoded exception: a bug in ModelHub. */
+  internal: 70,
+} as const;
+
+/**
+ * Run the `modelhub` command line in-process and return its exit code. Nothing here calls
+ * process.exit, so tests drive the real CLI with their own streams and environment.
+ */
+export async function run(argv: string[], io: Partial<CliIO> = {}): Promise<number> {
+  const fullIO = defaultIO(io);
+  const program = buildProgram(fullIO);
+  let ctx: CommandContext | undefined;
+  program.hook('preAction', (_root, action) => {
+    ctx = new CommandContext(fullIO, action.optsWithGlobals<GlobalOptions>());
+    (action as Command & { ctx?: CommandContext }).ctx = ctx;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ctx?.exitCode ?? EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      return err.exitCode === 0 ? EXIT.ok : EXIT.error;
+    }
+    return reportError(fullIO, ctx, err);
+  } finally {
+    ctx?.close();
+  }
+}
+
+function reportError(io: CliIO, ctx: CommandContext | undefined, err: unknown): number {
+  const json = ctx?.json ?? false;
+  if (isModelHubError(err)) {
+    if (json) io.stdout.write(`${JSON.stringify({ error: err.toJSON() }, null, 2)}\n`);
+    const red = ctx?.chalk.red ?? ((s: string) => s);
+    io.stderr.write(`${red('error:')} ${err.message}\n`);
+    if (err.hint !== undefined) io.stderr.write(`hint: ${err.hint}\n`);
+    return EXIT.error;
+  }
+  const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  io.stderr.write(`internal error (this is a bug in ModelHub; please report it with the text below):\n${stack}\n`);
+  return EXIT.internal;
+}
+
+export function buildProgram(io: CliIO): Command {
+  const program = new Command('modelhub');
+  program
+    .description('Keep AI model files in one content-addressed store and deploy them declaratively into every app.')
+    .version(readVersion(), '-V, --version')
+    .addOption(new Option('--hub <dir>', 'hub folder (modelhub.db, classification.db, models/); env MODELHUB_HUB'))
+    .addOption(new Option('--config <file>', 'config file; env MODELHUB_CONFIG'))
+    .addOption(new Option('--manifests <dir>', 'manifests folder; env MODELHUB_MANIFESTS'))
+    .option('--json', 'print machine-readable JSON on stdout')
+    .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .option('-q, --quiet', 'print only results and errors, no progress')
+    .option('--offline', 'never use the network (no CivitAI lookups)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+  registerCommands(program);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+function defaultIO(io: Partial<CliIO>): CliIO {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const stdin = io.stdin ?? process.stdin;
+  return {
+    stdout,
+    stderr,
+    stdin,
+    env: io.env ?? process.env,
+    cwd: io.cwd ?? process.cwd(),
+    stdoutIsTTY: io.stdoutIsTTY ?? (stdout as { isTTY?: boolean }).isTTY === true,
+    stderrIsTTY: io.stderrIsTTY ?? (stderr as { isTTY?: boolean }).isTTY === true,
+    stdinIsTTY: io.stdinIsTTY ?? (stdin as { isTTY?: boolean }).isTTY === true,
+  };
+}
+
+let version: string | undefined;
+function readVersion(): string {
+  version ??= (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  return version;
+}
+
+/** The context of the running action (set by the preAction hook). */
+export function contextOf(cmd: Command): CommandContext {
+  const ctx = (cmd as Command & { ctx?: CommandContext }).ctx;
+  if (ctx === undefined) throw new Error(`command ${cmd.name()} ran without a context`);
+  return ctx;
+}

@@ -1,0 +1,43 @@
+import type { ChalkInstance } from 'chalk';
+import type { ScanReport } from '../../store/scan.js';
+import { formatBytes } from '../format.js';
+
+/** The human summary of a scan: one line per file that changed or failed, then the counts. */
+export function renderScanReport(report: ScanReport, opts: { mode: string; dryRun: boolean; chalk: ChalkInstance; quiet: boolean }): string {
+  const { chalk } = opts;
+  const lines: string[] = [];
+  for (const f of report.files) {
+    const what = f.type ? `${f.type}${f.base && f.base !== 'unknown' ? `/${f.base}` : ''}` : '';
+    switch (f.outcome) {
+      case 'imported':
+        if (!opts.quiet) lines.push(`${chalk.green('+')} ${f.path}  ${chalk.dim(`${what} ${formatBytes(f.size ?? 0)}`)}`);
+        break;
+      case 'duplicate':
+        if (!opts.quiet) lines.push(`${chalk.cyan('=')} ${f.path}  ${chalk.dim(`duplicate of ${f.sha256?.slice(0, 12)} ${formatBytes(f.size ?? 0)}`)}`);
+        break;
+      case 'would-import':
+        lines.push(`${chalk.green('+')} ${f.path}  ${chalk.dim(`would import ${formatBytes(f.size ?? 0)}`)}`);
+        break;
+      case 'skipped':
+        if (!opts.quiet) lines.push(`${chalk.yellow('~')} ${f.path}  ${chalk.dim(`skipped: ${f.reason ?? ''}`)}`);
+        break;
+      case 'failed':
+        lines.push(`${chalk.red('!')} ${f.path}  ${chalk.red(f.reason ?? 'failed')}`);
+        break;
+      case 'unchanged':
+        break;
+    }
+    if (f.outcome !== 'failed' && f.outcome !== 'skipped' && f.reason) lines.push(`  ${chalk.yellow('warning:')} ${f.reason}`);
+  }
+  if (opts.dryRun) {
+    const n = report.files.filter((f) => f.outcome === 'would-import').length;
+    const bytes = report.files.filter((f) => f.outcome === 'would-import').reduce((s, f) => s + (f.size ?? 0), 0);
+    lines.push(`Dry run (${opts.mode}): ${n} to import (${formatBytes(bytes)}), ${report.unchanged} unchanged, ${report.skipped} skipped, ${report.failed} failed. Nothing was changed.`);
+  } else {
+    lines.push(
+      `Scan (${opts.mode}): ${report.imported} imported, ${report.duplicates} duplicates, ${report.unchanged} unchanged, ` +
+        `${report.skipped} skipped, ${report.failed} failed; ${formatBytes(report.bytesHashed)} hashed.`,
+    );
+  }
+  return lines.join('\n');
+}

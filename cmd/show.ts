@@ -1,0 +1,66 @@
+import type { CommandContext } from './context.js';
+import { formatBytes, formatConfidence } from './format.js';
+import { renderEvidence } from './render/evidence.js';
+
+/** `modelhub show MODEL`: every fact the inventory holds about one model. */
+export default async function show(ctx: CommandContext, ref: string): Promise<void> {
+  const inv = await import('../store/inventory.js');
+  const { findStoreFile } = await import('../store/import.js');
+  const hub = await ctx.hub({ readonly: true });
+  const m = inv.resolveModelRef(hub.db, ref);
+  const sources = inv.getSources(hub.db, m.id);
+  const metadata = inv.getMetadata(hub.db, m.id);
+  const evidence = inv.getEvidence(hub.db, m.id);
+  const storeFile = (await findStoreFile(hub.layout, m.sha256)) ?? null;
+  const result = {
+    hash: m.sha256,
+    autov2: m.autov2,
+    autov3: m.autov3,
+    name: m.filename,
+    size: m.file_size,
+    format: m.format,
+    container: m.container,
+    type: m.primary_type,
+    base: m.base_model,
+    variant: m.sub_type,
+    confidence: m.confidence,
+    unsafe: m.unsafe === 1,
+    deleted: m.deleted === 1,
+    added: m.created_at,
+    updated: m.updated_at,
+    storeFile,
+    paths: sources,
+    metadata,
+    evidence,
+  };
+  if (ctx.json) {
+    ctx.printJson(result);
+    return;
+  }
+  const { chalk } = ctx;
+  const row = (k: string, v: string): string => `${chalk.dim(k.padEnd(12))} ${v}`;
+  const lines = [
+    chalk.bold(m.filename),
+    row('hash', m.sha256),
+    row('autov2', m.autov2 ?? '-'),
+    row('autov3', m.autov3 ? m.autov3.slice(0, 12).toUpperCase() : '-'),
+    row('size', `${formatBytes(m.file_size)} (${m.file_size} bytes)`),
+    row('format', `${m.format}${m.container && m.container !== m.format ? ` (${m.container})` : ''}`),
+    row('type', `${m.primary_type}${m.sub_type ? ` (${m.sub_type})` : ''}`),
+    row('base', m.base_model),
+    row('confidence', formatConfidence(m.confidence)),
+    row('store', storeFile ?? chalk.red('missing from the store (run `modelhub verify`)')),
+  ];
+  if (m.unsafe === 1) lines.push(row('warning', chalk.yellow('pickle references code outside what torch uses; ModelHub never executes it')));
+  if (m.deleted === 1) lines.push(row('deleted', m.deleted_at ?? 'yes'));
+  lines.push('', chalk.bold(`paths (${sources.length})`));
+  for (const s of sources) lines.push(`  ${s.path}  ${chalk.dim(s.state)}`);
+  lines.push('', chalk.bold('classification evidence'), renderEvidence(evidence, chalk));
+  lines.push('', chalk.bold(`metadata (${metadata.length})`));
+  for (const md of metadata) lines.push(`  ${chalk.dim(`${md.source}:`)}${md.key} = ${truncate(md.value ?? 'null', 200)}`);
+  ctx.out(lines.join('\n'));
+}
+
+function truncate(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}… (${s.length} chars)` : s;
+}

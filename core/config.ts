@@ -1,0 +1,139 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createAjv } from './ajv.js';
+import { ModelHubError, errnoCode } from './errors.js';
+import { expandPath, packageRoot } from './paths.js';
+import { formatProblems, parseYamlDocuments, validateDoc, type YamlProblem } from './yaml.js';
+
+/** The keys of a config file, as written in YAML (see the top-level config.yaml). */
+export interface ConfigValues {
+  hub: string;
+  manifests: string | null;
+  page_size: number;
+  symlinks: boolean;
+  confidence_threshold: number;
+  external_apis: { civitai: { enabled: boolean; base_url: string } };
+}
+
+/** The configuration every command runs with: paths absolute, every source merged. */
+export interface Config extends ConfigValues {
+  hub: string;
+  manifests: string;
+  /** The user config file that was read, if any. */
+  configFile: string | null;
+}
+
+/** What the command line said; undefined means "not given". */
+export interface ConfigFlags {
+  hub?: string | undefined;
+  config?: string | undefined;
+  manifests?: string | undefined;
+}
+
+export interface LoadConfigOptions {
+  flags?: ConfigFlags;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/**
+ * Merge defaults (config.yaml shipped with ModelHub), the user's config file, environment and
+ * flags, in rising precedence. A user config file is validated against
+ * schemas/config.schema.json; every problem is reported as `file:line:col` in one error.
+ */
+export function loadConfig(opts: LoadConfigOptions = {}): Config {
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  const flags = opts.flags ?? {};
+  const defaultsFile = join(packageRoot(), 'config.yaml');
+  const defaults = readConfigFile(defaultsFile) as unknown as ConfigValues;
+  let merged = resolvePaths(defaults as unknown as Record<string, unknown>, dirname(defaultsFile), env) as unknown as ConfigValues;
+
+  const userFile = findUserConfig(flags, env, cwd);
+  if (userFile !== null) {
+    const user = readConfigFile(userFile);
+    merged = deepMerge(merged, resolvePaths(user, dirname(userFile), env)) as ConfigValues;
+  }
+  const hub = pick(flags.hub, env.MODELHUB_HUB, cwd, env) ?? merged.hub;
+  const manifests = pick(flags.manifests, env.MODELHUB_MANIFESTS, cwd, env) ?? merged.manifests ?? join(hub, 'manifests');
+  const civitaiUrl = env.MODELHUB_CIVITAI_URL;
+  if (civitaiUrl !== undefined && civitaiUrl !== '') merged.external_apis.civitai.base_url = civitaiUrl;
+  return { ...merged, hub, manifests, configFile: userFile };
+}
+
+function pick(flag: string | undefined, envValue: string | undefined, cwd: string, env: NodeJS.ProcessEnv): string | undefined {
+  const raw = flag ?? (envValue === '' ? undefined : envValue);
+  return raw === undefined ? undefined : expandPath(raw, cwd, env);
+}
+
+function findUserConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: string): string | null {
+  const explicit = flags.config ?? (env.MODELHUB_CONFIG === '' ? undefined : env.MODELHUB_CONFIG);
+  if (explicit !== undefined) {
+    const file = expandPath(explicit, cwd, env);
+    if (!existsSync(file)) {
+      throw new ModelHubError('CONFIG_NOT_FOUND', `config file ${file} does not exist`, {
+        path: file,
+        hint: flags.config !== undefined ? 'check the --config path' : 'check MODELHUB_CONFIG, or unset it to use the defaults',
+      });
+    }
+    return file;
+  }
+  const xdg = env.XDG_CONFIG_HOME !== undefined && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : expandPath('~/.config', cwd, env);
+  const implicit = join(xdg, 'modelhub', 'config.yaml');
+  return existsSync(implicit) ? implicit : null;
+}
+
+/** Read and validate one config file; an empty file is an empty config. */
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'EISDIR') throw new ModelHubError('CONFIG_INVALID', `config file ${file} is a directory`, { path: file });
+    if (code === 'EACCES') throw new ModelHubError('CONFIG_INVALID', `config file ${file} is not readable (permission denied)`, { path: file });
+    throw err;
+  }
+  const { docs, problems } = parseYamlDocuments(text, file);
+  const all: YamlProblem[] = [...problems];
+  if (docs.length > 1) all.push({ file, line: 1, col: 1, message: 'a config file holds one YAML document, found several' });
+  const doc = docs[0];
+  if (doc !== undefined) all.push(...validateDoc(configValidator(), doc));
+  if (all.length > 0) {
+    throw new ModelHubError('CONFIG_INVALID', `invalid config file ${file}:\n${formatProblems(all)}`, {
+      path: file,
+      hint: 'see config.yaml in the ModelHub package for every key and its default',
+      details: all,
+    });
+  }
+  return (doc?.value ?? {}) as Record<string, unknown>;
+}
+
+let compiled: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
+function configValidator(): ReturnType<ReturnType<typeof createAjv>['compile']> {
+  if (compiled === undefined) {
+    const schema = JSON.parse(readFileSync(join(packageRoot(), 'schemas', 'config.schema.json'), 'utf8')) as object;
+    compiled = createAjv().compile(schema);
+  }
+  return compiled;
+}
+
+function resolvePaths<T extends Record<string, unknown>>(values: T, base: string, env: NodeJS.ProcessEnv): T {
+  const out: Record<string, unknown> = { ...values };
+  for (const key of ['hub', 'manifests'] as const) {
+    const v = out[key];
+    if (typeof v === 'string') out[key] = expandPath(v, base, env);
+  }
+  return out as T;
+}
+
+function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,97 @@
+import { lstatSync, readlinkSync, type BigIntStats } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import fg from 'fast-glob';
+import { ModelHubError, errnoCode } from '../core/errors.js';
+import { MODEL_EXTENSIONS, formatFromPath } from '../core/vocabulary.js';
+
+/** A path found by scanning, with what lstat said about it. */
+export type Found =
+  | { kind: 'file'; path: string; stats: BigIntStats }
+  | { kind: 'symlink'; path: string; stats: BigIntStats; target: string }
+  | { kind: 'error'; path: string; error: ModelHubError };
+
+const PATTERN = `**/*.{${Object.keys(MODEL_EXTENSIONS)
+  .map((e) => e.slice(1))
+  .join(',')}}`;
+
+/**
+ * Find model files under the given paths (files or folders), without following symlinks.
+ * Hidden files and anything inside `exclude` folders (the hub itself) are left out. Every path
+ * is absolute; each appears once, in a stable order.
+ */
+export async function discoverModelFiles(paths: string[], opts: { exclude?: string[]; cwd?: string } = {}): Promise<Found[]> {
+  const cwd = opts.cwd ?? process.cwd();
+  const exclude = (opts.exclude ?? []).map((p) => resolve(p));
+  const seen = new Set<string>();
+  const found: Found[] = [];
+  for (const raw of paths) {
+    const abs = resolve(cwd, raw);
+    let st: BigIntStats;
+    try {
+      st = lstatSync(abs, { bigint: true });
+    } catch (err) {
+      found.push({ kind: 'error', path: abs, error: statError(abs, err) });
+      continue;
+    }
+    const candidates = st.isDirectory() ? await globModels(abs) : [abs];
+    // A folder the user names explicitly is scanned even inside an excluded one (re-registering the store).
+    const excluded = exclude.filter((dir) => !isInside(abs, dir));
+    for (const path of candidates) {
+      if (seen.has(path) || excluded.some((dir) => isInside(path, dir))) continue;
+      seen.add(path);
+      const entry = describe(path, path === abs && !st.isDirectory());
+      if (entry !== undefined) found.push(entry);
+    }
+  }
+  return found;
+}
+
+async function globModels(dir: string): Promise<string[]> {
+  const entries = await fg(PATTERN, {
+    cwd: dir,
+    absolute: true,
+    onlyFiles: false,
+    followSymbolicLinks: false,
+    caseSensitiveMatch: false,
+    dot: false,
+    suppressErrors: true,
+    unique: true,
+  });
+  return entries.map((p) => resolve(p)).sort();
+}
+
+/** Classify one path; `explicit` means the user named it (so a wrong extension is reported). */
+function describe(path: string, explicit: boolean): Found | undefined {
+  let st: BigIntStats;
+  try {
+    st = lstatSync(path, { bigint: true });
+  } catch (err) {
+    return { kind: 'error', path, error: statError(path, err) };
+  }
+  if (explicit && formatFromPath(path) === undefined) {
+    return {
+      kind: 'error',
+      path,
+      error: new ModelHubError('NOT_A_MODEL', `${path} does not have a model file extension (${Object.keys(MODEL_EXTENSIONS).join(' ')})`, { path }),
+    };
+  }
+  if (st.isSymbolicLink()) return { kind: 'symlink', path, stats: st, target: resolve(dirname(path), readlinkSync(path)) };
+  if (st.isFile()) return { kind: 'file', path, stats: st };
+  if (st.isDirectory()) {
+    return { kind: 'error', path, error: new ModelHubError('NOT_A_FILE', `${path} is a directory with a model file extension, not a model file`, { path }) };
+  }
+  return { kind: 'error', path, error: new ModelHubError('NOT_A_FILE', `${path} is not a regular file`, { path }) };
+}
+
+function statError(path: string, err: unknown): ModelHubError {
+  const code = errnoCode(err);
+  if (code === 'ENOENT') return new ModelHubError('NOT_FOUND', `${path} does not exist`, { path });
+  if (code === 'EACCES' || code === 'EPERM') return new ModelHubError('UNREADABLE', `${path}: permission denied`, { path });
+  if (code === 'ELOOP') return new ModelHubError('SYMLINK_LOOP', `${path}: too many levels of symbolic links`, { path });
+  throw err;
+}
+
+export function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}

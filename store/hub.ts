@@ -1,0 +1,107 @@
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { ModelHubError, errnoCode } from '../core/errors.js';
+import { openDatabase, type DB } from './db.js';
+import { CLASSIFICATION_MIGRATIONS, INVENTORY_MIGRATIONS } from './migrations.js';
+
+/** Where everything of one hub lives. Pure path arithmetic; nothing here touches the disk. */
+export interface HubLayout {
+  root: string;
+  inventoryDb: string;
+  classificationDb: string;
+  modelsDir: string;
+  /** Staging area for cross-filesystem copies, inside the store so the final rename is atomic. */
+  tmpDir: string;
+  lockFile: string;
+}
+
+export function hubLayout(root: string): HubLayout {
+  const abs = resolve(root);
+  return {
+    root: abs,
+    inventoryDb: join(abs, 'modelhub.db'),
+    classificationDb: join(abs, 'classification.db'),
+    modelsDir: join(abs, 'models'),
+    tmpDir: join(abs, 'models', '.tmp'),
+    lockFile: join(abs, 'modelhub.lock'),
+  };
+}
+
+/** `models/<sha256>/<filename>` for a model. */
+export function storePath(layout: HubLayout, sha256: string, filename: string): string {
+  return join(layout.modelsDir, sha256, filename);
+}
+
+/** If `path` lies inside the store, the sha256 folder it belongs to; otherwise undefined. */
+export function storeHashOf(layout: HubLayout, path: string): string | undefined {
+  const rel = relative(layout.modelsDir, resolve(path));
+  if (rel === '' || rel.startsWith('..') || rel.startsWith(sep)) return undefined;
+  const first = rel.split(sep)[0] ?? '';
+  return /^[0-9a-f]{64}$/.test(first) ? first : undefined;
+}
+
+export interface Hub {
+  layout: HubLayout;
+  db: DB;
+  classificationDb: DB;
+  close(): void;
+}
+
+/**
+ * Open a hub, creating its folder, databases and store on first use. `readonly` opens an
+ * existing hub without creating or migrating anything (for commands that only look).
+ */
+export function openHub(root: string, opts: { readonly?: boolean } = {}): Hub {
+  const layout = hubLayout(root);
+  if (opts.readonly) {
+    if (!existsSync(layout.inventoryDb)) {
+      throw new ModelHubError('NO_HUB', `no hub at ${layout.root} (no modelhub.db)`, {
+        path: layout.root,
+        hint: 'run `modelhub init` or `modelhub scan PATH`, or pass --hub DIR / set MODELHUB_HUB',
+      });
+    }
+  } else {
+    createHubDirs(layout);
+  }
+  const db = openDatabase(layout.inventoryDb, INVENTORY_MIGRATIONS, opts);
+  let classificationDb: DB;
+  try {
+    classificationDb = openDatabase(layout.classificationDb, CLASSIFICATION_MIGRATIONS, opts);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return {
+    layout,
+    db,
+    classificationDb,
+    close() {
+      db.close();
+      classificationDb.close();
+    },
+  };
+}
+
+function createHubDirs(layout: HubLayout): void {
+  try {
+    if (existsSync(layout.root) && !statSync(layout.root).isDirectory()) {
+      throw new ModelHubError('NO_HUB', `hub path ${layout.root} exists and is not a directory`, { path: layout.root, hint: 'pass --hub DIR with a folder' });
+    }
+    mkdirSync(layout.tmpDir, { recursive: true });
+    const tag = join(layout.modelsDir, 'README.txt');
+    if (!existsSync(tag)) {
+      writeFileSync(
+        tag,
+        'This folder is a ModelHub store: models/<sha256>/<filename>, read-only files.\n' +
+          'Do not edit or delete files here by hand; use `modelhub delete`, `modelhub gc` and `modelhub verify`.\n',
+      );
+    }
+  } catch (err) {
+    if (err instanceof ModelHubError) throw err;
+    const code = errnoCode(err);
+    if (code === 'EACCES' || code === 'EROFS' || code === 'ENOTDIR') {
+      throw new ModelHubError('NO_HUB', `cannot create the hub at ${layout.root}: ${code}`, { path: layout.root, hint: 'pass --hub DIR with a writable folder' });
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,164 @@
+import { ModelHubError } from '../core/errors.js';
+import { inTransaction, stmt, type DB } from './db.js';
+
+/** One row of `models`, as stored. */
+export interface ModelRow {
+  id: number;
+  sha256: string;
+  filename: string;
+  file_size: number;
+  format: string;
+  container: string | null;
+  primary_type: string;
+  sub_type: string | null;
+  base_model: string;
+  confidence: number;
+  autov2: string | null;
+  autov3: string | null;
+  unsafe: number;
+  header_error: string | null;
+  deleted: number;
+  deleted_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EvidenceRow {
+  method: string;
+  observed: string;
+  type?: string | null | undefined;
+  base?: string | null | undefined;
+  variant?: string | null | undefined;
+  weight: number;
+  rule?: string | null | undefined;
+}
+
+export interface ClassificationRecord {
+  type: string;
+  base: string;
+  variant: string | null;
+  confidence: number;
+  evidence: EvidenceRow[];
+}
+
+export interface NewModel {
+  sha256: string;
+  filename: string;
+  size: number;
+  format: string;
+  container: string | null;
+  autov3?: string | null | undefined;
+  unsafe: boolean;
+  headerError: string | null;
+}
+
+export type SourceState = 'importing' | 'linked' | 'moved' | 'copied';
+
+export interface SourceRow {
+  path: string;
+  state: SourceState;
+  first_seen: string;
+  last_seen: string;
+}
+
+export function getModelBySha(db: DB, sha256: string): ModelRow | undefined {
+  return stmt(db, 'SELECT * FROM models WHERE sha256 = ?').get(sha256) as ModelRow | undefined;
+}
+
+export function getModelById(db: DB, id: number): ModelRow | undefined {
+  return stmt(db, 'SELECT * FROM models WHERE id = ?').get(id) as ModelRow | undefined;
+}
+
+/** Insert a model (AutoV2 derived from the SHA-256) and return its id. */
+export function insertModel(db: DB, m: NewModel): number {
+  const info = stmt(db, 
+      `INSERT INTO models (sha256, filename, file_size, format, container, autov2, autov3, unsafe, header_error)
+       VALUES (@sha256, @filename, @size, @format, @container, @autov2, @autov3, @unsafe, @headerError)`,
+    )
+    .run({ ...m, autov2: m.sha256.slice(0, 10).toUpperCase(), autov3: m.autov3 ?? null, unsafe: m.unsafe ? 1 : 0 });
+  return Number(info.lastInsertRowid);
+}
+
+/** Replace a model's classification and evidence (one transaction). */
+export function saveClassification(db: DB, modelId: number, c: ClassificationRecord): void {
+  inTransaction(db, () => {
+    stmt(db, 
+      `UPDATE models SET primary_type = ?, base_model = ?, sub_type = ?, confidence = ?,
+         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
+    ).run(c.type, c.base, c.variant, c.confidence, modelId);
+    stmt(db, 'DELETE FROM model_evidence WHERE model_id = ?').run(modelId);
+    const insert = stmt(db, 
+      'INSERT INTO model_evidence (model_id, seq, method, observed, type, base, variant, weight, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    c.evidence.forEach((e, seq) => insert.run(modelId, seq, e.method, e.observed, e.type ?? null, e.base ?? null, e.variant ?? null, e.weight, e.rule ?? null));
+  });
+}
+
+export function getEvidence(db: DB, modelId: number): EvidenceRow[] {
+  return stmt(db, 'SELECT method, observed, type, base, variant, weight, rule FROM model_evidence WHERE model_id = ? ORDER BY seq')
+    .all(modelId) as EvidenceRow[];
+}
+
+/** Replace every metadata entry a model has from one source (header, civitai, sidecar, …). */
+export function replaceMetadata(db: DB, modelId: number, source: string, entries: Record<string, unknown>): void {
+  inTransaction(db, () => {
+    stmt(db, 'DELETE FROM model_metadata WHERE model_id = ? AND source = ?').run(modelId, source);
+    const insert = stmt(db, 'INSERT INTO model_metadata (model_id, source, key, value) VALUES (?, ?, ?, ?)');
+    for (const [key, value] of Object.entries(entries)) insert.run(modelId, source, key, metadataText(value));
+  });
+}
+
+export function getMetadata(db: DB, modelId: number): Array<{ source: string; key: string; value: string | null }> {
+  return stmt(db, 'SELECT source, key, value FROM model_metadata WHERE model_id = ? ORDER BY source, key').all(modelId) as Array<{
+    source: string;
+    key: string;
+    value: string | null;
+  }>;
+}
+
+function metadataText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'bigint') return value.toString();
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** Record that `path` held this model's content (upsert: a path belongs to one model at a time). */
+export function recordSource(db: DB, modelId: number, path: string, state: SourceState): void {
+  stmt(db, 
+    `INSERT INTO model_sources (model_id, path, state) VALUES (?, ?, ?)
+     ON CONFLICT (path) DO UPDATE SET model_id = excluded.model_id, state = excluded.state,
+       last_seen = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
+  ).run(modelId, path, state);
+}
+
+export function getSources(db: DB, modelId: number): SourceRow[] {
+  return stmt(db, 'SELECT path, state, first_seen, last_seen FROM model_sources WHERE model_id = ? ORDER BY path').all(modelId) as SourceRow[];
+}
+
+export function getSourceByPath(db: DB, path: string): { model_id: number; state: SourceState } | undefined {
+  return stmt(db, 'SELECT model_id, state FROM model_sources WHERE path = ?').get(path) as { model_id: number; state: SourceState } | undefined;
+}
+
+/**
+ * Resolve what a user typed to one model: a hash prefix of at least 6 hex digits, or a file name
+ * (exact, then case-insensitive). Ambiguity is an error that lists the candidates.
+ */
+export function resolveModelRef(db: DB, ref: string): ModelRow {
+  const lower = ref.toLowerCase();
+  let rows: ModelRow[] = [];
+  if (/^[0-9a-f]{6,64}$/.test(lower)) {
+    rows = stmt(db, "SELECT * FROM models WHERE sha256 LIKE ? || '%' ORDER BY sha256 LIMIT 11").all(lower) as ModelRow[];
+  }
+  if (rows.length === 0) rows = stmt(db, 'SELECT * FROM models WHERE filename = ? ORDER BY sha256').all(ref) as ModelRow[];
+  if (rows.length === 0) rows = stmt(db, 'SELECT * FROM models WHERE filename = ? COLLATE NOCASE ORDER BY sha256').all(ref) as ModelRow[];
+  if (rows.length === 1) return rows[0] as ModelRow;
+  if (rows.length === 0) {
+    const hint = /^[0-9a-f]{1,5}$/i.test(ref) ? 'a hash prefix needs at least 6 hex digits' : 'run `modelhub list` to see the names and hashes';
+    throw new ModelHubError('MODEL_NOT_FOUND', `no model matches "${ref}"`, { hint });
+  }
+  const list = rows.slice(0, 10).map((r) => `  ${r.sha256.slice(0, 12)}  ${r.filename}`).join('\n');
+  throw new ModelHubError('MODEL_AMBIGUOUS', `"${ref}" matches ${rows.length > 10 ? 'more than 10' : rows.length} models:\n${list}`, {
+    hint: 'give a longer hash prefix',
+  });
+}

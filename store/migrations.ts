@@ -1,0 +1,181 @@
+/**
+ * Versioned schemas of the hub's two SQLite files. `PRAGMA user_version` holds the number of
+ * migrations applied; each runs once, in its own transaction. Append, never edit a released one.
+ *
+ * The table names are those of the original ModelHub design, so its documented queries work:
+ *   SELECT primary_type, COUNT(*) FROM models WHERE deleted = 0 GROUP BY primary_type
+ *   SELECT name, display_name, enabled FROM deploy_targets
+ */
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+const NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ','now'))";
+
+export const INVENTORY_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    description: 'models, metadata, evidence, source paths, scan cache, deploy tables',
+    sql: `
+      CREATE TABLE models (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+        filename TEXT NOT NULL,
+        file_size INTEGER NOT NULL,
+        format TEXT NOT NULL,
+        container TEXT,
+        primary_type TEXT NOT NULL DEFAULT 'unknown',
+        sub_type TEXT,
+        base_model TEXT NOT NULL DEFAULT 'unknown',
+        confidence REAL NOT NULL DEFAULT 0,
+        autov2 TEXT,
+        autov3 TEXT,
+        unsafe INTEGER NOT NULL DEFAULT 0,
+        header_error TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        deleted_at TEXT,
+        created_at TEXT NOT NULL DEFAULT ${NOW},
+        updated_at TEXT NOT NULL DEFAULT ${NOW}
+      );
+      CREATE INDEX models_type_base ON models (primary_type, base_model);
+      CREATE INDEX models_filename ON models (filename);
+      CREATE INDEX models_autov3 ON models (autov3);
+
+      CREATE TABLE model_metadata (
+        model_id INTEGER NOT NULL REFERENCES models (id) ON DELETE CASCADE,
+        source TEXT NOT NULL DEFAULT 'header',
+        key TEXT NOT NULL,
+        value TEXT,
+        PRIMARY KEY (model_id, source, key)
+      );
+
+      CREATE TABLE model_evidence (
+        model_id INTEGER NOT NULL REFERENCES models (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        method TEXT NOT NULL,
+        observed TEXT NOT NULL,
+        type TEXT,
+        base TEXT,
+        variant TEXT,
+        weight REAL NOT NULL,
+        rule TEXT,
+        PRIMARY KEY (model_id, seq)
+      );
+
+      CREATE TABLE model_sources (
+        id INTEGER PRIMARY KEY,
+        model_id INTEGER NOT NULL REFERENCES models (id) ON DELETE CASCADE,
+        path TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL CHECK (state IN ('importing', 'linked', 'moved', 'copied')),
+        first_seen TEXT NOT NULL DEFAULT ${NOW},
+        last_seen TEXT NOT NULL DEFAULT ${NOW}
+      );
+      CREATE INDEX model_sources_model ON model_sources (model_id);
+
+      CREATE TABLE scan_cache (
+        path TEXT PRIMARY KEY,
+        dev INTEGER NOT NULL,
+        ino INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        scanned_at TEXT NOT NULL DEFAULT ${NOW}
+      );
+
+      CREATE TABLE deploy_targets (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        display_name TEXT,
+        root TEXT NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 0,
+        links TEXT NOT NULL DEFAULT 'absolute',
+        updated_at TEXT NOT NULL DEFAULT ${NOW}
+      );
+
+      CREATE TABLE deploy_mappings (
+        target_id INTEGER NOT NULL REFERENCES deploy_targets (id) ON DELETE CASCADE,
+        model_type TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        PRIMARY KEY (target_id, model_type)
+      );
+
+      CREATE TABLE deploy_links (
+        id INTEGER PRIMARY KEY,
+        target TEXT NOT NULL,
+        link_path TEXT NOT NULL UNIQUE,
+        link_target TEXT NOT NULL,
+        model_sha256 TEXT NOT NULL,
+        deployment TEXT,
+        created_at TEXT NOT NULL DEFAULT ${NOW}
+      );
+      CREATE INDEX deploy_links_target ON deploy_links (target);
+      CREATE INDEX deploy_links_model ON deploy_links (model_sha256);
+
+      CREATE TABLE deploy_dirs (
+        path TEXT PRIMARY KEY,
+        target TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT ${NOW}
+      );
+    `,
+  },
+];
+
+export const CLASSIFICATION_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    description: 'rule mirror tables and the external API cache',
+    sql: `
+      CREATE TABLE model_types (
+        name TEXT PRIMARY KEY,
+        description TEXT,
+        source TEXT NOT NULL
+      );
+      CREATE TABLE sub_type_rules (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        pattern TEXT NOT NULL,
+        type TEXT,
+        base TEXT,
+        variant TEXT,
+        weight REAL,
+        source TEXT NOT NULL
+      );
+      CREATE TABLE size_rules (
+        id TEXT PRIMARY KEY,
+        type TEXT,
+        base TEXT,
+        min_bytes INTEGER,
+        max_bytes INTEGER,
+        weight REAL,
+        source TEXT NOT NULL
+      );
+      CREATE TABLE architecture_patterns (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        base TEXT,
+        variant TEXT,
+        priority INTEGER NOT NULL DEFAULT 0,
+        rule_json TEXT NOT NULL,
+        source TEXT NOT NULL
+      );
+      CREATE TABLE external_apis (
+        name TEXT PRIMARY KEY,
+        base_url TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        settings_json TEXT
+      );
+      CREATE TABLE api_cache (
+        api TEXT NOT NULL,
+        key TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        body TEXT,
+        fetched_at TEXT NOT NULL DEFAULT ${NOW},
+        expires_at TEXT,
+        PRIMARY KEY (api, key)
+      );
+    `,
+  },
+];

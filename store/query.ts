@@ -1,0 +1,116 @@
+import { stmt, type DB } from './db.js';
+import type { ModelRow } from './inventory.js';
+
+export interface ListFilter {
+  type?: string | undefined;
+  base?: string | undefined;
+  /** Glob with * and ?, matched case-insensitively against the file name. */
+  name?: string | undefined;
+  format?: string | undefined;
+  includeDeleted?: boolean | undefined;
+}
+
+export type ListSort = 'name' | 'size' | 'type' | 'date';
+
+/** One model as `list` shows it (and as `list --json` prints it). */
+export interface ModelListing {
+  hash: string;
+  name: string;
+  type: string;
+  base: string;
+  variant: string | null;
+  format: string;
+  size: number;
+  confidence: number;
+  paths: string[];
+  deleted: boolean;
+  added: string;
+}
+
+const ORDER: Record<ListSort, string> = {
+  name: 'm.filename COLLATE NOCASE, m.sha256',
+  size: 'm.file_size DESC, m.filename COLLATE NOCASE',
+  type: 'm.primary_type, m.base_model, m.filename COLLATE NOCASE',
+  date: 'm.created_at DESC, m.filename COLLATE NOCASE',
+};
+
+/** A page of the inventory, filtered and sorted, with the total that matched. */
+export function listModels(db: DB, filter: ListFilter, opts: { sort: ListSort; limit: number; offset: number }): { total: number; models: ModelListing[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (!filter.includeDeleted) where.push('m.deleted = 0');
+  if (filter.type !== undefined) (where.push('m.primary_type = ?'), params.push(filter.type));
+  if (filter.base !== undefined) (where.push('m.base_model = ?'), params.push(filter.base));
+  if (filter.format !== undefined) (where.push('m.format = ?'), params.push(filter.format));
+  if (filter.name !== undefined) (where.push("m.filename LIKE ? ESCAPE '\\'"), params.push(globToLike(filter.name)));
+  const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  const total = (db.prepare(`SELECT COUNT(*) AS n FROM models m ${clause}`).get(...params) as { n: number }).n;
+  const rows = db.prepare(`SELECT m.* FROM models m ${clause} ORDER BY ${ORDER[opts.sort]} LIMIT ? OFFSET ?`).all(...params, opts.limit, opts.offset) as ModelRow[];
+  const pathsOf = stmt(db, "SELECT path FROM model_sources WHERE model_id = ? AND state != 'importing' ORDER BY path");
+  return {
+    total,
+    models: rows.map((r) => ({
+      hash: r.sha256,
+      name: r.filename,
+      type: r.primary_type,
+      base: r.base_model,
+      variant: r.sub_type,
+      format: r.format,
+      size: r.file_size,
+      confidence: r.confidence,
+      paths: (pathsOf.all(r.id) as Array<{ path: string }>).map((p) => p.path),
+      deleted: r.deleted === 1,
+      added: r.created_at,
+    })),
+  };
+}
+
+/** `*` → `%`, `?` → `_`, with LIKE's own wildcards escaped. */
+export function globToLike(glob: string): string {
+  return glob.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%').replace(/\?/g, '_');
+}
+
+export interface Bucket {
+  key: string;
+  count: number;
+  bytes: number;
+}
+
+export interface InventoryStats {
+  models: number;
+  bytes: number;
+  byType: Bucket[];
+  byBase: Bucket[];
+  byFormat: Bucket[];
+  /** Source paths now served by one store file. */
+  linkedPaths: number;
+  /** Bytes that would be on disk again if every linked or moved duplicate were a copy. */
+  savedBytes: number;
+  deleted: { count: number; bytes: number };
+}
+
+/** Counts and bytes by type, base and format; space saved by deduplication. Soft-deleted models are counted apart. */
+export function inventoryStats(db: DB): InventoryStats {
+  const bucket = (col: string): Bucket[] =>
+    db.prepare(`SELECT ${col} AS key, COUNT(*) AS count, COALESCE(SUM(file_size), 0) AS bytes FROM models WHERE deleted = 0 GROUP BY ${col} ORDER BY bytes DESC, key`).all() as Bucket[];
+  const totals = db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(file_size), 0) AS b FROM models WHERE deleted = 0').get() as { n: number; b: number };
+  const deleted = db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(file_size), 0) AS b FROM models WHERE deleted = 1').get() as { n: number; b: number };
+  const dedup = db
+    .prepare(
+      `SELECT COALESCE(SUM(n), 0) AS paths, COALESCE(SUM(CASE WHEN n > 1 THEN (n - 1) * size ELSE 0 END), 0) AS saved FROM (
+         SELECT m.file_size AS size, COUNT(s.id) AS n FROM models m
+         JOIN model_sources s ON s.model_id = m.id AND s.state IN ('linked', 'moved')
+         WHERE m.deleted = 0 GROUP BY m.id)`,
+    )
+    .get() as { paths: number; saved: number };
+  return {
+    models: totals.n,
+    bytes: totals.b,
+    byType: bucket('primary_type'),
+    byBase: bucket('base_model'),
+    byFormat: bucket('format'),
+    linkedPaths: dedup.paths,
+    savedBytes: dedup.saved,
+    deleted: { count: deleted.n, bytes: deleted.b },
+  };
+}

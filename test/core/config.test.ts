@@ -1,0 +1,69 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../core/config.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ HOME: '/home/u', XDG_CONFIG_HOME: '/nonexistent', ...extra });
+
+describe('configuration', () => {
+  it('uses the shipped defaults', () => {
+    const c = loadConfig({ env: env(), cwd: '/work' });
+    expect(c).toMatchObject({ hub: '/home/u/modelhub', manifests: '/home/u/modelhub/manifests', page_size: 1000, symlinks: true, confidence_threshold: 0.5 });
+    expect(c.external_apis.civitai.base_url).toBe('https://civitai.com/api/v1');
+    expect(c.configFile).toBeNull();
+  });
+
+  it('lets flags beat environment beat config file beat defaults', () => {
+    const dir = tempDir();
+    const file = join(dir, 'my.yaml');
+    writeFileSync(file, 'hub: ./from-file\npage_size: 50\nexternal_apis:\n  civitai:\n    enabled: false\n');
+    const fromFile = loadConfig({ flags: { config: file }, env: env(), cwd: '/work' });
+    expect(fromFile.hub).toBe(join(dir, 'from-file'));
+    expect(fromFile.page_size).toBe(50);
+    expect(fromFile.external_apis.civitai).toEqual({ enabled: false, base_url: 'https://civitai.com/api/v1' });
+    const fromEnv = loadConfig({ flags: { config: file }, env: env({ MODELHUB_HUB: '~/env-hub' }), cwd: '/work' });
+    expect(fromEnv.hub).toBe('/home/u/env-hub');
+    const fromFlag = loadConfig({ flags: { config: file, hub: 'rel' }, env: env({ MODELHUB_HUB: '/env' }), cwd: '/work' });
+    expect(fromFlag.hub).toBe('/work/rel');
+    expect(fromFlag.manifests).toBe('/work/rel/manifests');
+  });
+
+  it('finds MODELHUB_CONFIG and the XDG config file', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'modelhub'));
+    writeFileSync(join(dir, 'modelhub', 'config.yaml'), 'symlinks: false\n');
+    expect(loadConfig({ env: env({ XDG_CONFIG_HOME: dir }) }).symlinks).toBe(false);
+    writeFileSync(join(dir, 'other.yaml'), 'confidence_threshold: 0.7\n');
+    const c = loadConfig({ env: env({ XDG_CONFIG_HOME: dir, MODELHUB_CONFIG: join(dir, 'other.yaml') }) });
+    expect(c.confidence_threshold).toBe(0.7);
+    expect(c.symlinks).toBe(true);
+  });
+
+  it('reports every problem in a bad config with file, line and key', () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'hub: /x\npage_sise: 10\nconfidence_threshold: 2\nexternal_apis:\n  civitai:\n    base_url: ftp://nope\n');
+    let message = '';
+    try {
+      loadConfig({ flags: { config: file }, env: env() });
+    } catch (err) {
+      message = (err as Error).message;
+      expect((err as { code: string }).code).toBe('ERR_MODELHUB_CONFIG_INVALID');
+    }
+    expect(message).toContain(`${file}:2:1: unknown key "page_sise"`);
+    expect(message).toContain(`${file}:3:23: confidence_threshold: must be <= 1`);
+    expect(message).toContain(`${file}:6:15: external_apis.civitai.base_url: must match pattern`);
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'hub: [unclosed\npage_size: 3\n');
+    expect(() => loadConfig({ flags: { config: file }, env: env() })).toThrowError(new RegExp(`${file}:\\d+:\\d+: `));
+  });
+
+  it('names a missing --config file', () => {
+    expect(() => loadConfig({ flags: { config: '/nope/config.yaml' }, env: env() })).toThrowError('config file /nope/config.yaml does not exist');
+  });
+});
