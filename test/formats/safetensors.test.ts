@@ -1,0 +1,148 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ModelHubError } from '../../core/errors.js';
+import { readModelHeader } from '../../formats/read.js';
+import { writeSafetensors } from '../fixtures/writers.js';
+import { tempDir } from '../helpers/tmp.js';
+
+/** A safetensors file from raw header text and a data section of `dataBytes` zeros. */
+function rawSafetensors(path: string, header: string | Buffer, dataBytes = 0, declared?: bigint): void {
+  const json = typeof header === 'string' ? Buffer.from(header, 'utf8') : header;
+  const prefix = Buffer.alloc(8);
+  prefix.writeBigUInt64LE(declared ?? BigInt(json.length));
+  writeFileSync(path, Buffer.concat([prefix, json, Buffer.alloc(dataBytes)]));
+}
+
+async function expectError(path: string, code: string, message?: RegExp): Promise<ModelHubError> {
+  const err = await readModelHeader(path).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ModelHubError);
+  const e = err as ModelHubError;
+  expect(e.code).toBe(code);
+  expect(e.message).toContain(path);
+  if (message) expect(e.message).toMatch(message);
+  return e;
+}
+
+describe('readModelHeader: safetensors', () => {
+  it('reads tensors, dtypes, shapes, string metadata and the data offset', async () => {
+    const path = join(tempDir(), 'lora.safetensors');
+    const metadata = { ss_network_module: 'networks.lora', ss_tag_frequency: '{"a": {"b": 2}}', ss_network_dim: '32' };
+    await writeSafetensors(path, [
+      { name: 'lora_unet_down.lora_down.weight', shape: [32, 320] },
+      { name: 'lora_unet_down.alpha', dtype: 'F32', shape: [] },
+      { name: 'empty', dtype: 'BF16', shape: [0, 4] },
+      { name: 'fp8', dtype: 'F8_E4M3', shape: [16] },
+    ], { metadata });
+    const h = await readModelHeader(path);
+    expect(h).toMatchObject({ path, format: 'safetensors', container: 'safetensors', metadata, warnings: [] });
+    expect(h.tensors).toEqual([
+      { name: 'lora_unet_down.lora_down.weight', dtype: 'F16', shape: [32, 320] },
+      { name: 'lora_unet_down.alpha', dtype: 'F32', shape: [] },
+      { name: 'empty', dtype: 'BF16', shape: [0, 4] },
+      { name: 'fp8', dtype: 'F8_E4M3', shape: [16] },
+    ]);
+    const n = Number(readFileSync(path).readBigUInt64LE(0));
+    expect(h.dataOffset).toBe(8 + n);
+    expect(h.size).toBe(8 + n + 32 * 320 * 2 + 4 + 0 + 16);
+    expect(h.bytesRead).toBeLessThan(h.dataOffset + 128);
+  });
+
+  it('accepts a header right-padded with spaces and the .sft extension', async () => {
+    const path = join(tempDir(), 'x.sft');
+    rawSafetensors(path, '{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}        ', 2);
+    const h = await readModelHeader(path);
+    expect(h.format).toBe('safetensors');
+    expect(h.tensors).toEqual([{ name: 'a', dtype: 'U8', shape: [2] }]);
+    expect(h.warnings).toEqual([]);
+  });
+
+  it('warns about trailing bytes, holes, size mismatches, unknown dtypes and non-string metadata', async () => {
+    const dir = tempDir();
+    const padded = join(dir, 'padded.safetensors');
+    await writeSafetensors(padded, [{ name: 'w', shape: [4] }], { size: 4096 });
+    expect((await readModelHeader(padded)).warnings.join('\n')).toMatch(/trailing bytes/);
+
+    const odd = join(dir, 'odd.safetensors');
+    rawSafetensors(odd, JSON.stringify({
+      __metadata__: { n: 3, s: 'x' },
+      a: { dtype: 'F16', shape: [2], data_offsets: [0, 4] },
+      b: { dtype: 'F16', shape: [2], data_offsets: [8, 10] },
+      c: { dtype: 'Q9_ZZ', shape: [2], data_offsets: [10, 12] },
+    }), 12);
+    const h = await readModelHeader(odd);
+    expect(h.metadata).toEqual({ n: '3', s: 'x' });
+    const text = h.warnings.join('\n');
+    expect(text).toMatch(/hole in tensor data before: b/);
+    expect(text).toMatch(/do not match dtype and shape: b/);
+    expect(text).toMatch(/unknown safetensors dtype: c \(Q9_ZZ\)/);
+    expect(text).toMatch(/not strings/);
+  });
+
+  it('keeps a __proto__ metadata key as plain data', async () => {
+    const path = join(tempDir(), 'proto.safetensors');
+    rawSafetensors(path, '{"__metadata__":{"__proto__":"x","polluted":"no"}}');
+    const h = await readModelHeader(path);
+    expect(Object.getPrototypeOf(h.metadata)).toBe(Object.prototype);
+    expect(Object.keys(h.metadata).sort()).toEqual(['__proto__', 'polluted']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses a declared header length of 2^60 without allocating it', async () => {
+    const path = join(tempDir(), 'huge.safetensors');
+    rawSafetensors(path, '{"a":1}', 0, 2n ** 60n);
+    const e = await expectError(path, 'ERR_MODELHUB_HEADER_TOO_LARGE', /1152921504606846976/);
+    expect(e.hint).toBeDefined();
+  });
+
+  it('honours a smaller maxHeaderBytes', async () => {
+    const path = join(tempDir(), 'm.safetensors');
+    await writeSafetensors(path, [{ name: 'w', shape: [1] }], { metadata: { long: 'x'.repeat(500) } });
+    await expect(readModelHeader(path, { maxHeaderBytes: 100 })).rejects.toMatchObject({ code: 'ERR_MODELHUB_HEADER_TOO_LARGE' });
+  });
+
+  it('reports truncation at every interesting offset, naming the path', async () => {
+    const dir = tempDir();
+    const good = join(dir, 'good.safetensors');
+    await writeSafetensors(good, [{ name: 'a', shape: [64] }, { name: 'b', dtype: 'F32', shape: [8, 8] }], { fill: 'random', seed: 7 });
+    const bytes = readFileSync(good);
+    const n = Number(bytes.readBigUInt64LE(0));
+    for (const cut of [1, 4, 7, 8, 9, 8 + Math.floor(n / 2), 8 + n - 1, 8 + n, 8 + n + 1, 8 + n + 128, bytes.length - 1]) {
+      const path = join(dir, `cut-${cut}.safetensors`);
+      writeFileSync(path, bytes.subarray(0, cut));
+      await expectError(path, 'ERR_MODELHUB_TRUNCATED');
+    }
+  });
+
+  it('names the byte counts when tensor data runs past the end of the file', async () => {
+    const path = join(tempDir(), 'short.safetensors');
+    rawSafetensors(path, JSON.stringify({ w: { dtype: 'F16', shape: [100], data_offsets: [0, 200] } }), 150);
+    await expectError(path, 'ERR_MODELHUB_TRUNCATED', /ends at byte 200 .* holds only 150 data bytes \(50 bytes missing\)/);
+  });
+
+  it('treats offsets beyond 2^53 as malformed, not as numbers', async () => {
+    const path = join(tempDir(), 'big.safetensors');
+    rawSafetensors(path, '{"w":{"dtype":"F16","shape":[1],"data_offsets":[0,18446744073709551615]}}', 2);
+    await expectError(path, 'ERR_MODELHUB_BAD_HEADER', /out of range/);
+  });
+
+  it('rejects bad JSON, invalid UTF-8 and malformed tensor entries', async () => {
+    const dir = tempDir();
+    const cases: Array<[string, string | Buffer, RegExp]> = [
+      ['json', '{"a": {"dtype": "F16",', /not valid JSON/],
+      ['utf8', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), /UTF-8/],
+      ['shape', '{"a":{"dtype":"F16","shape":[-1],"data_offsets":[0,0]}}', /shape/],
+      ['dtype', '{"a":{"shape":[1],"data_offsets":[0,2]}}', /dtype/],
+      ['offsets', '{"a":{"dtype":"F16","shape":[1],"data_offsets":[4,2]}}', /end before they begin/],
+      ['entry', '{"a":5}', /not a JSON object/],
+    ];
+    for (const [name, header, message] of cases) {
+      const path = join(dir, `${name}.safetensors`);
+      rawSafetensors(path, header, 8);
+      await expectError(path, 'ERR_MODELHUB_BAD_HEADER', message);
+    }
+  });
+});
