@@ -1,0 +1,32 @@
+import { detectFilename } from './detect-filename.js';
+import { detectMetadata } from './detect-metadata.js';
+import { detectSize } from './detect-size.js';
+import { detectTensors } from './detect-tensors.js';
+import { scoreEvidence } from './score.js';
+import type { Classification, ClassifyInput, ClassifyOptions, Evidence } from './types.js';
+
+/**
+ * Classify one model file from what is known of it: its name, size, header (tensors and
+ * metadata) and any evidence gathered elsewhere (CivitAI, sidecar files, a manual override).
+ * Pure and synchronous: no filesystem, no network, no clock; the same input gives the same
+ * answer. Evidence is listed strongest method first; see scoreEvidence for the formula.
+ */
+export function classifyModel(input: ClassifyInput, opts: ClassifyOptions): Classification {
+  const { rules, weights } = opts;
+  const header = input.header;
+  const size = input.size > 0 ? input.size : (header?.size ?? 0);
+  const evidence: Evidence[] = [
+    ...(header === undefined ? [] : detectTensors(header, rules, weights.tensors)),
+    ...(header === undefined ? [] : detectMetadata(header.metadata, rules, weights.metadata)),
+    ...(input.extraEvidence ?? []).map((e) => scaleExtra(e, weights)),
+    ...detectFilename(input.fileName, rules, weights.filename),
+    ...detectSize(size, rules, weights.size),
+  ];
+  return { ...scoreEvidence(evidence, rules, opts.threshold), evidence };
+}
+
+/** Extra evidence arrives with its own strength (0..1); the method's weight scales it. */
+function scaleExtra(e: Evidence, weights: ClassifyOptions['weights']): Evidence {
+  const strength = Number.isFinite(e.weight) ? Math.min(Math.max(e.weight, 0), 1) : 1;
+  return { ...e, weight: e.method === 'manual' ? weights.manual : weights[e.method] * strength };
+}

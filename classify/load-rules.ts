@@ -1,0 +1,90 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ValidateFunction } from 'ajv';
+import { createAjv } from '../core/ajv.js';
+import { errnoCode, ModelHubError } from '../core/errors.js';
+import { formatProblems, parseYamlDocuments, validateDoc, type YamlProblem } from '../core/yaml.js';
+import { compileRuleSources, type RuleSource } from './compile-rules.js';
+import type { RawRuleFile } from './raw-rules.js';
+import type { RuleSet } from './ruleset.js';
+
+/**
+ * Load the built-in rule files (classify/rules/*.yaml, in name order) followed by `extraFiles`,
+ * validate each against schemas/rules.schema.json, and compile them into one RuleSet. Every
+ * problem in every file is collected first; then one ModelHubError (ERR_MODELHUB_RULES_INVALID)
+ * lists them as `file:line:col: message`, grouped by file.
+ */
+export function loadRuleSet(extraFiles: string[] = []): RuleSet {
+  const dir = join(findPackageRoot(), 'classify', 'rules');
+  const builtins = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => join(dir, f));
+  return compileRuleTexts([...builtins, ...extraFiles].map((file) => ({ file, text: readRuleFile(file) })));
+}
+
+/** The same as loadRuleSet for texts already in memory; `file` names each in messages. */
+export function compileRuleTexts(texts: { file: string; text: string }[]): RuleSet {
+  const validate = rulesValidator();
+  const problems: YamlProblem[] = [];
+  const sources: RuleSource[] = [];
+  for (const { file, text } of texts) {
+    const parsed = parseYamlDocuments(text, file);
+    problems.push(...parsed.problems);
+    if (parsed.docs.length > 1) problems.push({ file, line: 1, col: 1, message: 'a rule file holds one YAML document, found several' });
+    const doc = parsed.docs[0];
+    if (doc === undefined) continue;
+    const found = validateDoc(validate, doc);
+    problems.push(...found);
+    if (found.length === 0) sources.push({ doc, value: doc.value as RawRuleFile });
+  }
+  const compiled = compileRuleSources(sources);
+  problems.push(...compiled.problems);
+  if (problems.length > 0) {
+    const files = [...new Set(problems.map((p) => p.file))];
+    throw new ModelHubError('RULES_INVALID', `invalid classification rules:\n${formatProblems(problems)}`, {
+      path: files[0] ?? '',
+      hint: 'fix the rule file(s) named above; schemas/rules.schema.json describes every key',
+      details: problems,
+    });
+  }
+  return compiled.rules;
+}
+
+function readRuleFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'ENOENT') throw new ModelHubError('RULES_NOT_FOUND', `rule file ${file} does not exist`, { path: file, hint: 'check the rule file path' });
+    if (code === 'EISDIR') throw new ModelHubError('RULES_INVALID', `rule file ${file} is a directory`, { path: file });
+    if (code === 'EACCES') throw new ModelHubError('RULES_INVALID', `rule file ${file} is not readable (permission denied)`, { path: file });
+    throw err;
+  }
+}
+
+let validator: ValidateFunction | undefined;
+function rulesValidator(): ValidateFunction {
+  if (validator === undefined) {
+    const schema = JSON.parse(readFileSync(join(findPackageRoot(), 'schemas', 'rules.schema.json'), 'utf8')) as object;
+    validator = createAjv().compile(schema);
+  }
+  return validator;
+}
+
+let packageRoot: string | undefined;
+/**
+ * The package root: the nearest directory above this module holding both package.json and
+ * classify/rules. Walking up (rather than resolving `./rules/` next to the module) matters
+ * because the program runs compiled from dist/classify/, and the build does not copy the rule
+ * files or schemas/ into dist/: they ship beside package.json.
+ */
+function findPackageRoot(): string {
+  if (packageRoot !== undefined) return packageRoot;
+  const start = dirname(fileURLToPath(import.meta.url));
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'classify', 'rules'))) return (packageRoot = dir);
+    if (dirname(dir) === dir) throw new ModelHubError('RULES_NOT_FOUND', `cannot find classify/rules above ${start}`, { path: start });
+  }
+}
