@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { ModelHubError } from '../core/errors.js';
+import { ModelHubError, errnoCode } from '../core/errors.js';
+import { hashStream } from './hash-stream.mjs';
 
 export interface HashRequest {
   path: string;
@@ -70,12 +71,18 @@ export async function hashMany(requests: HashRequest[], opts: HashManyOptions = 
   return results;
 }
 
-/** Hash one file (one worker thread). */
+/**
+ * Hash one file on the calling thread (no worker to start: verifying thousands of small copies
+ * stays cheap). Errors arrive as the same ModelHubErrors the pool reports.
+ */
 export async function hashFile(path: string, opts: { autov3Offset?: number } = {}): Promise<HashResult> {
-  const [result] = await hashMany([{ path, ...opts }], { threads: 1 });
-  if (result === undefined) throw new Error('hashMany returned nothing for one request');
-  if ('error' in result) throw result.error;
-  return result;
+  try {
+    return { path, ...(await hashStream(path, opts)) };
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === undefined) throw err;
+    throw hashError(path, { code, message: (err as Error).message });
+  }
 }
 
 function runJob(worker: Worker, id: number, req: HashRequest, onProgress?: (bytes: number) => void): Promise<HashResult | HashFailure> {
