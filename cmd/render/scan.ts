@@ -22,7 +22,7 @@ export function renderScanReport(report: ScanReport, opts: { mode: string; dryRu
         if (!opts.quiet) lines.push(`${chalk.yellow('~')} ${f.path}  ${chalk.dim(`skipped: ${f.reason ?? ''}`)}`);
         break;
       case 'failed':
-        lines.push(`${chalk.red('!')} ${f.path}  ${chalk.red(f.reason ?? 'failed')}`);
+        lines.push(`${chalk.red('!')} ${f.path}  ${chalk.red(withoutPath(f.reason ?? 'failed', f.path))}`);
         break;
       case 'unchanged':
         break;
@@ -40,4 +40,9 @@ export function renderScanReport(report: ScanReport, opts: { mode: string; dryRu
     );
   }
   return lines.join('\n');
+}
+
+/** Error messages start with the path they concern; the line already shows it. */
+function withoutPath(reason: string, path: string): string {
+  return reason.startsWith(`${path}: `) ? reason.slice(path.length + 2) : reason.startsWith(`${path} `) ? reason.slice(path.length + 1) : reason;
 }

@@ -1,0 +1,46 @@
+/**
+ * `npm run demo`: builds a demo hub under ./demo from generated sample model files (real
+ * headers, sparse data) and runs ModelHub's main job on it, printing each command as you would
+ * type it. Safe to run again: it only ever replaces a ./demo folder it created itself.
+ */
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { run } from '../cmd/program.js';
+import { writeSampleLibrary } from '../test/fixtures/library.js';
+
+const MARKER = '.modelhub-demo';
+const root = join(process.cwd(), 'demo');
+
+if (existsSync(root)) {
+  if (!existsSync(join(root, MARKER))) {
+    console.error(`./demo exists and was not made by this demo; move it away first`);
+    process.exit(1);
+  }
+  rmSync(root, { recursive: true, force: true });
+}
+mkdirSync(root, { recursive: true });
+writeFileSync(join(root, MARKER), 'made by `npm run demo`; safe to delete\n');
+
+const rel = (p: string): string => relative(process.cwd(), p) || '.';
+const hub = join(root, 'hub');
+const downloads = join(root, 'downloads');
+const manifests = join(root, 'manifests');
+const base = ['--hub', rel(hub), '--manifests', rel(manifests)];
+
+async function step(title: string, args: string[]): Promise<number> {
+  console.log(`\n\x1b[1m# ${title}\x1b[0m\n$ modelhub ${args.join(' ')}`);
+  return run(args, { env: { ...process.env, XDG_CONFIG_HOME: join(root, 'no-user-config') } });
+}
+
+console.log(`Writing sample model files (real headers, sparse data) to ${rel(downloads)} …`);
+const files = await writeSampleLibrary(downloads, { large: true });
+console.log(`${files.length} files, including a duplicate download and a broken one (an HTML error page).`);
+
+await step('Create the hub', [...base, 'init']);
+await step('Classify files where they are, without importing them', [...base, 'inspect', rel(join(downloads, 'loras/xl_style.safetensors'))]);
+await step('Import everything: hash into the store, leave symlinks behind, classify', [...base, 'scan', rel(downloads)]);
+await step('Scanning again changes nothing', [...base, 'scan', '-q', rel(downloads)]);
+await step('The inventory', [...base, 'list']);
+await step('What the store holds', [...base, 'stats']);
+
+console.log(`\nDone. Try: modelhub ${base.join(' ')} show xl_style.safetensors`);
