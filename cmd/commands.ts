@@ -53,6 +53,36 @@ export function registerCommands(program: Command): void {
     .command('stats')
     .description('models and bytes by type, base and format, and space saved by deduplication')
     .action(lazy(() => import('./stats.js')));
+
+  program
+    .command('plan')
+    .description('show what apply would change in the target folders (changes nothing)')
+    .option('--target <name>', 'only this target')
+    .option('--out <file>', 'also save the plan as JSON, for `modelhub apply FILE`')
+    .option('--detailed-exitcode', 'exit 2 when there are changes (0 none, 1 error or conflicts)')
+    .option('--adopt', 'plan to replace foreign files identical to the declared model by links')
+    .action(lazy(() => import('./plan.js')));
+
+  program
+    .command('apply')
+    .description('make the target folders match the manifests: link, relink, remove owned links')
+    .argument('[planfile]', 'a plan saved by `modelhub plan --out FILE` (refused when stale)')
+    .option('--target <name>', 'only this target')
+    .option('-y, --yes', 'do not ask for confirmation (needed without a terminal)')
+    .option('--adopt', 'replace foreign files identical to the declared model (same SHA-256) by links')
+    .option('--allow-empty', 'allow removing every link of a target whose declared links became none')
+    .action(lazy(() => import('./apply.js')));
+
+  program
+    .command('status')
+    .description('per target: declared, in sync, missing, drifted, conflicts, broken links, unselected models')
+    .option('--target <name>', 'only this target')
+    .action(lazy(() => import('./status.js')));
+
+  program
+    .command('validate')
+    .description('check the manifests (schemas and references) without a hub; exit 1 when invalid')
+    .action(lazy(() => import('./validate.js')));
 }
 
 function lazy(load: () => Promise<{ default: Action }>) {

@@ -1,9 +1,21 @@
 import type { CommandContext } from './context.js';
 
-/** `modelhub init`: create the hub. Safe to run again: nothing existing is changed. */
+/**
+ * `modelhub init`: create the hub, and copy the default manifests (all targets disabled, plus
+ * commented examples) into the manifests folder when it holds no *.yaml/*.yml yet. Safe to run
+ * again: nothing existing is changed or overwritten.
+ */
 export default async function init(ctx: CommandContext): Promise<void> {
+  const { copyDefaultManifests } = await import('../reconcile/default-manifests.js');
   const hub = await ctx.hub();
-  const result = { hub: hub.layout.root, inventory: hub.layout.inventoryDb, classification: hub.layout.classificationDb, store: hub.layout.modelsDir };
+  const manifests = copyDefaultManifests(ctx.config.manifests);
+  const result = {
+    hub: hub.layout.root,
+    inventory: hub.layout.inventoryDb,
+    classification: hub.layout.classificationDb,
+    store: hub.layout.modelsDir,
+    manifests,
+  };
   if (ctx.json) {
     ctx.printJson(result);
     return;
@@ -12,4 +24,10 @@ export default async function init(ctx: CommandContext): Promise<void> {
   ctx.out(`  inventory       ${result.inventory}`);
   ctx.out(`  classification  ${result.classification}`);
   ctx.out(`  store           ${result.store}`);
+  if (manifests.copied.length > 0) {
+    ctx.out(`Copied the default manifests to ${manifests.dir}: ${manifests.copied.join(', ')}`);
+    ctx.out('  Every target is disabled; edit its root, set `enabled: true`, add a Deployment, then run `modelhub plan`.');
+  } else {
+    ctx.out(`Manifests folder ${manifests.dir} already holds manifests; left as it is.`);
+  }
 }

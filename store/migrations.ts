@@ -121,6 +121,30 @@ export const INVENTORY_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'model_overrides: corrections from Override manifests, with the classification they displaced',
+    // One row per model an Override matches. type/base/variant/deploy_name/tags are the override's
+    // effect (NULL: not overridden); prev_* hold the classifier's own answer, so removing the
+    // override (or a reclassification, which rewrites prev_* and re-applies the override on top)
+    // never loses it. `apply` keeps models.primary_type/base_model/sub_type/confidence in step.
+    sql: `
+      CREATE TABLE model_overrides (
+        model_id INTEGER PRIMARY KEY REFERENCES models (id) ON DELETE CASCADE,
+        type TEXT,
+        base TEXT,
+        variant TEXT,
+        deploy_name TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        origin TEXT NOT NULL,
+        prev_type TEXT NOT NULL,
+        prev_base TEXT NOT NULL,
+        prev_variant TEXT,
+        prev_confidence REAL NOT NULL,
+        updated_at TEXT NOT NULL DEFAULT ${NOW}
+      );
+    `,
+  },
 ];
 
 export const CLASSIFICATION_MIGRATIONS: Migration[] = [

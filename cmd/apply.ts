@@ -1,0 +1,96 @@
+import { resolve } from 'node:path';
+import { ModelHubError } from '../core/errors.js';
+import type { CommandContext } from './context.js';
+import { EXIT } from './program.js';
+import type { ApplyResult } from '../reconcile/apply.js';
+import type { Plan } from '../reconcile/plan-types.js';
+
+interface ApplyFlags {
+  target?: string;
+  yes?: boolean;
+  adopt?: boolean;
+  allowEmpty?: boolean;
+}
+
+/**
+ * `modelhub apply [PLANFILE]`: compute the plan (or load a saved one, refused when its inputs
+ * changed), show it, confirm, and carry it out under the hub lock. Then record overrides in the
+ * inventory and mirror the targets into deploy_targets / deploy_mappings.
+ */
+export default async function apply(ctx: CommandContext, planFile: string | undefined, flags: ApplyFlags): Promise<void> {
+  const { acquireLock } = await import('../store/lock.js');
+  const { computePlan } = await import('../reconcile/gather.js');
+  const { applyPlan, assertApplicable } = await import('../reconcile/apply.js');
+  const { hasChanges } = await import('../reconcile/plan.js');
+  const { realFs } = await import('../reconcile/fs.js');
+  const { mirrorTargets, sqliteLedger } = await import('../reconcile/ledger.js');
+  const { writeOverrideChanges } = await import('../reconcile/override-records.js');
+  const { renderPlan } = await import('./render/plan.js');
+  const { inSyncPaths } = await import('./plan.js');
+
+  const hub = await ctx.hub();
+  const lock = acquireLock(hub.layout.lockFile, 'modelhub apply');
+  try {
+    const saved = planFile === undefined ? undefined : await loadSaved(ctx, planFile, flags);
+    const options = saved?.options ?? { target: flags.target ?? null, adopt: flags.adopt ?? false };
+    const { plan: fresh, gathered } = await computePlan({ hub, manifestsDir: ctx.config.manifests, env: ctx.io.env, cwd: ctx.io.cwd, target: options.target, adopt: options.adopt });
+    if (saved !== undefined && (saved.fingerprint !== fresh.fingerprint || saved.hub !== hub.layout.root)) {
+      throw new ModelHubError('PLAN_STALE', `the saved plan ${planFile} is stale: the manifests, the inventory or the recorded links changed since it was made (${saved.savedAt})`, {
+        path: planFile,
+        hint: `run \`modelhub plan --out ${planFile}\` again, review it, then \`modelhub apply ${planFile}\``,
+      });
+    }
+    const plan: Plan = saved ?? fresh;
+    if (!ctx.json) ctx.out(renderPlan(plan, ctx.chalk, { inSync: inSyncPaths(plan, gathered) }));
+    assertApplicable(plan, flags.allowEmpty ?? false);
+    let result: ApplyResult | null = null;
+    if (hasChanges(plan)) {
+      const go = await confirmIfNeeded(ctx, flags.yes ?? false);
+      if (!go) {
+        ctx.err('Apply cancelled; nothing was changed.');
+        ctx.exitCode = EXIT.error;
+        return;
+      }
+      result = await applyPlan(plan, { fs: realFs(), ledger: sqliteLedger(hub.db), allowEmpty: flags.allowEmpty ?? false, onStep: crashHook(ctx.io.env) });
+      writeOverrideChanges(hub.db, plan.overrides);
+    }
+    mirrorTargets(hub.db, gathered.manifests.targets);
+    if (ctx.json) ctx.printJson({ plan, result });
+    else if (result !== null) ctx.out(`\n${ctx.chalk.green.bold('Apply complete!')} ${describeResult(result, plan)}`);
+  } finally {
+    lock.release();
+  }
+}
+
+async function loadSaved(ctx: CommandContext, planFile: string, flags: ApplyFlags) {
+  if (flags.target !== undefined || flags.adopt !== undefined) {
+    throw new ModelHubError('USAGE', 'a saved plan carries its own --target and --adopt; give them to `modelhub plan --out FILE` instead', { hint: `run \`modelhub apply ${planFile}\` without them` });
+  }
+  const { readPlanFile } = await import('../reconcile/saved-plan.js');
+  return readPlanFile(resolve(ctx.io.cwd, planFile));
+}
+
+async function confirmIfNeeded(ctx: CommandContext, yes: boolean): Promise<boolean> {
+  const { confirmChanges } = await import('./prompt.js');
+  return confirmChanges(ctx, { yes, command: 'modelhub apply', question: 'Do you want to perform these actions?' });
+}
+
+function describeResult(r: ApplyResult, plan: Plan): string {
+  const parts = [`${r.created.length} linked`, `${r.replaced.length} relinked`, `${r.deleted.length} removed`];
+  if (r.adopted.length > 0) parts.push(`${r.adopted.length} adopted`);
+  if (r.forgotten.length > 0) parts.push(`${r.forgotten.length} record${r.forgotten.length === 1 ? '' : 's'} forgotten`);
+  if (plan.overrides.length > 0) parts.push(`${plan.overrides.length} override${plan.overrides.length === 1 ? '' : 's'} recorded`);
+  return `${parts.join(', ')}.`;
+}
+
+/**
+ * TEST ONLY: MODELHUB_TEST_CRASH_AFTER=N kills the process with SIGKILL right after the N-th
+ * filesystem step, before it is recorded, so tests can prove that the next apply converges.
+ */
+function crashHook(env: NodeJS.ProcessEnv): ((done: number) => void) | undefined {
+  const n = Number(env.MODELHUB_TEST_CRASH_AFTER ?? '');
+  if (!Number.isInteger(n) || n < 1) return undefined;
+  return (done) => {
+    if (done >= n) process.kill(process.pid, 'SIGKILL');
+  };
+}

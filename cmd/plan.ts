@@ -1,0 +1,56 @@
+import { resolve } from 'node:path';
+import type { CommandContext } from './context.js';
+import { EXIT } from './program.js';
+import type { Gathered } from '../reconcile/gather.js';
+import type { Plan } from '../reconcile/plan-types.js';
+
+interface PlanFlags {
+  target?: string;
+  out?: string;
+  detailedExitcode?: boolean;
+  adopt?: boolean;
+}
+
+/**
+ * `modelhub plan`: what apply would do, computed from the manifests, the inventory, the
+ * recorded links and the target folders. Changes nothing (opens the hub read-only).
+ * Exit 0 (1 on conflicts); with --detailed-exitcode, 2 when there are changes.
+ */
+export default async function plan(ctx: CommandContext, flags: PlanFlags): Promise<void> {
+  const { computePlan } = await import('../reconcile/gather.js');
+  const { hasChanges } = await import('../reconcile/plan.js');
+  const hub = await ctx.hub({ readonly: true });
+  const { plan: result, gathered } = await computePlan({
+    hub,
+    manifestsDir: ctx.config.manifests,
+    env: ctx.io.env,
+    cwd: ctx.io.cwd,
+    target: flags.target ?? null,
+    adopt: flags.adopt ?? false,
+  });
+  if (flags.out !== undefined) {
+    const { writePlanFile } = await import('../reconcile/saved-plan.js');
+    writePlanFile(resolve(ctx.io.cwd, flags.out), result, { savedAt: new Date().toISOString(), hub: hub.layout.root, manifests: ctx.config.manifests });
+  }
+  if (ctx.json) ctx.printJson(result);
+  else {
+    const { renderPlan } = await import('./render/plan.js');
+    ctx.out(renderPlan(result, ctx.chalk, { inSync: inSyncPaths(result, gathered) }));
+    if (flags.out !== undefined) ctx.info(`\nSaved the plan to ${flags.out}. To perform exactly these actions, run: modelhub apply ${flags.out}`);
+  }
+  if (result.conflicts.length > 0) ctx.exitCode = EXIT.error;
+  else if (flags.detailedExitcode === true && hasChanges(result)) ctx.exitCode = EXIT.changes;
+}
+
+/** Relative paths of declared links that need nothing, per target (context for folder diffs). */
+export function inSyncPaths(plan: Plan, gathered: Gathered): Map<string, string[]> {
+  const touched = new Set([...plan.changes.map((c) => c.path), ...plan.conflicts.map((c) => c.path)]);
+  const out = new Map<string, string[]>();
+  for (const d of gathered.desired) {
+    if (touched.has(d.path)) continue;
+    const list = out.get(d.target);
+    if (list === undefined) out.set(d.target, [d.relPath]);
+    else list.push(d.relPath);
+  }
+  return out;
+}

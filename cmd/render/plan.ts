@@ -1,0 +1,163 @@
+import type { ChalkInstance } from 'chalk';
+import { structuredPatch } from 'diff';
+import type { Change, Conflict, Plan, PlanTarget } from '../../reconcile/plan-types.js';
+import type { OverrideChange } from '../../reconcile/overrides.js';
+
+export interface RenderPlanOptions {
+  /** Per target, the relative paths of links already in sync: context lines for folder diffs. */
+  inSync?: Map<string, string[]>;
+}
+
+const SYMBOL: Record<Change['action'], string> = { create: '+', replace: '~', delete: '-', adopt: '=', forget: 'x' };
+const LEGEND: Record<Change['action'] | 'conflict', string> = {
+  create: 'link',
+  replace: 'relink',
+  delete: 'remove',
+  adopt: 'adopt what is there',
+  forget: 'forget the record (disk untouched)',
+  conflict: 'conflict (never touched)',
+};
+
+/**
+ * The human view of a plan, in Terraform's manner: a legend, changes grouped by target with
+ * `+ ~ - = x !` and paths relative to the target root, a unified diff of a folder's listing
+ * where links move within it, and the summary line. Rendered from the same Plan as --json.
+ */
+export function renderPlan(plan: Plan, chalk: ChalkInstance, opts: RenderPlanOptions = {}): string {
+  const paint = painter(chalk);
+  const out: string[] = [];
+  const used = new Set<string>([...plan.changes.map((c) => c.action), ...(plan.conflicts.length > 0 ? ['conflict'] : [])]);
+  if (used.size > 0) {
+    out.push('ModelHub will perform the following actions:', '');
+    const legend = (Object.keys(LEGEND) as Array<keyof typeof LEGEND>).filter((k) => used.has(k));
+    out.push(`  ${legend.map((k) => `${paint(k, k === 'conflict' ? '!' : SYMBOL[k])} ${LEGEND[k]}`).join('   ')}`, '');
+  }
+  for (const t of plan.targets) {
+    const changes = plan.changes.filter((c) => c.target === t.name);
+    const conflicts = plan.conflicts.filter((c) => c.target === t.name);
+    if (changes.length === 0 && conflicts.length === 0) continue;
+    out.push(`${chalk.bold(t.name)}${t.displayName !== t.name ? ` (${t.displayName})` : ''}  ${chalk.dim(t.enabled === null ? `${t.root || '?'} (no longer in the manifests)` : t.root)}`);
+    out.push(...renderTargetBody(t, changes, conflicts, chalk, opts.inSync?.get(t.name) ?? []));
+    out.push('');
+  }
+  if (plan.overrides.length > 0) {
+    out.push(chalk.bold('inventory overrides'));
+    for (const o of plan.overrides) out.push(`  ${paint(o.action === 'remove' ? 'delete' : 'replace', o.action === 'remove' ? '-' : '~')} ${describeOverride(o)}`);
+    out.push('');
+  }
+  for (const name of plan.emptyTargets) {
+    const n = plan.changes.filter((c) => c.target === name && c.action === 'delete').length;
+    out.push(chalk.yellow(`Warning: nothing is declared for target ${name} any more; all ${n} of its links would be removed. apply refuses this without --allow-empty.`), '');
+  }
+  if (plan.dirs.length > 0) out.push(chalk.dim(`${plan.dirs.length} folder${plan.dirs.length === 1 ? '' : 's'} ModelHub created will be removed if empty.`), '');
+  out.push(renderSummary(plan, chalk));
+  return out.join('\n');
+}
+
+/** `Plan: 12 to link, 1 to relink, 3 to remove, 0 conflicts.` or Terraform's "No changes." */
+export function renderSummary(plan: Plan, chalk: ChalkInstance): string {
+  const s = plan.summary;
+  const total = s.create + s.replace + s.delete + s.adopt + s.forget + s.dirs + s.overrides;
+  if (total === 0 && s.conflict === 0) return `${chalk.green('No changes.')} Target folders match the manifests (${s.inSync} link${s.inSync === 1 ? '' : 's'} in sync).`;
+  const parts = [`${s.create} to link`, `${s.replace} to relink`, `${s.delete} to remove`];
+  if (s.adopt > 0) parts.push(`${s.adopt} to adopt`);
+  if (s.forget > 0) parts.push(`${s.forget} record${s.forget === 1 ? '' : 's'} to forget`);
+  if (s.overrides > 0) parts.push(`${s.overrides} override${s.overrides === 1 ? '' : 's'} to record`);
+  const conflicts = `${s.conflict} conflict${s.conflict === 1 ? '' : 's'}`;
+  parts.push(s.conflict > 0 ? chalk.red(conflicts) : conflicts);
+  return `${chalk.bold('Plan:')} ${parts.join(', ')}.`;
+}
+
+function renderTargetBody(t: PlanTarget, changes: Change[], conflicts: Conflict[], chalk: ChalkInstance, inSync: string[]): string[] {
+  const paint = painter(chalk);
+  const lines: string[] = [];
+  const byFolder = new Map<string, Change[]>();
+  for (const c of changes) {
+    const folder = folderOf(t, c.relPath);
+    const list = byFolder.get(folder);
+    if (list === undefined) byFolder.set(folder, [c]);
+    else list.push(c);
+  }
+  for (const [folder, list] of byFolder) {
+    const moves = list.some((c) => c.action === 'create') && list.some((c) => c.action === 'delete');
+    const diff = moves ? renderFolderDiff(folder, list, inSync, chalk) : undefined;
+    const rest = diff === undefined ? list : list.filter((c) => c.action !== 'create' && c.action !== 'delete');
+    if (diff !== undefined) lines.push(...diff);
+    for (const c of rest) lines.push(`  ${paint(c.action, SYMBOL[c.action])} ${c.relPath}${describeChange(c, chalk)}`);
+  }
+  for (const c of conflicts) lines.push(`  ${paint('conflict', '!')} ${c.relPath}  ${chalk.red(c.reason)}${c.found === undefined ? '' : chalk.dim(`: ${c.found}`)}`);
+  return lines;
+}
+
+function describeChange(c: Change, chalk: ChalkInstance): string {
+  const model = `${c.model.name} ${chalk.dim(c.model.hash.slice(0, 12))}`;
+  switch (c.action) {
+    case 'create':
+      return `  → ${model}${c.reason === 'missing' ? chalk.dim('  (missing: deleted by hand?)') : ''}`;
+    case 'replace':
+      return `  → ${model}  ${chalk.dim(`(${c.reason}; was ${c.previous.linkTarget})`)}`;
+    case 'adopt':
+      return `  → ${model}  ${chalk.dim(`(${c.reason}${c.how === 'replace-file' ? ': identical file becomes a link' : c.how === 'relink' ? ': rewritten to the declared link' : ''})`)}`;
+    case 'delete':
+      return `  ${chalk.dim(`(${c.reason}; ${c.model.name})`)}`;
+    case 'forget':
+      return `  ${chalk.dim(`(${c.reason === 'gone' ? 'already gone from disk' : 'changed by hand: left as it is, no longer tracked'})`)}`;
+  }
+}
+
+/** Most line edits a folder diff may take before the plain line view is used instead. */
+const MAX_DIFF_EDITS = 2000;
+
+/**
+ * A unified diff of the folder's ModelHub links before and after (links in sync are context),
+ * for folders where links move; undefined when it would be too large to read or compute.
+ */
+function renderFolderDiff(folder: string, list: Change[], inSync: string[], chalk: ChalkInstance): string[] | undefined {
+  const inFolder = (rel: string): boolean => folder === '' || rel.startsWith(`${folder}/`);
+  const strip = (rel: string): string => (folder === '' ? rel : rel.slice(folder.length + 1));
+  const keep = inSync.filter(inFolder);
+  const pick = (action: Change['action']): string[] => list.filter((c) => c.action === action).map((c) => c.relPath);
+  const before = [...keep, ...pick('delete')].map(strip).sort();
+  const after = [...keep, ...pick('create')].map(strip).sort();
+  const patch = structuredPatch('now', 'planned', lines(before), lines(after), '', '', { context: 2, maxEditLength: MAX_DIFF_EDITS });
+  if (patch === undefined) return undefined;
+  const out = [`  ${chalk.bold(`${folder || '.'}/`)}`, chalk.dim('    --- now'), chalk.dim('    +++ planned')];
+  for (const h of patch.hunks) {
+    out.push(chalk.cyan(`    @@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`));
+    for (const l of h.lines) out.push(l.startsWith('+') ? chalk.green(`    ${l}`) : l.startsWith('-') ? chalk.red(`    ${l}`) : `    ${l}`);
+  }
+  return out;
+}
+
+function lines(list: string[]): string {
+  return list.length === 0 ? '' : `${list.join('\n')}\n`;
+}
+
+function folderOf(t: PlanTarget, relPath: string): string {
+  let best = '';
+  for (const f of t.folders) if ((f === '' || relPath.startsWith(`${f}/`)) && f.length >= best.length) best = f;
+  return best;
+}
+
+function describeOverride(o: OverrideChange): string {
+  const set = Object.entries(o.set ?? {}).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : String(v)}`);
+  const what = o.action === 'remove' ? 'override removed: classifier answer restored' : `${set.join(', ')} (${o.labels.join(', ')})`;
+  return `${o.model.name} ${o.model.hash.slice(0, 12)}: ${what}`;
+}
+
+function painter(chalk: ChalkInstance): (kind: Change['action'] | 'conflict', text: string) => string {
+  return (kind, text) => {
+    switch (kind) {
+      case 'create':
+        return chalk.green(text);
+      case 'replace':
+      case 'adopt':
+        return chalk.yellow(text);
+      case 'delete':
+      case 'conflict':
+        return chalk.red(text);
+      default:
+        return chalk.dim(text);
+    }
+  };
+}

@@ -1,0 +1,62 @@
+import type { ChalkInstance } from 'chalk';
+import type { Plan } from '../../reconcile/plan-types.js';
+import type { TargetStatus } from '../../reconcile/status.js';
+import { renderTable } from '../format.js';
+
+const MAX_LISTED = 10;
+
+/** The human view of `status`: one table row per target, then what needs attention. */
+export function renderStatus(targets: TargetStatus[], plan: Plan, chalk: ChalkInstance): string {
+  if (targets.length === 0) return 'No targets. Add a Target document to the manifests (`modelhub init` copies the defaults).';
+  const rows = targets.map((t) => [
+    t.name,
+    t.enabled === null ? 'removed' : t.enabled ? 'enabled' : 'disabled',
+    String(t.declared),
+    String(t.inSync),
+    String(t.missing),
+    String(t.drifted),
+    String(t.extra),
+    String(t.conflicts),
+    String(t.broken.length),
+    String(t.unselected.length),
+  ]);
+  const table = renderTable(
+    [
+      { header: 'TARGET' },
+      { header: 'STATE' },
+      { header: 'DECLARED', align: 'right' },
+      { header: 'IN SYNC', align: 'right' },
+      { header: 'MISSING', align: 'right' },
+      { header: 'DRIFTED', align: 'right' },
+      { header: 'EXTRA', align: 'right' },
+      { header: 'CONFLICTS', align: 'right' },
+      { header: 'BROKEN', align: 'right' },
+      { header: 'UNSELECTED', align: 'right' },
+    ],
+    rows,
+    (col, row, text) => {
+      const t = targets[row];
+      if (t === undefined) return text;
+      if (col === 1) return t.enabled === true ? chalk.green(text) : chalk.dim(text);
+      if ((col === 4 || col === 5 || col === 6) && text.trim() !== '0') return chalk.yellow(text);
+      if ((col === 7 || col === 8) && text.trim() !== '0') return chalk.red(text);
+      return text;
+    },
+  );
+  const lines = [table];
+  for (const t of targets) {
+    const conflicts = plan.conflicts.filter((c) => c.target === t.name);
+    if (conflicts.length === 0 && t.broken.length === 0 && t.unselected.length === 0) continue;
+    lines.push('', chalk.bold(`${t.name}`) + chalk.dim(`  ${t.root}`));
+    for (const c of conflicts.slice(0, MAX_LISTED)) lines.push(`  ${chalk.red('!')} ${c.relPath}  ${c.reason}${c.found === undefined ? '' : chalk.dim(`: ${c.found}`)}`);
+    for (const b of t.broken.slice(0, MAX_LISTED)) lines.push(`  ${chalk.red('broken link')} ${b}`);
+    if (t.unselected.length > 0) {
+      const names = t.unselected.slice(0, MAX_LISTED).map((m) => `${m.name} (${m.type})`);
+      lines.push(`  ${chalk.dim('not selected by any deployment:')} ${names.join(', ')}${t.unselected.length > MAX_LISTED ? `, … ${t.unselected.length - MAX_LISTED} more (--json lists all)` : ''}`);
+    }
+  }
+  const s = plan.summary;
+  const pending = s.create + s.replace + s.delete + s.adopt + s.forget + s.dirs + s.overrides;
+  lines.push('', pending === 0 && s.conflict === 0 ? chalk.green('In sync with the manifests.') : `Run ${chalk.bold('modelhub plan')} to see the ${pending} pending change${pending === 1 ? '' : 's'}${s.conflict > 0 ? ` and ${s.conflict} conflict${s.conflict === 1 ? '' : 's'}` : ''}.`);
+  return lines.join('\n');
+}

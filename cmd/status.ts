@@ -1,0 +1,23 @@
+import type { CommandContext } from './context.js';
+
+interface StatusFlags {
+  target?: string;
+}
+
+/**
+ * `modelhub status`: per target, what is declared, in sync, missing, drifted or in conflict,
+ * broken links in its folders, and mapped models no deployment selects. Changes nothing.
+ */
+export default async function status(ctx: CommandContext, flags: StatusFlags): Promise<void> {
+  const { computePlan } = await import('../reconcile/gather.js');
+  const { computeStatus } = await import('../reconcile/status.js');
+  const hub = await ctx.hub({ readonly: true });
+  const { plan, gathered } = await computePlan({ hub, manifestsDir: ctx.config.manifests, env: ctx.io.env, cwd: ctx.io.cwd, target: flags.target ?? null, adopt: false });
+  const targets = computeStatus(plan, gathered);
+  if (ctx.json) {
+    ctx.printJson({ targets, overrides: plan.overrides.length, summary: plan.summary });
+    return;
+  }
+  const { renderStatus } = await import('./render/status.js');
+  ctx.out(renderStatus(targets, plan, ctx.chalk));
+}

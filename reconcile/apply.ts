@@ -1,0 +1,235 @@
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+import { ModelHubError, errnoCode } from '../core/errors.js';
+import type { DeployFs } from './fs.js';
+import type { Ledger } from './ledger.js';
+import type { Change, Expect, Observed, Plan } from './plan-types.js';
+
+export interface ApplyOptions {
+  fs: DeployFs;
+  ledger: Ledger;
+  /** Remove every link of a target whose desired state became empty (see Plan.emptyTargets). */
+  allowEmpty?: boolean;
+  /** Called after each filesystem step, before it is recorded (progress; crash tests). */
+  onStep?: (done: number, change: Change) => void;
+}
+
+export interface ApplyResult {
+  created: string[];
+  replaced: string[];
+  deleted: string[];
+  adopted: string[];
+  forgotten: string[];
+  dirsCreated: string[];
+  dirsRemoved: string[];
+}
+
+/**
+ * Carry out a plan. Refuses a plan with conflicts, and one emptying a target unless
+ * `allowEmpty`. Phase 1 checks every path against the plan's expectation and changes nothing
+ * if any differs. Phase 2 performs the steps, recording each in the ledger right after it
+ * succeeded (the ledger commits in small batches, and always before returning or throwing).
+ * Only owned links are removed or replaced, each re-checked just before. New links
+ * are made with symlink(2) directly (atomic, and it fails rather than replacing anything that
+ * appeared since phase 1); existing entries are swapped by a temporary link renamed over them.
+ */
+export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyResult> {
+  assertApplicable(plan, opts.allowEmpty ?? false);
+  await checkExpectations(plan, opts.fs);
+  const run = new Runner(plan, opts);
+  const order: Change['action'][] = ['delete', 'forget', 'replace', 'adopt', 'create'];
+  try {
+    for (const action of order) for (const c of plan.changes) if (c.action === action) await run.perform(c);
+    await run.removeDirs();
+  } finally {
+    opts.ledger.flush();
+  }
+  return run.result;
+}
+
+/** Refuse a plan with conflicts, or one emptying a target without `allowEmpty` (before anything is asked or changed). */
+export function assertApplicable(plan: Plan, allowEmpty: boolean): void {
+  if (plan.conflicts.length > 0) {
+    const list = plan.conflicts.slice(0, 20).map((c) => `  ${c.path}: ${c.reason}${c.found === undefined ? '' : ` (${c.found})`}`);
+    throw new ModelHubError('CONFLICTS', `${plan.conflicts.length} conflict${plan.conflicts.length === 1 ? '' : 's'}; nothing was changed:\n${list.join('\n')}`, {
+      hint: 'move or remove what is in the way (ModelHub never touches it), or rerun with --adopt where it is a duplicate of the model',
+      details: plan.conflicts,
+    });
+  }
+  if (plan.emptyTargets.length > 0 && !allowEmpty) {
+    throw new ModelHubError('EMPTY_DESIRED', `nothing is declared for target${plan.emptyTargets.length === 1 ? '' : 's'} ${plan.emptyTargets.join(', ')} any more, so every link there would be removed; nothing was changed`, {
+      hint: 'check --manifests / MODELHUB_MANIFESTS points at the right folder; if removing them all is intended, rerun with --allow-empty (or set enabled: false on the target)',
+    });
+  }
+}
+
+async function checkExpectations(plan: Plan, fs: DeployFs): Promise<void> {
+  const changed: string[] = [];
+  for (const c of plan.changes) if (!sameState(await observeWith(fs, c.path), c.expect)) changed.push(c.path);
+  if (changed.length > 0) {
+    throw new ModelHubError('PLAN_OUTDATED', `${changed.length} path${changed.length === 1 ? '' : 's'} changed since the plan was made; nothing was changed:\n${changed.slice(0, 20).map((p) => `  ${p}`).join('\n')}`, {
+      hint: 'run `modelhub plan` again to see the current state',
+      details: changed,
+    });
+  }
+}
+
+/** Observe a path through the fs interface (same shape as the planner's observation). */
+export async function observeWith(fs: DeployFs, path: string): Promise<Observed> {
+  let st;
+  try {
+    st = await fs.lstat(path);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOTDIR') return { kind: 'blocked' };
+    throw err;
+  }
+  if (st === null) return { kind: 'absent' };
+  if (st.kind === 'symlink') return { kind: 'symlink', text: await fs.readlink(path) };
+  if (st.kind === 'file') return { kind: 'file', size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+  return { kind: st.kind };
+}
+
+function sameState(a: Observed, b: Expect): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'symlink' && b.kind === 'symlink') return a.text === b.text;
+  if (a.kind === 'file' && b.kind === 'file') return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+  return true;
+}
+
+class Runner {
+  readonly result: ApplyResult = { created: [], replaced: [], deleted: [], adopted: [], forgotten: [], dirsCreated: [], dirsRemoved: [] };
+  private readonly roots: Map<string, string>;
+  private readonly knownDirs = new Set<string>();
+  private readonly tag = randomBytes(4).toString('hex');
+  private counter = 0;
+  private steps = 0;
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly opts: ApplyOptions,
+  ) {
+    this.roots = new Map(plan.targets.map((t) => [t.name, t.root]));
+  }
+
+  async perform(c: Change): Promise<void> {
+    const { fs, ledger } = this.opts;
+    switch (c.action) {
+      case 'delete':
+        await this.assertStill(c.path, c.expect);
+        await fs.unlink(c.path);
+        this.stepDone(c);
+        if (c.reason !== 'leftover-temp') ledger.forgetLink(c.path);
+        this.result.deleted.push(c.path);
+        return;
+      case 'forget':
+        ledger.forgetLink(c.path);
+        this.result.forgotten.push(c.path);
+        return;
+      case 'replace':
+        await this.swapIn(c.path, c.linkTarget, c.expect);
+        this.stepDone(c);
+        ledger.recordLink({ target: c.target, path: c.path, linkTarget: c.linkTarget, hash: c.model.hash, deployment: c.deployment });
+        this.result.replaced.push(c.path);
+        return;
+      case 'adopt':
+        if (c.how !== 'record') {
+          await this.swapIn(c.path, c.linkTarget, c.expect);
+          this.stepDone(c);
+        }
+        ledger.recordLink({ target: c.target, path: c.path, linkTarget: c.linkTarget, hash: c.model.hash, deployment: c.deployment });
+        this.result.adopted.push(c.path);
+        return;
+      case 'create':
+        await this.ensureFolder(dirname(c.path), c.target);
+        await this.createLink(c.path, c.linkTarget);
+        this.stepDone(c);
+        ledger.recordLink({ target: c.target, path: c.path, linkTarget: c.linkTarget, hash: c.model.hash, deployment: c.deployment });
+        this.result.created.push(c.path);
+        return;
+    }
+  }
+
+  /** Remove folders ModelHub created that no declared link needs, if empty; a folder holding anything else becomes the user's. */
+  async removeDirs(): Promise<void> {
+    for (const d of this.plan.dirs) {
+      try {
+        await this.opts.fs.rmdir(d.path);
+        this.result.dirsRemoved.push(d.path);
+      } catch (err) {
+        const code = errnoCode(err);
+        if (code !== 'ENOENT' && code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOTDIR') throw err;
+      }
+      this.opts.ledger.forgetDir(d.path);
+    }
+  }
+
+  private stepDone(c: Change): void {
+    this.steps++;
+    this.opts.onStep?.(this.steps, c);
+  }
+
+  private async assertStill(path: string, expect: Expect): Promise<void> {
+    if (sameState(await observeWith(this.opts.fs, path), expect)) return;
+    throw new ModelHubError('PATH_CHANGED', `${path} changed while apply ran; left as it is (the steps before it are done and recorded)`, {
+      path,
+      hint: 'run `modelhub plan` to see the current state, then `modelhub apply` again',
+    });
+  }
+
+  private async createLink(path: string, linkTarget: string): Promise<void> {
+    try {
+      await this.opts.fs.symlink(linkTarget, path);
+    } catch (err) {
+      if (errnoCode(err) !== 'EEXIST') throw err;
+      throw new ModelHubError('PATH_CHANGED', `${path} appeared while apply ran; left as it is (the steps before it are done and recorded)`, {
+        path,
+        hint: 'run `modelhub plan` to see what is there now',
+      });
+    }
+  }
+
+  /** Replace what is at `path` (re-checked first) by a new link, atomically: temporary link, then rename over. */
+  private async swapIn(path: string, linkTarget: string, expect: Expect): Promise<void> {
+    const tmp = join(dirname(path), `.${shorten(basename(path))}.modelhub-tmp-${this.tag}-${this.counter++}`);
+    await this.opts.fs.symlink(linkTarget, tmp);
+    try {
+      await this.assertStill(path, expect);
+      await this.opts.fs.rename(tmp, path);
+    } catch (err) {
+      await this.opts.fs.unlink(tmp);
+      throw err;
+    }
+  }
+
+  /** Create the missing folders between the target root (which must exist) and `dir`, recording each. */
+  private async ensureFolder(dir: string, target: string): Promise<void> {
+    if (this.knownDirs.has(dir)) return;
+    const root = this.roots.get(target);
+    const missing: string[] = [];
+    for (let d = dir; ; d = dirname(d)) {
+      const st = await this.opts.fs.lstat(d);
+      if (st !== null) {
+        if (st.kind !== 'dir' && st.kind !== 'symlink') throw new ModelHubError('PATH_CHANGED', `${d} is not a folder`, { path: d, hint: 'run `modelhub plan` to see the current state' });
+        break;
+      }
+      if (d === root || dirname(d) === d) throw new ModelHubError('TARGET_ROOT_MISSING', `target root ${d} does not exist`, { path: d, hint: 'install the application there, or fix the root in its Target manifest' });
+      missing.unshift(d);
+    }
+    for (const d of missing) {
+      try {
+        await this.opts.fs.mkdir(d);
+      } catch (err) {
+        if (errnoCode(err) === 'EEXIST') continue;
+        throw err;
+      }
+      this.opts.ledger.recordDir({ target, path: d });
+      this.result.dirsCreated.push(d);
+    }
+    this.knownDirs.add(dir);
+  }
+}
+
+/** Keep temporary names under NAME_MAX (255 bytes) for long model names. */
+function shorten(name: string): string {
+  return Buffer.byteLength(name) <= 180 ? name : Buffer.from(name).subarray(0, 180).toString('utf8').replace(/\uFFFD+$/, '');
+}

@@ -1,0 +1,83 @@
+import { lstatSync, mkdirSync, readlinkSync, renameSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
+
+/** What lstat says about a path (never follows the final symlink). */
+export interface FsStat {
+  kind: 'symlink' | 'file' | 'dir' | 'other';
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+/**
+ * Every filesystem operation `apply` performs on target folders goes through this interface,
+ * so a dry run or a recording for tests is a wrapper, not a flag. Errors are Node's own errno
+ * errors (`code` ENOENT, EEXIST, ENOTEMPTY, …); `lstat` returns null for a missing path.
+ */
+export interface DeployFs {
+  lstat(path: string): Promise<FsStat | null>;
+  readlink(path: string): Promise<string>;
+  symlink(linkTarget: string, path: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  /** Create one folder (its parent must exist). */
+  mkdir(path: string): Promise<void>;
+  /** Remove one empty folder. */
+  rmdir(path: string): Promise<void>;
+}
+
+/**
+ * The real filesystem. The calls are synchronous inside async functions on purpose: apply runs
+ * alone under the hub lock, and a thread-pool round trip per call would dominate 10,000 links.
+ */
+export function realFs(): DeployFs {
+  return {
+    async lstat(path) {
+      const st = lstatSync(path, { throwIfNoEntry: false });
+      if (st === undefined) return null;
+      const kind = st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+      return { kind, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+    },
+    async readlink(path) {
+      return readlinkSync(path);
+    },
+    async symlink(linkTarget, path) {
+      symlinkSync(linkTarget, path);
+    },
+    async rename(from, to) {
+      renameSync(from, to);
+    },
+    async unlink(path) {
+      unlinkSync(path);
+    },
+    async mkdir(path) {
+      mkdirSync(path);
+    },
+    async rmdir(path) {
+      rmdirSync(path);
+    },
+  };
+}
+
+export type FsOp = { op: 'symlink'; linkTarget: string; path: string } | { op: 'rename'; from: string; to: string } | { op: 'unlink' | 'mkdir' | 'rmdir'; path: string };
+
+/**
+ * Reads from `inner`, records every write in `ops` and, unless `dryRun`, performs it on
+ * `inner` too. With `dryRun` nothing is written: "this cannot write" is a property of the object.
+ */
+export function recordingFs(inner: DeployFs, opts: { dryRun?: boolean } = {}): DeployFs & { ops: FsOp[] } {
+  const ops: FsOp[] = [];
+  const write = async (op: FsOp, run: () => Promise<void>): Promise<void> => {
+    ops.push(op);
+    if (!opts.dryRun) await run();
+  };
+  return {
+    ops,
+    lstat: (p) => inner.lstat(p),
+    readlink: (p) => inner.readlink(p),
+    symlink: (t, p) => write({ op: 'symlink', linkTarget: t, path: p }, () => inner.symlink(t, p)),
+    rename: (f, t) => write({ op: 'rename', from: f, to: t }, () => inner.rename(f, t)),
+    unlink: (p) => write({ op: 'unlink', path: p }, () => inner.unlink(p)),
+    mkdir: (p) => write({ op: 'mkdir', path: p }, () => inner.mkdir(p)),
+    rmdir: (p) => write({ op: 'rmdir', path: p }, () => inner.rmdir(p)),
+  };
+}

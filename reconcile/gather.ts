@@ -1,0 +1,86 @@
+import { ModelHubError } from '../core/errors.js';
+import type { Hub } from '../store/hub.js';
+import { computeDesired, type DesiredLink } from './desired.js';
+import { fingerprintInputs } from './fingerprint.js';
+import { readRecordedDirs, readRecordedLinks } from './ledger.js';
+import type { Manifests } from './manifest-types.js';
+import { loadManifests } from './manifests.js';
+import { observeActual } from './observe.js';
+import { readInventoryModels, readOverrideRecords } from './override-records.js';
+import { applyOverrideEffects, computeOverrideEffects, planOverrideChanges } from './overrides.js';
+import { planReconcile, type PlanInput } from './plan.js';
+import type { Plan } from './plan-types.js';
+import type { DeployModel } from './select.js';
+import { didYouMean } from './suggest.js';
+
+export interface GatherOptions {
+  hub: Hub;
+  manifestsDir: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Only this target (`--target NAME`); null: all. */
+  target: string | null;
+  /** Hash foreign files at desired paths so duplicates can be adopted. */
+  adopt: boolean;
+}
+
+/** The planner's input plus what commands show beside the plan (status). */
+export interface Gathered extends PlanInput {
+  manifests: Manifests;
+  /** Live models with overrides applied. */
+  models: DeployModel[];
+}
+
+/**
+ * Gather the three states the planner compares: desired (manifests + inventory + overrides),
+ * recorded (deploy_links, deploy_dirs) and actual (the target folders). Reads only.
+ */
+export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
+  const { hub, target } = opts;
+  const storeDir = hub.layout.modelsDir;
+  const manifests = loadManifests(opts.manifestsDir, { env: opts.env ?? process.env, cwd: opts.cwd ?? process.cwd(), storeDir });
+  const inventory = readInventoryModels(hub.db);
+  const overrideRecords = readOverrideRecords(hub.db);
+  const recorded = readRecordedLinks(hub.db, target);
+  const recordedDirs = readRecordedDirs(hub.db, target);
+  if (target !== null) assertKnownTarget(target, manifests, hub);
+  const effects = computeOverrideEffects(inventory, manifests.overrides);
+  const models = applyOverrideEffects(inventory, effects);
+  const desired: DesiredLink[] = computeDesired({ manifests, models, storeDir, onlyTarget: target ?? undefined });
+  const inScope = manifests.targets.filter((t) => target === null || t.name === target);
+  const sizes = opts.adopt ? new Map(models.map((m) => [m.hash, m.size])) : undefined;
+  const actual = await observeActual({ desired, recorded, targets: inScope.filter((t) => desired.some((d) => d.target === t.name)), storeDir, adopt: sizes && { sizes } });
+  const options = { target, adopt: opts.adopt };
+  return {
+    manifests,
+    models,
+    desired,
+    recorded,
+    recordedDirs,
+    actual,
+    targets: manifests.targets,
+    recordedTargets: hub.db.prepare('SELECT name, display_name AS displayName, root FROM deploy_targets ORDER BY name').all() as Gathered['recordedTargets'],
+    deployments: manifests.deployments.map((d) => ({ name: d.name, enabled: d.enabled })),
+    deletedModels: new Set(inventory.filter((m) => m.deleted).map((m) => m.hash)),
+    modelNames: new Map(models.map((m) => [m.hash, m.name])),
+    overrideChanges: planOverrideChanges(inventory, effects, overrideRecords),
+    fingerprint: fingerprintInputs({ manifests, models: inventory, overrideRecords, recorded, recordedDirs, storeDir, options }),
+    options,
+  };
+}
+
+/** Gather and plan in one step (what `plan`, `apply` and `status` do). */
+export async function computePlan(opts: GatherOptions): Promise<{ plan: Plan; gathered: Gathered }> {
+  const gathered = await gatherInputs(opts);
+  return { plan: planReconcile(gathered), gathered };
+}
+
+function assertKnownTarget(name: string, manifests: Manifests, hub: Hub): void {
+  if (manifests.targets.some((t) => t.name === name)) return;
+  const recorded = hub.db.prepare('SELECT 1 FROM deploy_links WHERE target = ? LIMIT 1').get(name);
+  if (recorded !== undefined) return;
+  const names = manifests.targets.map((t) => t.name);
+  throw new ModelHubError('UNKNOWN_TARGET', `no target named "${name}" in ${manifests.dir}${didYouMean(name, names)}`, {
+    hint: names.length > 0 ? `targets: ${names.join(', ')}` : 'add a Target document to the manifests (`modelhub init` copies examples)',
+  });
+}

@@ -1,0 +1,111 @@
+import { inTransaction, stmt, type DB } from '../store/db.js';
+import type { TargetSpec } from './manifest-types.js';
+import type { RecordedDir, RecordedLink } from './plan-types.js';
+
+/**
+ * The recorded state of deployment: which links and folders ModelHub made (deploy_links,
+ * deploy_dirs). `apply` writes each entry right after the filesystem step it describes
+ * succeeded. Entries are committed in small batches (see sqliteLedger), so after a crash the
+ * records may lag the disk by the last uncommitted batch, never lead it; the next plan
+ * recognises every such state: a recorded link that is gone is forgotten, an unrecorded link
+ * holding exactly the declared text is adopted.
+ */
+export interface Ledger {
+  recordLink(link: RecordedLink): void;
+  forgetLink(path: string): void;
+  recordDir(dir: RecordedDir): void;
+  forgetDir(path: string): void;
+  /** Commit everything recorded so far (called when apply ends, also after a failure). */
+  flush(): void;
+}
+
+/** Most entries one commit holds, and the longest an entry waits for its commit. */
+const BATCH_ENTRIES = 250;
+const BATCH_MS = 50;
+
+/**
+ * The SQLite ledger. Writes go into an open transaction committed every BATCH_ENTRIES entries
+ * or BATCH_MS milliseconds, whichever comes first, and on flush(): one commit per link would
+ * cost more than the links themselves (10,000 commits), while a crash loses at most the
+ * records of the last few milliseconds of steps, which the next plan re-derives from the disk.
+ */
+export function sqliteLedger(db: DB): Ledger {
+  let pending = 0;
+  let openedAt = 0;
+  const write = (sql: string, ...params: unknown[]): void => {
+    if (pending === 0) {
+      db.exec('BEGIN IMMEDIATE');
+      openedAt = Date.now();
+    }
+    stmt(db, sql).run(...params);
+    pending++;
+    if (pending >= BATCH_ENTRIES || Date.now() - openedAt >= BATCH_MS) commit();
+  };
+  const commit = (): void => {
+    if (pending === 0) return;
+    db.exec('COMMIT');
+    pending = 0;
+  };
+  return {
+    recordLink(l) {
+      write(
+        `INSERT INTO deploy_links (target, link_path, link_target, model_sha256, deployment) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (link_path) DO UPDATE SET target = excluded.target, link_target = excluded.link_target,
+           model_sha256 = excluded.model_sha256, deployment = excluded.deployment,
+           created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
+        l.target,
+        l.path,
+        l.linkTarget,
+        l.hash,
+        l.deployment,
+      );
+    },
+    forgetLink(path) {
+      write('DELETE FROM deploy_links WHERE link_path = ?', path);
+    },
+    recordDir(d) {
+      write('INSERT OR IGNORE INTO deploy_dirs (path, target) VALUES (?, ?)', d.path, d.target);
+    },
+    forgetDir(path) {
+      write('DELETE FROM deploy_dirs WHERE path = ?', path);
+    },
+    flush: commit,
+  };
+}
+
+/** Recorded links, sorted by path; only one target's when `target` is given. */
+export function readRecordedLinks(db: DB, target: string | null = null): RecordedLink[] {
+  const sql = `SELECT target, link_path AS path, link_target AS linkTarget, model_sha256 AS hash, deployment FROM deploy_links
+    ${target === null ? '' : 'WHERE target = ?'} ORDER BY link_path`;
+  return (target === null ? db.prepare(sql).all() : db.prepare(sql).all(target)) as RecordedLink[];
+}
+
+export function readRecordedDirs(db: DB, target: string | null = null): RecordedDir[] {
+  const sql = `SELECT target, path FROM deploy_dirs ${target === null ? '' : 'WHERE target = ?'} ORDER BY path`;
+  return (target === null ? db.prepare(sql).all() : db.prepare(sql).all(target)) as RecordedDir[];
+}
+
+/**
+ * Make deploy_targets and deploy_mappings mirror the manifests' targets (one transaction), so
+ * `SELECT name, display_name, enabled FROM deploy_targets` answers as the manifests say.
+ */
+export function mirrorTargets(db: DB, targets: TargetSpec[]): void {
+  inTransaction(db, () => {
+    const names = targets.map((t) => t.name);
+    db.prepare(`DELETE FROM deploy_targets WHERE name NOT IN (SELECT value FROM json_each(?))`).run(JSON.stringify(names));
+    const upsert = stmt(
+      db,
+      `INSERT INTO deploy_targets (name, display_name, root, enabled, links) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET display_name = excluded.display_name, root = excluded.root, enabled = excluded.enabled,
+         links = excluded.links, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+       RETURNING id`,
+    );
+    const clear = stmt(db, 'DELETE FROM deploy_mappings WHERE target_id = ?');
+    const insert = stmt(db, 'INSERT INTO deploy_mappings (target_id, model_type, folder) VALUES (?, ?, ?)');
+    for (const t of targets) {
+      const { id } = upsert.get(t.name, t.displayName, t.root, t.enabled ? 1 : 0, t.links) as { id: number };
+      clear.run(id);
+      for (const [type, folder] of Object.entries(t.mappings)) insert.run(id, type, folder === '' ? '.' : folder);
+    }
+  });
+}

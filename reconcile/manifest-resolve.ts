@@ -1,0 +1,192 @@
+import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
+import { expandPath } from '../core/paths.js';
+import { IMAGE_BASES, KNOWN_LLM_BASES, isKnownBase } from '../core/vocabulary.js';
+import { locate, type YamlDoc, type YamlProblem } from '../core/yaml.js';
+import type { DeploymentSpec, OverrideSpec, Selector, TargetSpec } from './manifest-types.js';
+import { didYouMean } from './suggest.js';
+import { DEFAULT_TEMPLATE, checkTemplate } from './template.js';
+
+/** A manifest document with the absolute path of its file and whether it passed the schema. */
+export interface CheckedDoc {
+  doc: YamlDoc;
+  absFile: string;
+  value: Record<string, unknown>;
+  /** Whether the schema accepted it. Checks here also run on rejected documents, as far as their shape allows. */
+  valid: boolean;
+}
+
+export interface ResolveOptions {
+  env: NodeJS.ProcessEnv;
+  /** The hub's store (`<hub>/models`); no target may deploy inside it. */
+  storeDir?: string | undefined;
+  /** Names of every Target document, including those that failed the schema (no cascading "unknown target"). */
+  targetNames: Set<string>;
+}
+
+const SELECTOR_KEYS = ['type', 'base', 'variant', 'format', 'name', 'hash', 'tag'] as const;
+
+/**
+ * Turn schema-valid documents into specs (paths expanded, defaults filled in) and check what a
+ * schema cannot: duplicate names, references, folders escaping their root, templates, bases.
+ * The checks also run on documents the schema rejected, wherever the value they look at has
+ * the right shape, so one run reports everything. Specs of documents with problems are left out.
+ */
+export function resolveManifestDocs(docs: CheckedDoc[], opts: ResolveOptions): { targets: TargetSpec[]; deployments: DeploymentSpec[]; overrides: OverrideSpec[]; problems: YamlProblem[] } {
+  const problems: YamlProblem[] = [];
+  const targets: TargetSpec[] = [];
+  const deployments: DeploymentSpec[] = [];
+  const overrides: OverrideSpec[] = [];
+  const firstSeen = new Map<string, CheckedDoc>();
+  /** Every resolved spec, with or without problems, for the cross-document checks. */
+  const allTargets: TargetSpec[] = [];
+  const allDeployments: DeploymentSpec[] = [];
+  for (const d of docs) {
+    const report = (pointer: string, message: string): void => {
+      const pos = locate(d.doc, pointer);
+      problems.push({ file: d.doc.file, line: pos.line, col: pos.col, message });
+    };
+    const kind = String(d.value.kind);
+    const name = typeof d.value.name === 'string' ? d.value.name : undefined;
+    if (name !== undefined) {
+      const key = `${kind}:${name}`;
+      const first = firstSeen.get(key);
+      if (first !== undefined) report('/name', `duplicate ${kind} name "${name}" (first defined at ${first.doc.file}:${locate(first.doc, '/name').line})`);
+      else firstSeen.set(key, d);
+    }
+    const before = problems.length;
+    if (kind === 'Target') {
+      const t = resolveTarget(d, opts, report);
+      allTargets.push(t);
+      if (d.valid && problems.length === before) targets.push(t);
+    } else if (kind === 'Deployment') {
+      const dep = resolveDeployment(d, opts, report);
+      allDeployments.push(dep);
+      if (d.valid && problems.length === before) deployments.push(dep);
+    } else if (kind === 'Override') {
+      const o = resolveOverride(d, report);
+      if (d.valid && problems.length === before) overrides.push(o);
+    }
+  }
+  problems.push(...checkTypesReachTargets(docs, allDeployments, allTargets));
+  return { targets, deployments, overrides, problems };
+}
+
+type Report = (pointer: string, message: string) => void;
+
+function resolveTarget(d: CheckedDoc, opts: ResolveOptions, report: Report): TargetSpec {
+  const v = d.value;
+  const rootAsWritten = typeof v.root === 'string' ? v.root : '';
+  const root = expandPath(rootAsWritten, dirname(d.absFile), opts.env);
+  if (rootAsWritten !== '' && opts.storeDir !== undefined && isInside(root, opts.storeDir)) report('/root', `root ${root} lies inside the hub's store ${opts.storeDir}; deploy into application folders only`);
+  const mappings: Record<string, string> = {};
+  for (const [type, folder] of Object.entries(isRecord(v.mappings) ? v.mappings : {})) {
+    if (typeof folder !== 'string') continue;
+    // A folder with a problem stays in the (then discarded) spec so cross-checks do not cascade.
+    const rel = checkMappingFolder(type, folder, (message) => report(`/mappings/${type}`, message));
+    mappings[type] = rel ?? folder;
+    if (rel !== undefined && rootAsWritten !== '' && opts.storeDir !== undefined && isInside(resolve(root, rel), opts.storeDir)) {
+      report(`/mappings/${type}`, `mappings.${type}: ${resolve(root, rel)} lies inside the hub's store ${opts.storeDir}`);
+    }
+  }
+  return {
+    name: String(v.name),
+    displayName: typeof v.displayName === 'string' ? v.displayName : String(v.name),
+    rootAsWritten,
+    root,
+    enabled: v.enabled !== false,
+    links: v.links === 'relative' ? 'relative' : 'absolute',
+    mappings,
+    source: { file: d.doc.file, line: locate(d.doc, '').line },
+  };
+}
+
+/** A mapping folder normalized (posix, no trailing slash, '' for the root), or undefined after reporting why not. */
+function checkMappingFolder(type: string, folder: string, report: (message: string) => void): string | undefined {
+  if (isAbsolute(folder) || folder.startsWith('~') || /^[A-Za-z]:/.test(folder)) {
+    report(`mappings.${type}: "${folder}" must be a folder relative to the root`);
+    return undefined;
+  }
+  if (folder.includes('\\')) {
+    report(`mappings.${type}: "${folder}" must use / between folders`);
+    return undefined;
+  }
+  if (folder.split('/').includes('..')) {
+    report(`mappings.${type}: "${folder}" escapes the target root (..); to reach a folder beside models/, make root the application folder`);
+    return undefined;
+  }
+  const normalized = posix.normalize(folder).replace(/\/+$/, '');
+  return normalized === '.' ? '' : normalized;
+}
+
+function resolveDeployment(d: CheckedDoc, opts: ResolveOptions, report: Report): DeploymentSpec {
+  const v = d.value;
+  let targets: string[] = [];
+  let pointers: string[] = [];
+  if (v.target !== undefined && v.targets !== undefined) report('/targets', 'give either target or targets, not both');
+  else if (typeof v.target === 'string') [targets, pointers] = [[v.target], ['/target']];
+  else if (Array.isArray(v.targets)) [targets, pointers] = [v.targets.filter((t): t is string => typeof t === 'string'), v.targets.map((_, i) => `/targets/${i}`)];
+  else if (v.target === undefined && v.targets === undefined) report('', 'missing required key "target" (or "targets")');
+  targets.forEach((t, i) => {
+    if (!opts.targetNames.has(t)) report(pointers[i] ?? '', `unknown target "${t}"${didYouMean(t, opts.targetNames)}${opts.targetNames.size === 0 ? ' (no Target documents found)' : ''}`);
+  });
+  const template = typeof v.path === 'string' ? v.path : DEFAULT_TEMPLATE;
+  const templateProblem = checkTemplate(template);
+  if (templateProblem !== undefined) report('/path', templateProblem);
+  const select = resolveSelector(isRecord(v.select) ? v.select : {}, '/select', report);
+  const exclude = isRecord(v.exclude) ? resolveSelector(v.exclude, '/exclude', report) : null;
+  return { name: String(v.name), targets, select, exclude, path: template, enabled: v.enabled !== false, source: { file: d.doc.file, line: locate(d.doc, '').line } };
+}
+
+function resolveSelector(raw: Record<string, unknown>, pointer: string, report: Report): Selector {
+  const out: Selector = {};
+  for (const key of SELECTOR_KEYS) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    const list = (Array.isArray(value) ? value : [value]).filter((x): x is string => typeof x === 'string');
+    if (key === 'base') {
+      list.forEach((b, i) => {
+        if (!isKnownBase(b)) report(Array.isArray(value) ? `${pointer}/base/${i}` : `${pointer}/base`, `${pointer.slice(1)}.base: unknown base "${b}"${didYouMean(b, [...IMAGE_BASES, ...KNOWN_LLM_BASES])}`);
+      });
+    }
+    out[key] = key === 'hash' || key === 'format' ? list.map((s) => s.toLowerCase()) : list;
+  }
+  return out;
+}
+
+function resolveOverride(d: CheckedDoc, report: Report): OverrideSpec {
+  const v = d.value;
+  const set = (isRecord(v.set) ? v.set : {}) as OverrideSpec['set'];
+  const match = (isRecord(v.match) ? v.match : {}) as OverrideSpec['match'];
+  if (typeof set.base === 'string' && !isKnownBase(set.base)) report('/set/base', `set.base: unknown base "${set.base}"${didYouMean(set.base, [...IMAGE_BASES, ...KNOWN_LLM_BASES])}`);
+  const line = locate(d.doc, '').line;
+  const label = typeof v.name === 'string' ? v.name : `${d.doc.file}:${line}`;
+  return { label, match: { ...match, ...(typeof match.hash === 'string' ? { hash: match.hash.toLowerCase() } : {}) }, set: { ...set }, source: { file: d.doc.file, line } };
+}
+
+/** A deployment selecting a type that none of its targets maps would silently deploy nothing. */
+function checkTypesReachTargets(docs: CheckedDoc[], deployments: DeploymentSpec[], targets: TargetSpec[]): YamlProblem[] {
+  const problems: YamlProblem[] = [];
+  const byName = new Map(targets.map((t) => [t.name, t]));
+  for (const dep of deployments) {
+    const types = dep.select.type;
+    const resolved = dep.targets.map((t) => byName.get(t));
+    if (types === undefined || resolved.some((t) => t === undefined)) continue;
+    const d = docs.find((x) => x.doc.file === dep.source.file && x.value.name === dep.name && x.value.kind === 'Deployment');
+    types.forEach((type, i) => {
+      if (resolved.some((t) => t !== undefined && type in t.mappings)) return;
+      const pointer = dep.select.type!.length > 1 || Array.isArray((d?.value.select as Record<string, unknown> | undefined)?.type) ? `/select/type/${i}` : '/select/type';
+      const pos = d === undefined ? { line: dep.source.line, col: 1 } : locate(d.doc, pointer);
+      problems.push({ file: dep.source.file, line: pos.line, col: pos.col, message: `select.type: "${type}" has no mapping in target${dep.targets.length > 1 ? 's' : ''} ${dep.targets.join(', ')}; add one under mappings` });
+    });
+  }
+  return problems;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(resolve(dir), resolve(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && !rel.startsWith(sep));
+}

@@ -1,0 +1,68 @@
+/**
+ * Manifests after loading and validation: every path expanded, every default filled in,
+ * every reference checked. Nothing downstream re-validates these.
+ */
+
+/** Where a document came from, for messages (`file:line`). */
+export interface SourceRef {
+  file: string;
+  line: number;
+}
+
+export type LinkStyle = 'absolute' | 'relative';
+
+export interface TargetSpec {
+  name: string;
+  displayName: string;
+  /** The root as written (before `~`/`$VAR` expansion), for display. */
+  rootAsWritten: string;
+  /** Absolute, expanded. */
+  root: string;
+  enabled: boolean;
+  links: LinkStyle;
+  /** Model type → folder relative to root (posix separators, normalized, never absolute, never `..`). */
+  mappings: Record<string, string>;
+  source: SourceRef;
+}
+
+/** One condition set; every key present must hold, a list holds when any of its values does. */
+export interface Selector {
+  type?: string[];
+  base?: string[];
+  variant?: string[];
+  format?: string[];
+  /** Globs on the deploy name, `*` and `?`, case-insensitive. */
+  name?: string[];
+  /** Lower-case SHA-256 prefixes. */
+  hash?: string[];
+  tag?: string[];
+}
+
+export interface DeploymentSpec {
+  name: string;
+  targets: string[];
+  select: Selector;
+  exclude: Selector | null;
+  /** Path template under the mapped folder; `{name}` when not given. */
+  path: string;
+  enabled: boolean;
+  source: SourceRef;
+}
+
+export interface OverrideSpec {
+  /** The document's name, or `file:line` when it has none. */
+  label: string;
+  match: { hash?: string; name?: string };
+  set: { type?: string; base?: string; variant?: string; tags?: string[]; name?: string };
+  source: SourceRef;
+}
+
+export interface Manifests {
+  /** The manifests folder (absolute). */
+  dir: string;
+  /** Manifest files read, absolute, sorted. */
+  files: string[];
+  targets: TargetSpec[];
+  deployments: DeploymentSpec[];
+  overrides: OverrideSpec[];
+}

@@ -1,0 +1,86 @@
+import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
+import fg from 'fast-glob';
+import { ModelHubError, errnoCode } from '../core/errors.js';
+import { formatProblems, parseYamlDocuments, type YamlProblem } from '../core/yaml.js';
+import type { Manifests } from './manifest-types.js';
+import { resolveManifestDocs, type CheckedDoc } from './manifest-resolve.js';
+import { validateManifestDoc } from './manifest-schema.js';
+
+export interface LoadManifestsOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Problems name files relative to this folder when they lie inside it. */
+  cwd?: string;
+  /** The hub's store folder; a target deploying inside it is a problem. */
+  storeDir?: string;
+}
+
+/**
+ * Read every `*.yaml`/`*.yml` below `dir` (any depth, sorted, dot-folders skipped), validate each
+ * document against schemas/manifest.schema.json and check references across documents.
+ * Every problem in every file is collected first; then, if there are any, ONE
+ * ERR_MODELHUB_MANIFESTS_INVALID is thrown whose message lists them as `file:line:col: message`
+ * (grouped by file) and whose `details` is the problem list. An empty folder is valid.
+ */
+export function loadManifests(dir: string, opts: LoadManifestsOptions = {}): Manifests {
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  assertFolder(dir);
+  const files = fg.sync(['**/*.yaml', '**/*.yml'], { cwd: dir, absolute: true, onlyFiles: true, dot: false, ignore: ['**/node_modules/**'] }).sort();
+  const problems: YamlProblem[] = [];
+  const checked: CheckedDoc[] = [];
+  const targetNames = new Set<string>();
+  for (const absFile of files) {
+    const shown = displayPath(absFile, cwd);
+    const parsed = parseYamlDocuments(readFileSync(absFile, 'utf8'), shown);
+    problems.push(...parsed.problems);
+    for (const doc of parsed.docs) {
+      const value = doc.value as Record<string, unknown> | null;
+      if (value !== null && typeof value === 'object' && value.kind === 'Target' && typeof value.name === 'string') targetNames.add(value.name);
+      const found = validateManifestDoc(doc);
+      problems.push(...found);
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) checked.push({ doc, absFile, value, valid: found.length === 0 });
+    }
+  }
+  const resolved = resolveManifestDocs(checked, { env, storeDir: opts.storeDir, targetNames });
+  problems.push(...resolved.problems);
+  if (problems.length > 0) {
+    const order = new Map(files.map((f) => [displayPath(f, cwd), files.indexOf(f)]));
+    problems.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.col - b.col);
+    throw manifestsInvalid(problems);
+  }
+  return { dir, files, targets: resolved.targets, deployments: resolved.deployments, overrides: resolved.overrides };
+}
+
+/** The one error for invalid manifests (also used by `validate --json`). */
+export function manifestsInvalid(problems: YamlProblem[]): ModelHubError {
+  const files = new Set(problems.map((p) => p.file)).size;
+  return new ModelHubError(
+    'MANIFESTS_INVALID',
+    `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${files} manifest file${files === 1 ? '' : 's'}:\n${formatProblems(problems)}`,
+    { hint: 'fix the manifests above; `modelhub validate` checks them without touching anything', details: problems },
+  );
+}
+
+function assertFolder(dir: string): void {
+  let isDir: boolean;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
+    throw new ModelHubError('MANIFESTS_NOT_FOUND', `no manifests folder at ${dir}`, {
+      path: dir,
+      hint: '`modelhub init` creates one with the default targets, or pass --manifests DIR (or set MODELHUB_MANIFESTS)',
+    });
+  }
+  if (!isDir) {
+    throw new ModelHubError('MANIFESTS_NOT_FOUND', `manifests path ${dir} is not a folder`, { path: dir, hint: 'pass --manifests DIR (or set MODELHUB_MANIFESTS) to a folder of *.yaml files' });
+  }
+}
+
+/** A file name as problems show it: relative to the working folder when inside it. */
+function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}

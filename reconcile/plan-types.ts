@@ -1,0 +1,166 @@
+/**
+ * The plan as data: a closed set of actions, each with the state the path must still be in
+ * for the action to run (`expect`) and a reason for display. `plan --json`, `plan --out`,
+ * the human renderer and `apply` all consume this one structure.
+ */
+import type { OverrideChange } from './overrides.js';
+
+/** A link ModelHub recorded in deploy_links after making it. */
+export interface RecordedLink {
+  target: string;
+  path: string;
+  linkTarget: string;
+  hash: string;
+  deployment: string | null;
+}
+
+/** A folder ModelHub created (deploy_dirs), removed again when it becomes empty. */
+export interface RecordedDir {
+  target: string;
+  path: string;
+}
+
+/** What is at a path on disk, observed without following the final symlink. */
+export type Observed =
+  | { kind: 'absent' }
+  | { kind: 'symlink'; text: string }
+  | { kind: 'file'; size: number; mtimeMs: number; ino: number; sha256?: string }
+  | { kind: 'dir' }
+  | { kind: 'other' }
+  /** A parent of the path is not a folder (ENOTDIR). */
+  | { kind: 'blocked' };
+
+export interface ActualState {
+  /** Every desired and recorded path. Paths not in the map are treated as absent. */
+  paths: Map<string, Observed>;
+  /** Desired store files that are not regular files in the store. */
+  missingStoreFiles: Set<string>;
+  /** Targets (by name) whose root folder does not exist. */
+  missingRoots: Set<string>;
+  /** Temporary links an interrupted apply left behind (`.NAME.modelhub-tmp-…` pointing into the store). */
+  leftovers: Array<{ target: string; path: string; text: string }>;
+}
+
+export type Expect = Observed;
+
+interface Base {
+  target: string;
+  /** Absolute path of the link. */
+  path: string;
+  /** Path relative to the target root, for display. */
+  relPath: string;
+  model: { hash: string; name: string };
+}
+
+export type CreateReason = 'declared' | 'missing';
+export type ReplaceReason = 'model-changed' | 'link-changed';
+export type DeleteReason = 'not-declared' | 'target-disabled' | 'target-removed' | 'deployment-disabled' | 'model-deleted' | 'leftover-temp';
+export type AdoptReason = 'unrecorded-link' | 'record-outdated' | 'duplicate-file';
+export type ForgetReason = 'gone' | 'changed-by-user';
+export type ConflictReason = 'foreign-file' | 'foreign-symlink' | 'drifted' | 'directory' | 'parent-not-directory' | 'store-file-missing' | 'root-missing';
+
+/** Make a missing link. */
+export interface CreateChange extends Base {
+  action: 'create';
+  reason: CreateReason;
+  linkTarget: string;
+  deployment: string;
+  expect: Expect;
+}
+
+/** Re-point an owned link (it points at what ModelHub recorded, which is no longer what is declared). */
+export interface ReplaceChange extends Base {
+  action: 'replace';
+  reason: ReplaceReason;
+  linkTarget: string;
+  deployment: string;
+  previous: { hash: string; linkTarget: string };
+  expect: Expect;
+}
+
+/** Remove an owned link that is no longer declared (or a temporary link an interrupted apply left). */
+export interface DeleteChange extends Base {
+  action: 'delete';
+  reason: DeleteReason;
+  expect: Expect;
+}
+
+/**
+ * Take over what already is at a desired path. `record`: a symlink holding exactly the desired
+ * text, only recorded. `relink`: an unrecorded symlink resolving to the desired store file, made
+ * to hold the desired text. `replace-file` (--adopt): a regular file whose content hash equals
+ * the model's, replaced by the link.
+ */
+export interface AdoptChange extends Base {
+  action: 'adopt';
+  reason: AdoptReason;
+  how: 'record' | 'relink' | 'replace-file';
+  linkTarget: string;
+  deployment: string;
+  expect: Expect;
+}
+
+/** Drop a record without touching the disk: the link is gone, or the user took the path over. */
+export interface ForgetChange extends Base {
+  action: 'forget';
+  reason: ForgetReason;
+  expect: Expect;
+}
+
+export type Change = CreateChange | ReplaceChange | DeleteChange | AdoptChange | ForgetChange;
+export type ChangeAction = Change['action'];
+
+/** Something in the way that ModelHub does not own: listed, never touched; blocks apply. */
+export interface Conflict {
+  target: string;
+  path: string;
+  relPath: string;
+  reason: ConflictReason;
+  model?: { hash: string; name: string };
+  /** What is there, in words (e.g. `symlink -> /elsewhere`, `file, 1.2 GB`). */
+  found?: string;
+}
+
+export interface PlanTarget {
+  name: string;
+  displayName: string;
+  root: string;
+  /** false when disabled in the manifests; null when the manifests no longer name it. */
+  enabled: boolean | null;
+  /** The mapped folders, relative to root (for grouping in the human view). */
+  folders: string[];
+  declared: number;
+  inSync: number;
+}
+
+export interface PlanSummary {
+  create: number;
+  replace: number;
+  delete: number;
+  adopt: number;
+  forget: number;
+  conflict: number;
+  inSync: number;
+  dirs: number;
+  overrides: number;
+}
+
+export interface Plan {
+  formatVersion: 1;
+  /** Hash of the inputs (manifests, inventory, recorded links and folders, options). */
+  fingerprint: string;
+  options: { target: string | null; adopt: boolean };
+  targets: PlanTarget[];
+  changes: Change[];
+  conflicts: Conflict[];
+  /** Folders ModelHub created that hold no declared link any more: removed if empty, deepest first. */
+  dirs: RecordedDir[];
+  /** Inventory updates for Overrides. */
+  overrides: OverrideChange[];
+  /**
+   * Targets whose every link would be removed because nothing is declared for them any more
+   * (not because they were disabled): apply refuses these without --allow-empty.
+   */
+  emptyTargets: string[];
+  summary: PlanSummary;
+}

@@ -1,0 +1,192 @@
+import { basename, dirname, resolve, sep } from 'node:path';
+import type { DesiredLink } from './desired.js';
+import type { TargetSpec } from './manifest-types.js';
+import type { OverrideChange } from './overrides.js';
+import type { ActualState, Change, Conflict, DeleteReason, Observed, Plan, PlanTarget, RecordedDir, RecordedLink } from './plan-types.js';
+
+export interface PlanInput {
+  desired: DesiredLink[];
+  recorded: RecordedLink[];
+  recordedDirs: RecordedDir[];
+  actual: ActualState;
+  /** Every target of the manifests (for reasons and the empty-target guard). */
+  targets: TargetSpec[];
+  /** Targets as deploy_targets last mirrored them: roots of targets the manifests no longer name. */
+  recordedTargets: Array<{ name: string; displayName: string; root: string }>;
+  deployments: Array<{ name: string; enabled: boolean }>;
+  deletedModels: Set<string>;
+  /** Names of recorded models, for display of removals. */
+  modelNames: Map<string, string>;
+  overrideChanges: OverrideChange[];
+  fingerprint: string;
+  options: { target: string | null; adopt: boolean };
+}
+
+const ABSENT: Observed = { kind: 'absent' };
+
+/**
+ * Compare desired, recorded and actual state and decide what to do at every path. PURE: no
+ * filesystem, no database, no clock. Ownership: a path is ModelHub's when deploy_links records
+ * it AND the symlink there still holds the recorded text. Only owned links are ever replaced or
+ * deleted; anything else in the way of a desired link is a conflict.
+ */
+export function planReconcile(input: PlanInput): Plan {
+  const changes: Change[] = [];
+  const conflicts: Conflict[] = [];
+  const recordedByPath = new Map(input.recorded.map((r) => [r.path, r]));
+  const declared = new Map<string, number>();
+  const inSync = new Map<string, number>();
+  const rootConflicts = new Set<string>();
+  for (const d of input.desired) {
+    declared.set(d.target, (declared.get(d.target) ?? 0) + 1);
+    const rec = recordedByPath.get(d.path);
+    recordedByPath.delete(d.path);
+    const model = { hash: d.model.hash, name: d.model.name };
+    const base = { target: d.target, path: d.path, relPath: d.relPath, model };
+    const obs = input.actual.paths.get(d.path) ?? ABSENT;
+    if (input.actual.missingRoots.has(d.target) && obs.kind === 'absent') {
+      if (!rootConflicts.has(d.target)) {
+        rootConflicts.add(d.target);
+        const root = input.targets.find((t) => t.name === d.target)?.root ?? dirname(d.path);
+        conflicts.push({ target: d.target, path: root, relPath: '.', reason: 'root-missing', found: 'no such folder' });
+      }
+      continue;
+    }
+    if (input.actual.missingStoreFiles.has(d.storeFile)) {
+      conflicts.push({ ...base, reason: 'store-file-missing', found: `${d.storeFile} is missing` });
+      continue;
+    }
+    const link = { linkTarget: d.linkTarget, deployment: d.deployment };
+    if (obs.kind === 'absent') {
+      changes.push({ action: 'create', reason: rec === undefined ? 'declared' : 'missing', ...base, ...link, expect: obs });
+    } else if (obs.kind === 'symlink') {
+      if (obs.text === d.linkTarget) {
+        if (rec !== undefined && rec.linkTarget === obs.text && rec.hash === d.model.hash) inSync.set(d.target, (inSync.get(d.target) ?? 0) + 1);
+        else changes.push({ action: 'adopt', how: 'record', reason: rec === undefined ? 'unrecorded-link' : 'record-outdated', ...base, ...link, expect: obs });
+      } else if (rec !== undefined && obs.text === rec.linkTarget) {
+        const reason = rec.hash === d.model.hash ? 'link-changed' : 'model-changed';
+        changes.push({ action: 'replace', reason, ...base, ...link, previous: { hash: rec.hash, linkTarget: rec.linkTarget }, expect: obs });
+      } else if (rec === undefined && resolve(dirname(d.path), obs.text) === d.storeFile) {
+        changes.push({ action: 'adopt', how: 'relink', reason: 'unrecorded-link', ...base, ...link, expect: obs });
+      } else {
+        conflicts.push({ ...base, reason: rec === undefined ? 'foreign-symlink' : 'drifted', found: `symlink -> ${obs.text}` });
+      }
+    } else if (obs.kind === 'file' && input.options.adopt && obs.sha256 === d.model.hash) {
+      changes.push({ action: 'adopt', how: 'replace-file', reason: 'duplicate-file', ...base, ...link, expect: obs });
+    } else {
+      conflicts.push({ ...base, ...describeObstacle(obs) });
+    }
+  }
+  for (const r of recordedByPath.values()) changes.push(planRecordedOnly(r, input));
+  for (const l of input.actual.leftovers) {
+    const hash = hashInStorePath(l.text);
+    changes.push({ action: 'delete', reason: 'leftover-temp', target: l.target, path: l.path, relPath: relativeToRoot(input, l.target, l.path), model: { hash, name: input.modelNames.get(hash) ?? basename(l.text) }, expect: { kind: 'symlink', text: l.text } });
+  }
+  changes.sort((a, b) => compare(a.target, b.target) || compare(a.path, b.path));
+  conflicts.sort((a, b) => compare(a.target, b.target) || compare(a.path, b.path));
+  const dirs = planDirRemovals(input.desired, input.recordedDirs);
+  const targets = summarizeTargets(input, declared, inSync);
+  const emptyTargets = findEmptyTargets(input, changes, declared);
+  return {
+    formatVersion: 1,
+    fingerprint: input.fingerprint,
+    options: input.options,
+    targets,
+    changes,
+    conflicts,
+    dirs,
+    overrides: input.overrideChanges,
+    emptyTargets,
+    summary: summarize(changes, conflicts, [...inSync.values()].reduce((a, b) => a + b, 0), dirs.length, input.overrideChanges.length),
+  };
+}
+
+/** Whether applying the plan would change anything (links, records, folders or overrides). */
+export function hasChanges(plan: Plan): boolean {
+  return plan.changes.length > 0 || plan.dirs.length > 0 || plan.overrides.length > 0;
+}
+
+/** A recorded link nothing declares any more: delete it if still owned, otherwise only forget it. */
+function planRecordedOnly(r: RecordedLink, input: PlanInput): Change {
+  const obs = input.actual.paths.get(r.path) ?? ABSENT;
+  const base = { target: r.target, path: r.path, relPath: relativeToRoot(input, r.target, r.path), model: { hash: r.hash, name: input.modelNames.get(r.hash) ?? basename(r.path) } };
+  if (obs.kind === 'symlink' && obs.text === r.linkTarget) return { action: 'delete', reason: deleteReason(r, input), ...base, expect: obs };
+  if (obs.kind === 'absent' || obs.kind === 'blocked') return { action: 'forget', reason: 'gone', ...base, expect: obs };
+  return { action: 'forget', reason: 'changed-by-user', ...base, expect: obs };
+}
+
+/** A path relative to its target's root (from the manifests, or as last recorded), or the path itself. */
+function relativeToRoot(input: PlanInput, target: string, path: string): string {
+  const root = input.targets.find((t) => t.name === target)?.root ?? input.recordedTargets.find((t) => t.name === target)?.root;
+  return root !== undefined && path.startsWith(root + sep) ? path.slice(root.length + 1).split(sep).join('/') : path;
+}
+
+function deleteReason(r: RecordedLink, input: PlanInput): DeleteReason {
+  const target = input.targets.find((t) => t.name === r.target);
+  if (target === undefined) return 'target-removed';
+  if (!target.enabled) return 'target-disabled';
+  if (input.deletedModels.has(r.hash)) return 'model-deleted';
+  const dep = r.deployment === null ? undefined : input.deployments.find((d) => d.name === r.deployment);
+  if (dep !== undefined && !dep.enabled) return 'deployment-disabled';
+  return 'not-declared';
+}
+
+function describeObstacle(obs: Observed): Pick<Conflict, 'reason' | 'found'> {
+  switch (obs.kind) {
+    case 'file':
+      return { reason: 'foreign-file', found: `file, ${obs.size} bytes` };
+    case 'dir':
+      return { reason: 'directory', found: 'a folder' };
+    case 'blocked':
+      return { reason: 'parent-not-directory', found: 'a parent path is not a folder' };
+    default:
+      return { reason: 'foreign-file', found: 'a special file' };
+  }
+}
+
+/** Recorded folders with no declared link below them, deepest first. */
+function planDirRemovals(desired: DesiredLink[], recordedDirs: RecordedDir[]): RecordedDir[] {
+  if (recordedDirs.length === 0) return [];
+  const needed = new Set<string>();
+  for (const d of desired) {
+    for (let dir = dirname(d.path); !needed.has(dir); dir = dirname(dir)) {
+      needed.add(dir);
+      if (dirname(dir) === dir) break;
+    }
+  }
+  return recordedDirs.filter((d) => !needed.has(d.path)).sort((a, b) => b.path.length - a.path.length || compare(a.path, b.path));
+}
+
+function summarizeTargets(input: PlanInput, declared: Map<string, number>, inSync: Map<string, number>): PlanTarget[] {
+  const out: PlanTarget[] = [];
+  for (const t of input.targets) {
+    if (input.options.target !== null && t.name !== input.options.target) continue;
+    out.push({ name: t.name, displayName: t.displayName, root: t.root, enabled: t.enabled, folders: [...new Set(Object.values(t.mappings))].sort(), declared: declared.get(t.name) ?? 0, inSync: inSync.get(t.name) ?? 0 });
+  }
+  const removed = [...new Set(input.recorded.map((r) => r.target))].filter((n) => !input.targets.some((t) => t.name === n)).sort();
+  for (const name of removed) {
+    const last = input.recordedTargets.find((t) => t.name === name);
+    out.push({ name, displayName: last?.displayName ?? name, root: last?.root ?? '', enabled: null, folders: [], declared: 0, inSync: 0 });
+  }
+  return out;
+}
+
+/** Targets losing every link because nothing is declared for them (a disabled target is deliberate, so not guarded). */
+function findEmptyTargets(input: PlanInput, changes: Change[], declared: Map<string, number>): string[] {
+  const losing = new Set(changes.filter((c) => c.action === 'delete' && c.reason !== 'leftover-temp').map((c) => c.target));
+  return [...losing].filter((name) => (declared.get(name) ?? 0) === 0 && input.targets.find((t) => t.name === name)?.enabled !== false).sort();
+}
+
+function summarize(changes: Change[], conflicts: Conflict[], inSync: number, dirs: number, overrides: number): Plan['summary'] {
+  const count = (a: Change['action']): number => changes.filter((c) => c.action === a).length;
+  return { create: count('create'), replace: count('replace'), delete: count('delete'), adopt: count('adopt'), forget: count('forget'), conflict: conflicts.length, inSync, dirs, overrides };
+}
+
+function hashInStorePath(text: string): string {
+  const m = /([0-9a-f]{64})/.exec(text);
+  return m?.[1] ?? '';
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

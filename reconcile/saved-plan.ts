@@ -1,0 +1,49 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { ModelHubError, errnoCode } from '../core/errors.js';
+import type { Plan } from './plan-types.js';
+
+/** A plan written by `plan --out FILE`: the plan itself plus where and when it was made. */
+export interface SavedPlan extends Plan {
+  savedAt: string;
+  hub: string;
+  manifests: string;
+}
+
+/** Write a plan as JSON (temporary file renamed into place, so a reader never sees half of it). */
+export function writePlanFile(file: string, plan: Plan, meta: { savedAt: string; hub: string; manifests: string }): void {
+  const saved: SavedPlan = { ...plan, ...meta };
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, `${JSON.stringify(saved, null, 2)}\n`);
+    renameSync(tmp, file);
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR') {
+      throw new ModelHubError('PLAN_WRITE', `cannot write the plan to ${file}: ${code}`, { path: file, hint: 'pass --out with a writable file path' });
+    }
+    throw err;
+  }
+}
+
+/** Read a saved plan; a missing, unreadable or foreign file is an ERR_MODELHUB_PLAN_INVALID. */
+export function readPlanFile(file: string): SavedPlan {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code !== 'ENOENT' && code !== 'EACCES' && code !== 'EISDIR') throw err;
+    throw new ModelHubError('PLAN_INVALID', `cannot read the plan file ${file}: ${code}`, { path: file, hint: 'make one with `modelhub plan --out FILE`' });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ModelHubError('PLAN_INVALID', `${file} is not a ModelHub plan (not JSON)`, { path: file, hint: 'make one with `modelhub plan --out FILE`' });
+  }
+  const v = value as Partial<SavedPlan> | null;
+  if (v === null || typeof v !== 'object' || v.formatVersion !== 1 || typeof v.fingerprint !== 'string' || !Array.isArray(v.changes) || !Array.isArray(v.conflicts)) {
+    throw new ModelHubError('PLAN_INVALID', `${file} is not a plan this ModelHub understands`, { path: file, hint: 'make a new one with `modelhub plan --out FILE`' });
+  }
+  return v as SavedPlan;
+}

@@ -1,0 +1,45 @@
+import type { Selector } from './manifest-types.js';
+
+/** A model as deployments see it: the inventory's answer with every Override applied. */
+export interface DeployModel {
+  hash: string;
+  /** The file name in the store. */
+  filename: string;
+  /** The name links get: an Override's set.name, or the file name. */
+  name: string;
+  format: string;
+  size: number;
+  type: string;
+  base: string;
+  variant: string | null;
+  tags: string[];
+}
+
+const globCache = new Map<string, RegExp>();
+
+/** `*` any run of characters, `?` one character; anchored, case-insensitive. */
+export function globToRegExp(glob: string): RegExp {
+  let re = globCache.get(glob);
+  if (re === undefined) {
+    const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    re = new RegExp(`^${body}$`, 'is');
+    globCache.set(glob, re);
+  }
+  return re;
+}
+
+export function matchesGlob(glob: string, text: string): boolean {
+  return globToRegExp(glob).test(text);
+}
+
+/** Whether a model meets every condition of a selector (a list is any-of; `{}` matches everything). */
+export function matchesSelector(sel: Selector, m: DeployModel): boolean {
+  if (sel.type !== undefined && !sel.type.includes(m.type)) return false;
+  if (sel.base !== undefined && !sel.base.includes(m.base)) return false;
+  if (sel.variant !== undefined && (m.variant === null || !sel.variant.includes(m.variant))) return false;
+  if (sel.format !== undefined && !sel.format.includes(m.format)) return false;
+  if (sel.name !== undefined && !sel.name.some((g) => matchesGlob(g, m.name))) return false;
+  if (sel.hash !== undefined && !sel.hash.some((h) => m.hash.startsWith(h))) return false;
+  if (sel.tag !== undefined && !sel.tag.some((t) => m.tags.includes(t))) return false;
+  return true;
+}

@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import type { Gathered } from './gather.js';
+import { findBrokenLinks } from './observe.js';
+import type { Plan } from './plan-types.js';
+
+export interface TargetStatus {
+  name: string;
+  displayName: string;
+  root: string;
+  /** null: recorded links exist but the manifests no longer name the target. */
+  enabled: boolean | null;
+  /** Links the manifests declare. */
+  declared: number;
+  /** Declared links that are on disk, correct and recorded. */
+  inSync: number;
+  /** Declared links not on disk (new, or deleted by hand). */
+  missing: number;
+  /** Owned links pointing at another model than declared, and owned links re-pointed by hand. */
+  drifted: number;
+  /** Owned links no longer declared (apply removes them). */
+  extra: number;
+  /** Correct links or duplicate files apply would adopt. */
+  adoptable: number;
+  conflicts: number;
+  /** Symlinks in the target's mapped folders whose destination is gone (ModelHub's or anyone's). */
+  broken: string[];
+  /** Live models of a type this target maps that no enabled deployment selects for it. */
+  unselected: Array<{ hash: string; name: string; type: string }>;
+}
+
+/**
+ * Per-target status, derived from the same plan `plan` and `apply` use, plus what only status
+ * reports: broken links found in the mapped folders and mapped models nobody selects.
+ * Reads the target folders (through observe) and nothing else; changes nothing.
+ */
+export function computeStatus(plan: Plan, gathered: Gathered): TargetStatus[] {
+  return plan.targets.map((t) => {
+    const changes = plan.changes.filter((c) => c.target === t.name);
+    const conflicts = plan.conflicts.filter((c) => c.target === t.name);
+    const spec = gathered.manifests.targets.find((s) => s.name === t.name);
+    const folders = spec === undefined ? [] : [...new Set(Object.values(spec.mappings))].map((f) => join(spec.root, f));
+    const selected = new Set(gathered.desired.filter((d) => d.target === t.name).map((d) => d.model.hash));
+    const unselected =
+      spec === undefined || !spec.enabled
+        ? []
+        : gathered.models.filter((m) => m.type in spec.mappings && !selected.has(m.hash)).map((m) => ({ hash: m.hash, name: m.name, type: m.type }));
+    return {
+      name: t.name,
+      displayName: t.displayName,
+      root: t.root,
+      enabled: t.enabled,
+      declared: t.declared,
+      inSync: t.inSync,
+      missing: changes.filter((c) => c.action === 'create').length,
+      drifted: changes.filter((c) => c.action === 'replace').length + conflicts.filter((c) => c.reason === 'drifted').length,
+      extra: changes.filter((c) => c.action === 'delete' && c.reason !== 'leftover-temp').length,
+      adoptable: changes.filter((c) => c.action === 'adopt').length,
+      conflicts: conflicts.length,
+      broken: findBrokenLinks(topFolders(folders)),
+      unselected,
+    };
+  });
+}
+
+/** Drop folders nested in another listed folder (they are walked anyway). */
+function topFolders(folders: string[]): string[] {
+  const sorted = [...new Set(folders)].sort();
+  return sorted.filter((f) => !sorted.some((o) => o !== f && f.startsWith(`${o}/`)));
+}

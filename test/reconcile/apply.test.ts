@@ -1,0 +1,92 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applyPlan } from '../../reconcile/apply.js';
+import { realFs, recordingFs } from '../../reconcile/fs.js';
+import type { Ledger } from '../../reconcile/ledger.js';
+import { planReconcile } from '../../reconcile/plan.js';
+import type { Plan, RecordedDir, RecordedLink } from '../../reconcile/plan-types.js';
+import { actual, desired, link, planInput, recorded, target } from './builders.js';
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'modelhub-apply-'));
+  mkdirSync(join(root, 'apps/comfy'), { recursive: true });
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+function memoryLedger(): Ledger & { links: Map<string, RecordedLink>; dirs: RecordedDir[] } {
+  const links = new Map<string, RecordedLink>();
+  const dirs: RecordedDir[] = [];
+  return {
+    links,
+    dirs,
+    flush: () => undefined,
+    recordLink: (l) => void links.set(l.path, l),
+    forgetLink: (p) => void links.delete(p),
+    recordDir: (d) => void dirs.push(d),
+    forgetDir: (p) => void dirs.splice(dirs.findIndex((d) => d.path === p), 1),
+  };
+}
+
+/** A plan creating `loras/a.safetensors` under the temp comfy root. */
+function createPlan(): Plan {
+  const comfy = target('comfy', { root: join(root, 'apps/comfy') });
+  const d = desired('loras/a.safetensors', 'a.safetensors', { path: join(root, 'apps/comfy/loras/a.safetensors') });
+  return planReconcile(planInput({ desired: [d], targets: [comfy] }));
+}
+
+describe('applyPlan', () => {
+  it('writes only through the fs interface: a dry run records the steps and changes nothing', async () => {
+    const fs = recordingFs(realFs(), { dryRun: true });
+    const ledger = memoryLedger();
+    const plan = createPlan();
+    await applyPlan(plan, { fs, ledger });
+    expect(readdirSync(join(root, 'apps/comfy'))).toEqual([]);
+    expect(fs.ops).toEqual([
+      { op: 'mkdir', path: join(root, 'apps/comfy/loras') },
+      { op: 'symlink', linkTarget: plan.changes[0]!.action === 'create' ? plan.changes[0]!.linkTarget : '', path: join(root, 'apps/comfy/loras/a.safetensors') },
+    ]);
+  });
+
+  it('creates folders as needed, records each step, and returns what it touched', async () => {
+    const fs = recordingFs(realFs());
+    const ledger = memoryLedger();
+    const result = await applyPlan(createPlan(), { fs, ledger });
+    const path = join(root, 'apps/comfy/loras/a.safetensors');
+    expect(fs.ops.map((o) => o.op)).toEqual(['mkdir', 'symlink']);
+    expect(result).toMatchObject({ created: [path], dirsCreated: [join(root, 'apps/comfy/loras')] });
+    expect([...ledger.links.keys()]).toEqual([path]);
+    expect(ledger.dirs).toEqual([{ target: 'comfy', path: join(root, 'apps/comfy/loras') }]);
+  });
+
+  it('phase 1: if any path differs from the plan, nothing at all is changed', async () => {
+    const plan = createPlan();
+    mkdirSync(join(root, 'apps/comfy/loras'));
+    writeFileSync(join(root, 'apps/comfy/loras/a.safetensors'), 'appeared after planning');
+    const fs = recordingFs(realFs());
+    const ledger = memoryLedger();
+    await expect(applyPlan(plan, { fs, ledger })).rejects.toMatchObject({ code: 'ERR_MODELHUB_PLAN_OUTDATED' });
+    expect(fs.ops).toEqual([]);
+    expect(ledger.links.size).toBe(0);
+  });
+
+  it('refuses plans with conflicts, and plans emptying a target unless allowed', async () => {
+    const path = join(root, 'apps/comfy/loras/old.safetensors');
+    mkdirSync(join(root, 'apps/comfy/loras'));
+    symlinkSync('/hub/models/x/old.safetensors', path);
+    const rec = recorded(path, 'old.safetensors', { linkTarget: '/hub/models/x/old.safetensors' });
+    const emptying = planReconcile(planInput({ recorded: [rec], actual: actual({ [path]: link(rec.linkTarget) }), targets: [target('comfy', { root: join(root, 'apps/comfy') })] }));
+    const fs = recordingFs(realFs());
+    await expect(applyPlan(emptying, { fs, ledger: memoryLedger() })).rejects.toMatchObject({ code: 'ERR_MODELHUB_EMPTY_DESIRED' });
+    const conflicted: Plan = { ...createPlan(), conflicts: [{ target: 'comfy', path, relPath: 'loras/old.safetensors', reason: 'foreign-file' }] };
+    await expect(applyPlan(conflicted, { fs, ledger: memoryLedger() })).rejects.toMatchObject({ code: 'ERR_MODELHUB_CONFLICTS' });
+    expect(fs.ops).toEqual([]);
+    const ledger = memoryLedger();
+    ledger.links.set(path, rec);
+    await applyPlan(emptying, { fs, ledger, allowEmpty: true });
+    expect(fs.ops).toEqual([{ op: 'unlink', path }]);
+    expect(ledger.links.size).toBe(0);
+  });
+});

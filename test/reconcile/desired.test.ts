@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { computeDesired } from '../../reconcile/desired.js';
+import type { OverrideSpec } from '../../reconcile/manifest-types.js';
+import { applyOverrideEffects, computeOverrideEffects, planOverrideChanges, type InventoryModel } from '../../reconcile/overrides.js';
+import { checkTemplate, renderTemplate, templateValues } from '../../reconcile/template.js';
+import { STORE, deployment, hash, manifests, model, target } from './builders.js';
+
+const lora = model('a.safetensors');
+const ckpt = model('b.safetensors', { type: 'checkpoint', base: 'sd15' });
+const llm = model('c.gguf', { type: 'llm', base: 'llama', format: 'gguf' });
+
+describe('computeDesired', () => {
+  it('deploys every mapped model with select: {} and skips types the target does not map', () => {
+    const links = computeDesired({ manifests: manifests(), models: [lora, ckpt, llm], storeDir: STORE });
+    expect(links.map((l) => l.relPath)).toEqual(['checkpoints/b.safetensors', 'loras/a.safetensors']);
+    expect(links[1]).toMatchObject({ target: 'comfy', path: '/apps/comfy/loras/a.safetensors', storeFile: `${STORE}/${hash('a.safetensors')}/a.safetensors`, deployment: 'all' });
+    expect(links[1]!.linkTarget).toBe(links[1]!.storeFile);
+  });
+
+  it('applies select (any-of lists, all-of keys), exclude and the path template', () => {
+    const dep = deployment('d', { select: { type: ['lora', 'checkpoint'], base: ['sdxl'] }, exclude: { name: ['*-OLD*'] }, path: '{base}/{stem}-{hash}.{ext}' });
+    const old = model('x-old-1.safetensors');
+    const links = computeDesired({ manifests: manifests({ deployments: [dep] }), models: [lora, ckpt, old], storeDir: STORE });
+    expect(links.map((l) => l.relPath)).toEqual([`loras/sdxl/a-${hash('a.safetensors').slice(0, 12)}.safetensors`]);
+  });
+
+  it('makes relative links from the link folder when the target says links: relative', () => {
+    const t = target('comfy', { root: '/hub/apps/comfy', links: 'relative' });
+    const [l] = computeDesired({ manifests: manifests({ targets: [t] }), models: [lora], storeDir: '/hub/models' });
+    expect(l!.linkTarget).toBe(`../../../models/${hash('a.safetensors')}/a.safetensors`);
+  });
+
+  it('declares nothing for disabled targets and disabled deployments', () => {
+    expect(computeDesired({ manifests: manifests({ targets: [target('comfy', { enabled: false })] }), models: [lora], storeDir: STORE })).toEqual([]);
+    expect(computeDesired({ manifests: manifests({ deployments: [deployment('all', { enabled: false })] }), models: [lora], storeDir: STORE })).toEqual([]);
+  });
+
+  it('keeps to one target with onlyTarget', () => {
+    const m = manifests({ targets: [target('comfy'), target('forge')], deployments: [deployment('all', { targets: ['comfy', 'forge'] })] });
+    expect(computeDesired({ manifests: m, models: [lora], storeDir: STORE, onlyTarget: 'forge' }).map((l) => l.target)).toEqual(['forge']);
+  });
+
+  it('makes one link when two deployments put the same model on the same path', () => {
+    const m = manifests({ deployments: [deployment('one'), deployment('two', { select: { type: ['lora'] } })] });
+    const links = computeDesired({ manifests: m, models: [lora], storeDir: STORE });
+    expect(links).toHaveLength(1);
+    expect(links[0]!.deployment).toBe('one');
+  });
+
+  it('refuses two models landing on one path, naming both and their deployments', () => {
+    const twin = model('a.safetensors', { hash: hash('twin') });
+    const m = manifests({ deployments: [deployment('one'), deployment('two')] });
+    expect(() => computeDesired({ manifests: m, models: [lora, twin], storeDir: STORE })).toThrowError(
+      expect.objectContaining({ code: 'ERR_MODELHUB_LINK_COLLISION', message: expect.stringMatching(/1 link path is claimed twice:\n {2}\/apps\/comfy\/loras\/a\.safetensors: a\.safetensors \(612e73616665, deployments one, two, target comfy\) and a\.safetensors \(7477696e0000, deployments one, two, target comfy\)$/) }),
+    );
+  });
+});
+
+describe('overrides', () => {
+  const inv = (name: string, over: Partial<InventoryModel> = {}): InventoryModel => ({ hash: hash(name), filename: name, format: 'safetensors', size: 1, type: 'unknown', base: 'unknown', variant: null, deleted: false, ...over });
+  const ov = (label: string, match: OverrideSpec['match'], set: OverrideSpec['set']): OverrideSpec => ({ label, match, set, source: { file: 'o.yaml', line: 1 } });
+
+  it('change what deployments select: type, base, variant, deploy name and tags (last wins, tags add up)', () => {
+    const models = [inv('mystery.safetensors'), inv('other.safetensors', { type: 'vae', base: 'sdxl' })];
+    const effects = computeOverrideEffects(models, [
+      ov('first', { name: 'myst*' }, { type: 'lora', base: 'sdxl', tags: ['a'] }),
+      ov('second', { hash: hash('mystery.safetensors').slice(0, 8) }, { base: 'flux', name: 'nice.safetensors', tags: ['b'] }),
+    ]);
+    const [m, other] = applyOverrideEffects(models, effects);
+    expect(m).toMatchObject({ type: 'lora', base: 'flux', name: 'nice.safetensors', filename: 'mystery.safetensors', tags: ['a', 'b'] });
+    expect(other).toMatchObject({ type: 'vae', base: 'sdxl', name: 'other.safetensors', tags: [] });
+    const links = computeDesired({ manifests: manifests({ deployments: [deployment('tagged', { select: { tag: ['b'] } })] }), models: [m!, other!], storeDir: STORE });
+    expect(links.map((l) => l.relPath)).toEqual(['loras/nice.safetensors']);
+    expect(links[0]!.storeFile).toBe(`${STORE}/${hash('mystery.safetensors')}/mystery.safetensors`);
+  });
+
+  it('plan inventory updates: record new effects, update changed ones, remove dropped ones', () => {
+    const models = [inv('a'), inv('b'), inv('c'), inv('gone', { deleted: true })];
+    const effects = computeOverrideEffects(models, [ov('x', { name: 'a' }, { type: 'lora' }), ov('y', { name: 'b' }, { base: 'flux' }), ov('z', { name: 'gone' }, { type: 'vae' })]);
+    const records = [
+      { hash: hash('b'), type: null, base: 'sdxl', variant: null, deployName: null, tags: [] },
+      { hash: hash('c'), type: 'vae', base: null, variant: null, deployName: null, tags: [] },
+    ];
+    expect(planOverrideChanges(models, effects, records).map((c) => [c.model.name, c.action, c.set])).toEqual([
+      ['a', 'record', { type: 'lora' }],
+      ['b', 'update', { base: 'flux' }],
+      ['c', 'remove', undefined],
+    ]);
+  });
+});
+
+describe('path templates', () => {
+  it('accepts known placeholders and renders them, dropping empty segments', () => {
+    expect(checkTemplate('{base}/{variant}/{name}')).toBeUndefined();
+    expect(renderTemplate('{base}/{variant}/{name}', templateValues({ name: 'x.safetensors', type: 'lora', base: 'sdxl', variant: null, hash: hash('x') }))).toBe('sdxl/x.safetensors');
+  });
+
+  it.each([
+    ['/abs/{name}', /must be relative/],
+    ['{base}/../{name}', /must not go up/],
+    ['{bsae}/{name}', /unknown placeholder \{bsae\}; did you mean "base"\?/],
+    ['{base}/{name', /unbalanced/],
+    ['{base}/fixed.safetensors', /must contain \{name\}, \{stem\} or \{hash\}/],
+  ])('rejects %s', (template, message) => {
+    expect(checkTemplate(template)).toMatch(message);
+  });
+});

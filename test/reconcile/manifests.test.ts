@@ -1,0 +1,182 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../core/paths.js';
+import type { YamlProblem } from '../../core/yaml.js';
+import { loadManifests } from '../../reconcile/manifests.js';
+
+let dir: string;
+const env = { HOME: '/home/tester' };
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'modelhub-manifests-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, text: string): void {
+  mkdirSync(dirname(join(dir, name)), { recursive: true });
+  writeFileSync(join(dir, name), text);
+}
+
+/** The problems loadManifests reports, as `file:line:col: message` lines. */
+function problems(opts: { storeDir?: string } = {}): string[] {
+  try {
+    loadManifests(dir, { env, cwd: dir, ...opts });
+  } catch (err) {
+    const e = err as { code: string; details: YamlProblem[]; message: string };
+    expect(e.code).toBe('ERR_MODELHUB_MANIFESTS_INVALID');
+    return e.details.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`);
+  }
+  throw new Error('expected the manifests to be invalid');
+}
+
+const TARGET = `kind: Target
+name: comfy
+root: ~/comfy
+mappings:
+  lora: loras
+  checkpoint: checkpoints
+`;
+
+describe('loadManifests', () => {
+  it('loads every *.yaml / *.yml at any depth, several documents per file, with defaults filled in', () => {
+    write('targets/comfy.yaml', TARGET);
+    write('deploy.yml', 'kind: Deployment\nname: all\ntarget: comfy\nselect: {}\n---\nkind: Override\nmatch: { hash: ABCDEF12 }\nset: { type: lora }\n');
+    write('.hidden/skip.yaml', 'kind: Nonsense\n');
+    write('notes.txt', 'kind: Nonsense\n');
+    const m = loadManifests(dir, { env, cwd: dir });
+    expect(m.files.map((f) => f.slice(dir.length + 1))).toEqual(['deploy.yml', 'targets/comfy.yaml']);
+    expect(m.targets).toEqual([
+      {
+        name: 'comfy',
+        displayName: 'comfy',
+        rootAsWritten: '~/comfy',
+        root: '/home/tester/comfy',
+        enabled: true,
+        links: 'absolute',
+        mappings: { lora: 'loras', checkpoint: 'checkpoints' },
+        source: { file: 'targets/comfy.yaml', line: 1 },
+      },
+    ]);
+    expect(m.deployments[0]).toMatchObject({ name: 'all', targets: ['comfy'], select: {}, exclude: null, path: '{name}', enabled: true });
+    expect(m.overrides[0]).toMatchObject({ label: 'deploy.yml:6', match: { hash: 'abcdef12' }, set: { type: 'lora' } });
+  });
+
+  it('accepts an empty folder (an empty desired state)', () => {
+    expect(loadManifests(dir, { env, cwd: dir })).toMatchObject({ targets: [], deployments: [], overrides: [] });
+  });
+
+  it('refuses a missing folder with a hint naming init and --manifests', () => {
+    expect(() => loadManifests(join(dir, 'nope'), { env })).toThrowError(
+      expect.objectContaining({ code: 'ERR_MODELHUB_MANIFESTS_NOT_FOUND', hint: expect.stringMatching(/modelhub init.*--manifests/) }),
+    );
+  });
+
+  it('collects every problem in every file, each at its file:line:col', () => {
+    write(
+      'a.yaml',
+      `kind: Target
+name: comfy
+root: /apps/comfy
+enabeld: true
+mappings:
+  lroa: loras
+  checkpoint: ../checkpoints
+  vae: /abs/vae
+`,
+    );
+    write(
+      'b.yaml',
+      `kind: Deployment
+name: d
+target: comfyy
+select:
+  type: [lora, chekpoint]
+  base: sdxll
+path: "{base}/{nmae}"
+---
+kind: Deploymnet
+name: x
+---
+kind: Override
+match: { hash: xyz }
+set: { type: lora }
+---
+kind: Target
+name: comfy
+root: /other
+mappings: { lora: loras }
+`,
+    );
+    write('c.yaml', 'kind: Target\nname: [oops\n');
+    expect(problems()).toEqual([
+      'a.yaml:4:1: unknown key "enabeld"; did you mean "enabled"?',
+      'a.yaml:6:3: mappings: unknown model type "lroa"; did you mean "lora"?',
+      'a.yaml:7:15: mappings.checkpoint: "../checkpoints" escapes the target root (..); to reach a folder beside models/, make root the application folder',
+      'a.yaml:8:8: mappings.vae: "/abs/vae" must be a folder relative to the root',
+      'b.yaml:3:9: unknown target "comfyy"; did you mean "comfy"?',
+      'b.yaml:5:16: select.type[1]: unknown type "chekpoint"; did you mean "checkpoint"?',
+      'b.yaml:6:9: select.base: unknown base "sdxll"; did you mean "sdxl"?',
+      'b.yaml:7:7: path "{base}/{nmae}" has unknown placeholder {nmae}; did you mean "name"? (known: {name} {stem} {ext} {type} {base} {variant} {hash})',
+      'b.yaml:9:7: kind: unknown kind "Deploymnet"; did you mean "Deployment"?',
+      'b.yaml:13:16: match.hash: "xyz" is not valid (a SHA-256 prefix of 6 to 64 hex digits)',
+      'b.yaml:17:7: duplicate Target name "comfy" (first defined at a.yaml:2)',
+      'c.yaml:3:1: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    ]);
+  });
+
+  it('reports every problem in one error whose message lists them grouped by file', () => {
+    write('z.yaml', 'kind: Target\nname: t\nroot: /x\nmappings: { lora: "../up" }\n');
+    write('a.yaml', 'kind: Deployment\nname: d\ntarget: nope\nselect: { type: llm }\n');
+    expect(() => loadManifests(dir, { env, cwd: dir })).toThrowError(
+      [
+        '2 problems in 2 manifest files:',
+        'a.yaml:3:9: unknown target "nope"',
+        'z.yaml:4:19: mappings.lora: "../up" escapes the target root (..); to reach a folder beside models/, make root the application folder',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses a target root (or mapped folder) inside the store, and a deployment type no target maps', () => {
+    write('t.yaml', 'kind: Target\nname: t\nroot: /hub/models/sub\nmappings: { lora: loras }\n---\nkind: Deployment\nname: d\ntarget: t\nselect: { type: [lora, vae] }\nexclude: { base: [sdxl, fluxx] }\n');
+    expect(problems({ storeDir: '/hub/models' })).toEqual([
+      "t.yaml:3:7: root /hub/models/sub lies inside the hub's store /hub/models; deploy into application folders only",
+      "t.yaml:4:19: mappings.lora: /hub/models/sub/loras lies inside the hub's store /hub/models",
+      't.yaml:9:24: select.type: "vae" has no mapping in target t; add one under mappings',
+      't.yaml:10:25: exclude.base: unknown base "fluxx"; did you mean "flux"?',
+    ]);
+  });
+
+  it('accepts the shipped default manifests, and the commented examples once uncommented', () => {
+    cpSync(join(packageRoot(), 'manifests'), dir, { recursive: true });
+    const m = loadManifests(dir, { env, cwd: dir });
+    expect(m.targets.map((t) => [t.name, t.enabled])).toEqual([
+      ['comfyui', false],
+      ['forge', false],
+      ['image-upscale', false],
+      ['wan', false],
+    ]);
+    expect(m.targets.find((t) => t.name === 'forge')).toMatchObject({
+      root: '/home/tester/pinokio/api/stable-diffusion-webui-forge.git/app',
+      mappings: { checkpoint: 'models/Stable-diffusion', lora: 'models/Lora', embedding: 'embeddings' },
+    });
+    expect(m.deployments).toEqual([]);
+    writeFileSync(join(dir, 'examples.yaml'), uncommentExamples(readFileSync(join(dir, 'examples.yaml'), 'utf8')));
+    const withExamples = loadManifests(dir, { env, cwd: dir });
+    expect(withExamples.deployments.map((d) => d.name)).toEqual(['sdxl-basics', 'everything-comfy']);
+    expect(withExamples.overrides.map((o) => o.label)).toEqual(['my-flux-lora']);
+  });
+});
+
+/** Every `# ---` block of examples.yaml without its comment marks. */
+function uncommentExamples(text: string): string {
+  const out: string[] = [];
+  let inDoc = false;
+  for (const line of text.split('\n')) {
+    if (line === '# ---') inDoc = true;
+    if (inDoc && line.startsWith('#')) out.push(line.replace(/^# ?/, ''));
+    else inDoc = false;
+  }
+  return `${out.join('\n')}\n`;
+}
