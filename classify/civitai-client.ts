@@ -1,0 +1,413 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Config } from '../core/config.js';
+import { ModelHubError } from '../core/errors.js';
+import type { CivitaiVersion } from './civitai.js';
+
+/**
+ * The CivitAI REST client: `GET {base}/model-versions/by-hash/{hash}` and the batch
+ * `POST {base}/model-versions/by-hash`. It retries 5xx, network errors and timeouts with
+ * exponential backoff, honours 429 + Retry-After, spaces request starts and bounds how many run
+ * at once. It never touches SQLite (caching is civitai-lookup.ts's job), never logs, and never
+ * puts the API key anywhere but the Authorization header of its own requests.
+ */
+
+export const CIVITAI_DEFAULT_BASE_URL = 'https://civitai.com/api/v1';
+/** The batch endpoint takes at most this many SHA-256 hashes per request. */
+export const CIVITAI_BATCH_LIMIT = 100;
+
+export interface CivitaiClientOptions {
+  /** e.g. https://civitai.com/api/v1 (no trailing slash needed). */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer …` when non-empty. */
+  apiKey?: string | undefined;
+  /** Per attempt, headers and body together. Default 15000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt (5xx, network, timeout, 429). Default 3. */
+  maxRetries?: number;
+  /** Base of the exponential backoff, jittered. Default 500. */
+  backoffMs?: number;
+  /** Longest backoff between two attempts. Default 10000. */
+  maxBackoffMs?: number;
+  /** Longest Retry-After the client waits; a longer one fails with ERR_MODELHUB_CIVITAI_RATE_LIMITED. Default 60000. */
+  maxRetryAfterMs?: number;
+  /** Minimum time between two request starts. Default 500. */
+  minIntervalMs?: number;
+  /** Requests in flight at once. Default 2. */
+  concurrency?: number;
+  userAgent?: string;
+}
+
+/** One answer of a lookup: the hash that was asked (upper-case) and the version it names. */
+export interface VersionAnswer {
+  hash: string;
+  version: CivitaiModelVersion;
+}
+
+interface Request {
+  method: 'GET' | 'POST';
+  url: string;
+  body?: string;
+}
+
+type Attempt = { kind: 'answered'; status: number; text: string } | { kind: 'retry'; waitMs?: number; fail: (attempts: number) => ModelHubError };
+
+const OFFLINE_HINT = 'check your connection, or pass --offline';
+
+export class CivitaiClient {
+  readonly baseUrl: string;
+  /** Origin of the site pages (`pageUrl`): that of the base URL. */
+  readonly siteOrigin: string;
+  /** Attempts made so far (every retry counts), for reports. */
+  attempts = 0;
+  /** A #private field, so neither JSON.stringify nor util.inspect of a client shows it. */
+  readonly #apiKey: string | undefined;
+  private readonly opts: Required<Omit<CivitaiClientOptions, 'apiKey' | 'baseUrl'>>;
+  private readonly gate: RequestGate;
+
+  constructor(options: CivitaiClientOptions) {
+    let url: URL;
+    try {
+      url = new URL(options.baseUrl);
+    } catch (err) {
+      throw new ModelHubError('ERR_MODELHUB_CIVITAI_CONFIG', `the CivitAI base URL is not a URL: ${JSON.stringify(options.baseUrl)}`, {
+        hint: 'fix external_apis.civitai.base_url in your config, or MODELHUB_CIVITAI_URL',
+        cause: err,
+      });
+    }
+    url.username = '';
+    url.password = '';
+    this.baseUrl = url.href.replace(/\/+$/, '');
+    this.siteOrigin = url.origin;
+    this.#apiKey = options.apiKey === '' ? undefined : options.apiKey;
+    this.opts = {
+      timeoutMs: options.timeoutMs ?? 15_000,
+      maxRetries: options.maxRetries ?? 3,
+      backoffMs: options.backoffMs ?? 500,
+      maxBackoffMs: options.maxBackoffMs ?? 10_000,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+      minIntervalMs: options.minIntervalMs ?? 500,
+      concurrency: Math.max(1, options.concurrency ?? 2),
+      userAgent: options.userAgent ?? 'ModelHub (+model inventory CLI)',
+    };
+    this.gate = new RequestGate(this.opts.concurrency, this.opts.minIntervalMs);
+  }
+
+  /**
+   * The version a hash (SHA256, AutoV3 12-hex prefix, AutoV2, …) belongs to, or null when
+   * CivitAI answers 404. Throws ModelHubError for everything else.
+   */
+  async getByHash(hash: string): Promise<VersionAnswer | null> {
+    const h = normalizeHash(hash, /^[0-9A-F]{8,64}$/);
+    const req: Request = { method: 'GET', url: `${this.baseUrl}/model-versions/by-hash/${h}` };
+    const { status, text } = await this.send(req);
+    if (status === 404) {
+      assertApiNotFound(req, text);
+      return null;
+    }
+    if (status === 405) throw this.httpError(req, status, text);
+    return { hash: h, version: parseModelVersion(parseJson(req, text), this.siteOrigin, req.url) };
+  }
+
+  /**
+   * Batch lookup of whole-file SHA-256 hashes, in requests of at most 100. Returns one answer
+   * per requested hash that a returned version lists in `files[].hashes.SHA256`; hashes without
+   * an answer are not on CivitAI. Throws ERR_MODELHUB_CIVITAI_NO_BATCH when the server has no
+   * batch endpoint (404/405), so the caller can fall back to getByHash.
+   */
+  async postByHashes(sha256s: string[]): Promise<VersionAnswer[]> {
+    const wanted = [...new Set(sha256s.map((s) => normalizeHash(s, /^[0-9A-F]{64}$/)))];
+    const chunks: string[][] = [];
+    for (let i = 0; i < wanted.length; i += CIVITAI_BATCH_LIMIT) chunks.push(wanted.slice(i, i + CIVITAI_BATCH_LIMIT));
+    const answers = await Promise.all(chunks.map((chunk) => this.postChunk(chunk)));
+    return answers.flat();
+  }
+
+  private async postChunk(chunk: string[]): Promise<VersionAnswer[]> {
+    const req: Request = { method: 'POST', url: `${this.baseUrl}/model-versions/by-hash`, body: JSON.stringify(chunk) };
+    const { status, text } = await this.send(req);
+    if (status === 404 || status === 405) {
+      throw new ModelHubError('ERR_MODELHUB_CIVITAI_NO_BATCH', `${this.redact(req.url)} has no batch lookup (HTTP ${status})`, { details: { status } });
+    }
+    const json = parseJson(req, text);
+    if (!Array.isArray(json)) throw badResponse(req, 'expected a JSON array of model versions');
+    const wanted = new Set(chunk);
+    const out: VersionAnswer[] = [];
+    for (const raw of json) {
+      const version = parseModelVersion(raw, this.siteOrigin, req.url);
+      for (const file of version.files) {
+        const sha = file.hashes.SHA256?.toUpperCase();
+        if (sha === undefined || !wanted.has(sha)) continue;
+        wanted.delete(sha); // the API orders versions oldest first; the first one wins
+        out.push({ hash: sha, version });
+      }
+    }
+    return out;
+  }
+
+  /** Run one request to an answer: 2xx, 404 or 405. Retries what can be retried, throws the rest. */
+  private async send(req: Request): Promise<{ status: number; text: string }> {
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.attemptOnce(req);
+      if (result.kind === 'answered') return result;
+      if (attempt >= this.opts.maxRetries) throw result.fail(attempt + 1);
+      await sleep(result.waitMs ?? computeBackoff(attempt, this.opts.backoffMs, this.opts.maxBackoffMs));
+    }
+  }
+
+  private async attemptOnce(req: Request): Promise<Attempt> {
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.opts.userAgent };
+    if (req.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (this.#apiKey !== undefined) headers.Authorization = `Bearer ${this.#apiKey}`;
+    let status: number;
+    let text: string;
+    let retryAfter: string | null;
+    await this.gate.acquire();
+    this.attempts++;
+    try {
+      const res = await fetch(req.url, { method: req.method, headers, body: req.body, signal: AbortSignal.timeout(this.opts.timeoutMs) });
+      status = res.status;
+      retryAfter = res.headers.get('retry-after');
+      text = await res.text();
+    } catch (err) {
+      return { kind: 'retry', fail: this.transportFailure(req, err) };
+    } finally {
+      this.gate.release();
+    }
+    if ((status >= 200 && status < 300) || status === 404 || status === 405) return { kind: 'answered', status, text };
+    if (status === 429) return this.judgeRateLimit(req, retryAfter);
+    if (status >= 500) {
+      return { kind: 'retry', fail: (n) => new ModelHubError('ERR_MODELHUB_CIVITAI_SERVER', `CivitAI answered HTTP ${status} to ${req.method} ${this.redact(req.url)} (${countAttempts(n)})`, { hint: 'CivitAI may be having trouble; try again later, or pass --offline', details: { status } }) };
+    }
+    throw this.httpError(req, status, text);
+  }
+
+  private judgeRateLimit(req: Request, retryAfter: string | null): Attempt {
+    const waitMs = parseRetryAfter(retryAfter, Date.now());
+    const fail = (n: number): ModelHubError =>
+      new ModelHubError('ERR_MODELHUB_CIVITAI_RATE_LIMITED', `CivitAI is rate-limiting ${req.method} ${this.redact(req.url)} (HTTP 429${retryAfter === null ? '' : `, Retry-After: ${retryAfter}`}; ${countAttempts(n)})`, {
+        hint: 'wait a while and run the command again, or pass --offline',
+      });
+    if (waitMs === undefined) return { kind: 'retry', fail };
+    if (waitMs > this.opts.maxRetryAfterMs) throw fail(1);
+    this.gate.pauseUntil(Date.now() + waitMs); // a 429 holds back every request of this client
+    return { kind: 'retry', waitMs, fail };
+  }
+
+  /** Only fetch's own failures are retried: its timeout (DOMException) and network errors (TypeError). Anything else is rethrown. */
+  private transportFailure(req: Request, err: unknown): (attempts: number) => ModelHubError {
+    if (err instanceof DOMException && err.name === 'TimeoutError') {
+      return (n) => new ModelHubError('ERR_MODELHUB_CIVITAI_TIMEOUT', `CivitAI did not answer ${req.method} ${this.redact(req.url)} within ${this.opts.timeoutMs} ms (${countAttempts(n)})`, { hint: OFFLINE_HINT });
+    }
+    if (err instanceof TypeError) {
+      const reason = this.redact(err.cause instanceof Error ? err.cause.message : err.message);
+      return (n) => new ModelHubError('ERR_MODELHUB_CIVITAI_UNREACHABLE', `cannot reach CivitAI at ${this.redact(this.baseUrl)}: ${reason}`, { hint: OFFLINE_HINT, details: { attempts: n }, cause: err });
+    }
+    throw err;
+  }
+
+  private httpError(req: Request, status: number, text: string): ModelHubError {
+    const said = readErrorField(text);
+    const message = `CivitAI answered HTTP ${status} to ${req.method} ${this.redact(req.url)}${said === undefined ? '' : `: ${this.redact(said)}`}`;
+    if (status === 401 || status === 403) return new ModelHubError('ERR_MODELHUB_CIVITAI_AUTH', message, { hint: 'check CIVITAI_API_KEY, or unset it (lookups by hash need no key)', details: { status } });
+    return new ModelHubError('ERR_MODELHUB_CIVITAI_HTTP', message, { details: { status } });
+  }
+
+  /** The key never appears in a message, even if a server echoes it back. */
+  private redact(text: string): string {
+    return this.#apiKey === undefined ? text : text.split(this.#apiKey).join('***');
+  }
+}
+
+/**
+ * The client a command should use, or null when lookups are off: `--offline`, or
+ * `external_apis.civitai.enabled: false`. The key comes from CIVITAI_API_KEY only.
+ */
+export function createCivitaiClient(
+  config: Pick<Config, 'external_apis'>,
+  opts: { env: NodeJS.ProcessEnv; offline: boolean; client?: Partial<CivitaiClientOptions> },
+): CivitaiClient | null {
+  const civitai = config.external_apis.civitai;
+  if (opts.offline || !civitai.enabled) return null;
+  return new CivitaiClient({ baseUrl: civitai.base_url, apiKey: opts.env.CIVITAI_API_KEY, ...opts.client });
+}
+
+/**
+ * Bounded concurrency plus a minimum spacing between request starts, shared by all requests
+ * of one client. A released slot is handed straight to the next waiter, so no newcomer can
+ * overtake it.
+ */
+class RequestGate {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  private nextStartAt = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly minIntervalMs: number,
+  ) {}
+
+  /** Wait for a slot and for this request's turn to start. Pair every call with release(). */
+  async acquire(): Promise<void> {
+    if (this.active < this.limit) this.active++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    const now = Date.now();
+    const startAt = Math.max(now, this.nextStartAt);
+    this.nextStartAt = startAt + this.minIntervalMs;
+    if (startAt > now) await sleep(startAt - now);
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next === undefined) this.active--;
+    else next();
+  }
+
+  /** Start no request before `at` (ms since the epoch). */
+  pauseUntil(at: number): void {
+    this.nextStartAt = Math.max(this.nextStartAt, at);
+  }
+}
+
+/** Exponential backoff with jitter: a delay in [½, 1] × base·2^attempt, capped at maxMs. */
+export function computeBackoff(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const full = Math.min(maxMs, baseMs * 2 ** attempt);
+  return full / 2 + random() * (full / 2);
+}
+
+/** A Retry-After header in ms from `nowMs`: delta-seconds (fractions allowed) or an HTTP date. Undefined if absent or unreadable. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (value === null) return undefined;
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+function countAttempts(n: number): string {
+  return n === 1 ? '1 attempt' : `${n} attempts`;
+}
+
+function normalizeHash(hash: string, shape: RegExp): string {
+  const h = hash.trim().toUpperCase();
+  if (!shape.test(h)) throw new ModelHubError('ERR_MODELHUB_CIVITAI_BAD_HASH', `not a hash CivitAI can look up: ${JSON.stringify(hash)}`);
+  return h;
+}
+
+function parseJson(req: Request, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    if (err instanceof SyntaxError) throw badResponse(req, `the answer is not JSON (${err.message})`);
+    throw err;
+  }
+}
+
+/** A real CivitAI 404 carries `{"error": …}`; anything else means the base URL is not the API. */
+function assertApiNotFound(req: Request, text: string): void {
+  if (readErrorField(text) !== undefined) return;
+  throw new ModelHubError('ERR_MODELHUB_CIVITAI_WRONG_URL', `${req.url} answered 404 without CivitAI's JSON error body; the base URL does not look like the CivitAI API`, {
+    hint: 'set external_apis.civitai.base_url (or MODELHUB_CIVITAI_URL) to the API root, e.g. https://civitai.com/api/v1',
+  });
+}
+
+function readErrorField(text: string): string | undefined {
+  try {
+    const json = JSON.parse(text) as unknown;
+    return isRecord(json) && typeof json.error === 'string' ? json.error : undefined;
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
+  }
+}
+
+function badResponse(req: Request | string, why: string): ModelHubError {
+  const where = typeof req === 'string' ? req : `${req.method} ${req.url}`;
+  return new ModelHubError('ERR_MODELHUB_CIVITAI_BAD_RESPONSE', `unexpected answer from CivitAI to ${where}: ${why}`, {
+    hint: 'check external_apis.civitai.base_url; if it is right, CivitAI may be having trouble (try again later, or pass --offline)',
+  });
+}
+
+// ---- model versions -------------------------------------------------------------------------
+
+/** One file of a model version, as far as ModelHub cares. `hashes` keys as CivitAI spells them (SHA256, AutoV2, AutoV3, …). */
+export interface CivitaiFile {
+  name: string;
+  sizeKB: number | undefined;
+  primary: boolean;
+  hashes: Record<string, string>;
+}
+
+/** A CivitAI model version, reduced to what classification and metadata use. */
+export interface CivitaiModelVersion {
+  id: number;
+  modelId: number;
+  /** The version's name, e.g. "8" or "v1.0". */
+  name: string;
+  modelName: string;
+  /** `model.type`: Checkpoint, LORA, … */
+  modelType: string | undefined;
+  baseModel: string | undefined;
+  trainedWords: string[];
+  files: CivitaiFile[];
+  /** `<site>/models/<modelId>?modelVersionId=<id>` */
+  pageUrl: string;
+  downloadUrl: string | undefined;
+}
+
+/**
+ * Parse one model-version object (by-hash GET, or an element of the batch answer). Throws
+ * ERR_MODELHUB_CIVITAI_BAD_RESPONSE naming `source` when `id`/`modelId` are missing; other
+ * fields are optional and ignored when of the wrong type.
+ */
+export function parseModelVersion(raw: unknown, siteOrigin: string, source: string): CivitaiModelVersion {
+  if (!isRecord(raw) || !Number.isInteger(raw.id) || !Number.isInteger(raw.modelId)) throw badResponse(source, 'a model version without numeric id and modelId');
+  const id = raw.id as number;
+  const modelId = raw.modelId as number;
+  const model = isRecord(raw.model) ? raw.model : {};
+  return {
+    id,
+    modelId,
+    name: readString(raw.name) ?? '',
+    modelName: readString(model.name) ?? '',
+    modelType: readString(model.type),
+    baseModel: readString(raw.baseModel),
+    trainedWords: Array.isArray(raw.trainedWords) ? raw.trainedWords.filter((w): w is string => typeof w === 'string') : [],
+    files: Array.isArray(raw.files) ? raw.files.filter(isRecord).map(parseFile) : [],
+    pageUrl: `${siteOrigin}/models/${modelId}?modelVersionId=${id}`,
+    downloadUrl: readString(raw.downloadUrl),
+  };
+}
+
+function parseFile(raw: Record<string, unknown>): CivitaiFile {
+  const hashes: Record<string, string> = {};
+  if (isRecord(raw.hashes)) for (const [k, v] of Object.entries(raw.hashes)) if (typeof v === 'string') hashes[k] = v.toUpperCase();
+  return { name: readString(raw.name) ?? '', sizeKB: typeof raw.sizeKB === 'number' ? raw.sizeKB : undefined, primary: raw.primary === true, hashes };
+}
+
+/** What classify/civitai.ts needs: type, base and a label "<model> v<version> (#<id>)". */
+export function toCivitaiVersion(v: CivitaiModelVersion): CivitaiVersion {
+  return { modelType: v.modelType, baseModel: v.baseModel, label: `${v.modelName} v${v.name} (#${v.id})` };
+}
+
+/** Metadata rows (source "civitai") for a model: ids, names, trained words, page URL. Empty values are left out. */
+export function civitaiMetadata(v: CivitaiModelVersion): Record<string, string> {
+  const all: Record<string, string | undefined> = {
+    'civitai.model_id': String(v.modelId),
+    'civitai.version_id': String(v.id),
+    'civitai.model_name': v.modelName,
+    'civitai.version_name': v.name,
+    'civitai.type': v.modelType,
+    'civitai.base_model': v.baseModel,
+    'civitai.trained_words': v.trainedWords.join(', '),
+    'civitai.url': v.pageUrl,
+  };
+  return Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function readString(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
