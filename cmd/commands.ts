@@ -1,8 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CommandContext } from './context.js';
+import { registerHousekeeping } from './commands-housekeeping.js';
 import { contextOf } from './program.js';
 
-type Action = (ctx: CommandContext, ...args: never[]) => Promise<void>;
+export type Action = (ctx: CommandContext, ...args: never[]) => Promise<void>;
 
 /**
  * Declare every command with its options and one-line description. Each action lives in its
@@ -83,9 +84,11 @@ export function registerCommands(program: Command): void {
     .command('validate')
     .description('check the manifests (schemas and references) without a hub; exit 1 when invalid')
     .action(lazy(() => import('./validate.js')));
+
+  registerHousekeeping(program, lazy);
 }
 
-function lazy(load: () => Promise<{ default: Action }>) {
+export function lazy(load: () => Promise<{ default: Action }>) {
   return async function (this: Command, ...args: unknown[]): Promise<void> {
     const mod = await load();
     // commander passes (…arguments, options, command); our actions take (ctx, …arguments, options).
