@@ -63,9 +63,21 @@ export function assertApplicable(plan: Plan, allowEmpty: boolean): void {
   }
 }
 
+/**
+ * Phase 1: every path must still be as the plan saw it. Each folder is listed once, so a path
+ * expected absent costs no syscall of its own; only paths that exist are looked at closely.
+ */
 async function checkExpectations(plan: Plan, fs: DeployFs): Promise<void> {
   const changed: string[] = [];
-  for (const c of plan.changes) if (!sameState(await observeWith(fs, c.path), c.expect)) changed.push(c.path);
+  const listings = new Map<string, Map<string, string> | null>();
+  for (const c of plan.changes) {
+    const dir = dirname(c.path);
+    let listing = listings.get(dir);
+    if (listing === undefined) listings.set(dir, (listing = await fs.readdir(dir)));
+    // A missing or non-folder parent is rare: observe the path itself (absent or blocked).
+    const now: Observed = listing !== null && !listing.has(basename(c.path)) ? { kind: 'absent' } : await observeWith(fs, c.path);
+    if (!sameState(now, c.expect)) changed.push(c.path);
+  }
   if (changed.length > 0) {
     throw new ModelHubError('PLAN_OUTDATED', `${changed.length} path${changed.length === 1 ? '' : 's'} changed since the plan was made; nothing was changed:\n${changed.slice(0, 20).map((p) => `  ${p}`).join('\n')}`, {
       hint: 'run `modelhub plan` again to see the current state',

@@ -1,4 +1,5 @@
-import { lstatSync, mkdirSync, readlinkSync, renameSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
+import { errnoCode } from '../core/errors.js';
 
 /** What lstat says about a path (never follows the final symlink). */
 export interface FsStat {
@@ -15,6 +16,8 @@ export interface FsStat {
  */
 export interface DeployFs {
   lstat(path: string): Promise<FsStat | null>;
+  /** Names in a folder with their kinds; null when the folder is missing (ENOENT) or not a folder (ENOTDIR). */
+  readdir(path: string): Promise<Map<string, FsStat['kind']> | null>;
   readlink(path: string): Promise<string>;
   symlink(linkTarget: string, path: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
@@ -36,6 +39,16 @@ export function realFs(): DeployFs {
       if (st === undefined) return null;
       const kind = st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
       return { kind, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+    },
+    async readdir(path) {
+      try {
+        const entries = readdirSync(path, { withFileTypes: true });
+        return new Map(entries.map((e) => [e.name, e.isSymbolicLink() ? 'symlink' : e.isFile() ? 'file' : e.isDirectory() ? 'dir' : 'other'] as const));
+      } catch (err) {
+        const code = errnoCode(err);
+        if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+        throw err;
+      }
     },
     async readlink(path) {
       return readlinkSync(path);
@@ -73,6 +86,7 @@ export function recordingFs(inner: DeployFs, opts: { dryRun?: boolean } = {}): D
   return {
     ops,
     lstat: (p) => inner.lstat(p),
+    readdir: (p) => inner.readdir(p),
     readlink: (p) => inner.readlink(p),
     symlink: (t, p) => write({ op: 'symlink', linkTarget: t, path: p }, () => inner.symlink(t, p)),
     rename: (f, t) => write({ op: 'rename', from: f, to: t }, () => inner.rename(f, t)),
