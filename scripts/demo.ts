@@ -43,4 +43,47 @@ await step('Scanning again changes nothing', [...base, 'scan', '-q', rel(downloa
 await step('The inventory', [...base, 'list']);
 await step('What the store holds', [...base, 'stats']);
 
-console.log(`\nDone. Try: modelhub ${base.join(' ')} show xl_style.safetensors`);
+// A demo application folder and a manifest that enables a ComfyUI-style target for it.
+mkdirSync(join(root, 'apps', 'ComfyUI', 'models'), { recursive: true });
+writeFileSync(
+  join(manifests, 'demo.yaml'),
+  `# The demo's own target: a ComfyUI-style models folder under demo/apps.
+kind: Target
+name: demo-comfyui
+displayName: ComfyUI (demo)
+root: ../apps/ComfyUI/models
+mappings:
+  checkpoint: checkpoints
+  unet: diffusion_models
+  lora: loras
+  vae: vae
+  text_encoder: text_encoders
+  upscaler: upscale_models
+  embedding: embeddings
+---
+# Every image and video model the target has a folder for, LoRAs sorted by base model.
+kind: Deployment
+name: everything
+target: demo-comfyui
+select: {}
+exclude: { type: lora }
+---
+kind: Deployment
+name: loras-by-base
+target: demo-comfyui
+select: { type: lora }
+path: "{base}/{name}"
+---
+# Give the WAN LoRA a friendlier name in every app.
+kind: Override
+match: { name: "wan21_i2v*" }
+set: { name: wan21-i2v-motion.safetensors, tags: [video] }
+`,
+);
+await step('Check the manifests (what CI runs)', [...base, 'validate']);
+await step('What apply would change', [...base, 'plan']);
+await step('Make the application folder match', [...base, 'apply', '--yes']);
+await step('Applying again changes nothing', [...base, 'plan', '--detailed-exitcode']);
+await step('Per target: in sync, missing, drifted, conflicts', [...base, 'status']);
+
+console.log(`\nDone. Look at ${rel(join(root, 'apps', 'ComfyUI', 'models'))}, or try: modelhub ${base.join(' ')} show xl_style.safetensors`);
