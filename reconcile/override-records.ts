@@ -1,8 +1,7 @@
 import { inTransaction, stmt, type DB } from '../store/db.js';
+import { applyRecordedOverride, removeRecordedOverride } from '../store/override-effects.js';
 import type { InventoryModel, OverrideChange, OverrideRecord } from './overrides.js';
 
-/** How the manual evidence rows written for manifest Overrides begin (and are recognised). */
-const EVIDENCE_PREFIX = 'Override in the manifests';
 
 /**
  * Every model of the inventory with the classifier's own answer: where an override is recorded,
@@ -47,9 +46,8 @@ export function writeOverrideChanges(db: DB, changes: OverrideChange[]): void {
         | { id: number; primary_type: string; base_model: string; sub_type: string | null; confidence: number }
         | undefined;
       if (model === undefined) continue;
-      stmt(db, "DELETE FROM model_evidence WHERE model_id = ? AND method = 'manual' AND observed LIKE ? || '%'").run(model.id, EVIDENCE_PREFIX);
       if (c.action === 'remove') {
-        restoreClassification(db, model.id);
+        removeRecordedOverride(db, model.id);
         continue;
       }
       const set = c.set ?? {};
@@ -73,59 +71,7 @@ export function writeOverrideChanges(db: DB, changes: OverrideChange[]): void {
         pv: model.sub_type,
         pc: model.confidence,
       });
-      applyRecordedOverride(db, model.id, c.labels);
+      applyRecordedOverride(db, model.id);
     }
   });
-}
-
-/** Write a model's recorded override over its displaced classification (models columns + manual evidence). */
-function applyRecordedOverride(db: DB, modelId: number, labels: string[]): void {
-  const o = stmt(db, 'SELECT type, base, variant, prev_type, prev_base, prev_variant, prev_confidence FROM model_overrides WHERE model_id = ?').get(modelId) as {
-    type: string | null;
-    base: string | null;
-    variant: string | null;
-    prev_type: string;
-    prev_base: string;
-    prev_variant: string | null;
-    prev_confidence: number;
-  };
-  const classifies = o.type !== null || o.base !== null || o.variant !== null;
-  const type = o.type ?? o.prev_type;
-  const base = o.base ?? o.prev_base;
-  const variant = o.variant ?? o.prev_variant;
-  stmt(db, "UPDATE models SET primary_type = ?, base_model = ?, sub_type = ?, confidence = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(
-    type,
-    base,
-    variant,
-    classifies ? 1 : o.prev_confidence,
-    modelId,
-  );
-  if (!classifies) return;
-  const { next } = stmt(db, 'SELECT COALESCE(MAX(seq), -1) + 1 AS next FROM model_evidence WHERE model_id = ?').get(modelId) as { next: number };
-  stmt(db, 'INSERT INTO model_evidence (model_id, seq, method, observed, type, base, variant, weight, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-    modelId,
-    next,
-    'manual',
-    `${EVIDENCE_PREFIX} (${labels.join(', ')})`,
-    o.type,
-    o.base,
-    o.variant,
-    1,
-    labels.join(', '),
-  );
-}
-
-function restoreClassification(db: DB, modelId: number): void {
-  const o = stmt(db, 'SELECT prev_type, prev_base, prev_variant, prev_confidence FROM model_overrides WHERE model_id = ?').get(modelId) as
-    | { prev_type: string; prev_base: string; prev_variant: string | null; prev_confidence: number }
-    | undefined;
-  if (o === undefined) return;
-  stmt(db, "UPDATE models SET primary_type = ?, base_model = ?, sub_type = ?, confidence = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(
-    o.prev_type,
-    o.prev_base,
-    o.prev_variant,
-    o.prev_confidence,
-    modelId,
-  );
-  stmt(db, 'DELETE FROM model_overrides WHERE model_id = ?').run(modelId);
 }

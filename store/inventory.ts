@@ -1,5 +1,6 @@
 import { ModelHubError } from '../core/errors.js';
 import { inTransaction, stmt, type DB } from './db.js';
+import { applyRecordedOverride, replaceDisplacedClassification } from './override-effects.js';
 
 /** One row of `models`, as stored. */
 export interface ModelRow {
@@ -79,7 +80,11 @@ export function insertModel(db: DB, m: NewModel): number {
   return Number(info.lastInsertRowid);
 }
 
-/** Replace a model's classification and evidence (one transaction). */
+/**
+ * Record the classifier's answer for a model, replacing its evidence (one transaction). A
+ * recorded Override stays in force: the answer becomes the classification it displaces, and the
+ * models columns keep showing the override on top of it.
+ */
 export function saveClassification(db: DB, modelId: number, c: ClassificationRecord): void {
   inTransaction(db, () => {
     stmt(db, 
@@ -91,6 +96,7 @@ export function saveClassification(db: DB, modelId: number, c: ClassificationRec
       'INSERT INTO model_evidence (model_id, seq, method, observed, type, base, variant, weight, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     c.evidence.forEach((e, seq) => insert.run(modelId, seq, e.method, e.observed, e.type ?? null, e.base ?? null, e.variant ?? null, e.weight, e.rule ?? null));
+    if (replaceDisplacedClassification(db, modelId, c)) applyRecordedOverride(db, modelId);
   });
 }
 
