@@ -6,8 +6,7 @@
  * Usage: npm run bench -- inspect [--dir DIR]
  */
 import { join } from 'node:path';
-import { createClassifier } from '../cmd/classifier.js';
-import { loadConfig } from '../core/config.js';
+import { classifyModel, DEFAULT_WEIGHTS, loadRuleSet } from '../classify/index.js';
 import { readModelHeader } from '../formats/read.js';
 import * as K from '../test/fixtures/keysets.js';
 import { ggufValue, tensor, writeGguf, writeSafetensors, writeTorchZip } from '../test/fixtures/writers.js';
@@ -35,7 +34,8 @@ async function main(): Promise<void> {
         }),
     },
   ];
-  const classify = await createClassifier(loadConfig());
+  const opts = { threshold: 0.5, weights: DEFAULT_WEIGHTS, rules: loadRuleSet() };
+  const classify = (input: Parameters<typeof classifyModel>[0]) => classifyModel(input, opts);
   const rows = [];
   for (const f of files) {
     const path = join(dir, f.name);

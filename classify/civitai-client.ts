@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Config } from '../core/config.js';
 import { ModelHubError } from '../core/errors.js';
 import type { CivitaiVersion } from './civitai.js';
 
@@ -223,12 +222,15 @@ export class CivitaiClient {
  * `external_apis.civitai.enabled: false`. The key comes from CIVITAI_API_KEY only.
  */
 export function createCivitaiClient(
-  config: Pick<Config, 'external_apis'>,
+  config: { external_apis: { civitai: { enabled: boolean; base_url: string; timeout_seconds?: number; requests_per_second?: number } } },
   opts: { env: NodeJS.ProcessEnv; offline: boolean; client?: Partial<CivitaiClientOptions> },
 ): CivitaiClient | null {
   const civitai = config.external_apis.civitai;
   if (opts.offline || !civitai.enabled) return null;
-  return new CivitaiClient({ baseUrl: civitai.base_url, apiKey: opts.env.CIVITAI_API_KEY, ...opts.client });
+  const fromConfig: Partial<CivitaiClientOptions> = {};
+  if (civitai.timeout_seconds !== undefined) fromConfig.timeoutMs = civitai.timeout_seconds * 1000;
+  if (civitai.requests_per_second !== undefined) fromConfig.minIntervalMs = 1000 / civitai.requests_per_second;
+  return new CivitaiClient({ baseUrl: civitai.base_url, apiKey: opts.env.CIVITAI_API_KEY, ...fromConfig, ...opts.client });
 }
 
 /**

@@ -53,9 +53,15 @@ export function compileRuleSources(sources: RuleSource[]): { rules: RuleSet; pro
   };
   for (const l of baseEntries) ctx.checkBase(l.value.refines, ctx.reporter(l), '/refines');
   const qualifiers = new Set<string>();
+  const typeEntries = section('model_types', (t) => t.id);
+  const archEntries = section('architectures', (r) => r.id);
+  const loraBaseEntries = section('lora_bases', (r) => r.id);
+  const filenameEntries = section('filenames', (r) => r.id);
+  const metadataEntries = section('metadata', (r) => r.id);
+  const sizeEntries = section('sizes', (r) => r.id);
   const rules: RuleSet = {
     files: sources.map((s) => s.doc.file),
-    modelTypes: section('model_types', (t) => t.id).map((l) => l.value),
+    modelTypes: typeEntries.map((l) => l.value),
     bases,
     variantRefines: S.compileVariantRefinements(section('variant_refinements', (v) => `${v.base}/${v.variant}`), ctx),
     canonical: {
@@ -63,14 +69,27 @@ export function compileRuleSources(sources: RuleSource[]): { rules: RuleSet; pro
       ignoreSuffixes: unique(sources.flatMap((s) => s.value.canonical?.ignore_key_suffixes ?? [])),
     },
     components: section('components', (c) => c.id).flatMap((l) => S.compileComponent(l, ctx)),
-    architectures: byPriority(section('architectures', (r) => r.id).map((l) => S.compileArchitecture(l, ctx))),
+    architectures: byPriority(archEntries.map((l) => S.compileArchitecture(l, ctx))),
     lora: compileLoraSettings(sources.map((s) => s.value.lora ?? {})),
-    loraBases: byPriority(section('lora_bases', (r) => r.id).map((l) => S.compileLoraBase(l, ctx))),
-    filenames: section('filenames', (r) => r.id).flatMap((l) => S.compileFilename(l, ctx, qualifiers)),
-    metadata: S.groupMetadata(section('metadata', (r) => r.id).flatMap((l) => S.compileMetadata(l, ctx))),
-    sizes: section('sizes', (r) => r.id).map((l) => S.compileSize(l, ctx)),
+    loraBases: byPriority(loraBaseEntries.map((l) => S.compileLoraBase(l, ctx))),
+    filenames: filenameEntries.flatMap((l) => S.compileFilename(l, ctx, qualifiers)),
+    metadata: S.groupMetadata(metadataEntries.flatMap((l) => S.compileMetadata(l, ctx))),
+    sizes: sizeEntries.map((l) => S.compileSize(l, ctx)),
     civitai: { modelTypes: civitaiTable(sources, 'model_types', ctx, reportAt), baseModels: civitaiTable(sources, 'base_models', ctx, reportAt) },
     qualifiers,
+    entries: {
+      modelTypes: typeEntries.map(origin),
+      bases: baseEntries.map(origin),
+      architectures: archEntries.map(origin),
+      loraBases: loraBaseEntries.map(origin),
+      filenames: filenameEntries.map(origin),
+      metadata: metadataEntries.map(origin),
+      sizes: sizeEntries.map(origin),
+      civitai: sources.flatMap((src) => [
+        ...(src.value.civitai?.model_types ?? []).map((value) => ({ value, file: src.doc.file, field: 'model_types' as const })),
+        ...(src.value.civitai?.base_models ?? []).map((value) => ({ value, file: src.doc.file, field: 'base_models' as const })),
+      ]),
+    },
   };
   return { rules, problems };
 }
@@ -105,6 +124,11 @@ function civitaiTable(sources: RuleSource[], field: 'model_types' | 'base_models
     });
   }
   return out;
+}
+
+/** An entry as it was written, with the file it came from (for the classification.db mirror). */
+function origin<T>(l: Located<T>): { value: T; file: string } {
+  return { value: l.value, file: l.src.doc.file };
 }
 
 function byPriority<T extends { priority: number }>(list: T[]): T[] {

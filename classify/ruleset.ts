@@ -1,3 +1,4 @@
+import type { RawArchitectureRule, RawCivitaiMapping, RawFilenameRule, RawLoraBaseRule, RawMetadataRule, RawRuleFile, RawSizeRule } from './raw-rules.js';
 import type { ModelType } from '../core/vocabulary.js';
 
 /**
@@ -27,6 +28,21 @@ export interface RuleSet {
   civitai: { modelTypes: Map<string, CivitaiMapping>; baseModels: Map<string, CivitaiMapping> };
   /** Ids of rules whose variant is a qualifier appended to the chosen variant (high_noise). */
   qualifiers: Set<string>;
+  /** The effective entries as written, each with its file: what classification.db mirrors. */
+  entries: RuleEntries;
+}
+
+type Entry<T> = { value: T; file: string };
+
+export interface RuleEntries {
+  modelTypes: Entry<RawRuleFile['model_types'] extends (infer T)[] | undefined ? T : never>[];
+  bases: Entry<{ id: string; refines?: string; description?: string }>[];
+  architectures: Entry<RawArchitectureRule>[];
+  loraBases: Entry<RawLoraBaseRule>[];
+  filenames: Entry<RawFilenameRule>[];
+  metadata: Entry<RawMetadataRule>[];
+  sizes: Entry<RawSizeRule>[];
+  civitai: Array<Entry<RawCivitaiMapping> & { field: 'model_types' | 'base_models' }>;
 }
 
 export interface BaseInfo {

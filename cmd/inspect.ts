@@ -1,10 +1,17 @@
-import { basename, resolve } from 'node:path';
-import { isModelHubError } from '../core/errors.js';
+import { realpathSync } from 'node:fs';
+import { basename, resolve, sep } from 'node:path';
+import { errnoCode, isModelHubError } from '../core/errors.js';
+import type { Evidence } from '../classify/types.js';
+import type { ModelHeader } from '../formats/types.js';
 import type { CommandContext } from './context.js';
-import { createClassifier } from './classifier.js';
+import { createClassifierSetup } from './classifier.js';
 import { formatBytes, formatConfidence } from './format.js';
 import { renderEvidence } from './render/evidence.js';
 import { EXIT } from './program.js';
+
+interface InspectFlags {
+  hash?: boolean;
+}
 
 interface InspectResult {
   path: string;
@@ -12,42 +19,52 @@ interface InspectResult {
   container?: string;
   size?: number;
   tensors?: number;
+  sha256?: string;
   type?: string;
   base?: string;
   variant?: string | null;
   confidence?: number;
-  evidence?: unknown[];
+  evidence?: Evidence[];
+  civitai?: { status: string; url?: string; error?: string };
   unsafe?: string[];
   bytesRead?: number;
   error?: { code: string; message: string; hint?: string };
 }
 
-/** `modelhub inspect FILE...`: read headers and classify, without a hub and without hashing. */
-export default async function inspect(ctx: CommandContext, files: string[]): Promise<void> {
+interface Read {
+  path: string;
+  header: ModelHeader;
+  sha256?: string;
+  autov3?: string;
+  extra: Evidence[];
+}
+
+/**
+ * `modelhub inspect FILE...`: read headers and classify, without a hub. Nothing is hashed
+ * unless `--hash`; CivitAI (when online) is asked only for files whose hash is known without
+ * hashing (a link into a store, a sidecar that records it, kohya's `sshs_model_hash`) or with
+ * `--hash`. Sidecar files next to each file count as evidence.
+ */
+export default async function inspect(ctx: CommandContext, files: string[], flags: InspectFlags): Promise<void> {
   const { readModelHeader } = await import('../formats/read.js');
   const { formatFromPath } = await import('../core/vocabulary.js');
-  const classify = await createClassifier(ctx.config);
+  const { readSidecars, evidenceFromSidecars } = await import('../classify/sidecars.js');
+  const setup = await createClassifierSetup(ctx);
   const results: InspectResult[] = [];
+  const reads: Read[] = [];
   for (const file of files) {
     const path = resolve(ctx.io.cwd, file);
     try {
       const header = await readModelHeader(path);
-      const c = classify({ fileName: basename(path), size: header.size, header });
-      const r: InspectResult = {
-        path,
-        format: header.format,
-        container: header.container,
-        size: header.size,
-        tensors: header.tensors.length,
-        type: c.type,
-        base: c.base,
-        variant: c.variant,
-        confidence: c.confidence,
-        evidence: c.evidence,
-        bytesRead: header.bytesRead,
-      };
-      if (header.unsafeGlobals && header.unsafeGlobals.length > 0) r.unsafe = header.unsafeGlobals;
-      results.push(r);
+      const { sidecars } = await readSidecars(path);
+      const r: Read = { path, header, extra: [] };
+      const sha = shaFromStorePath(path) ?? sidecars.find((s) => s.sha256 !== undefined)?.sha256?.toLowerCase();
+      if (sha !== undefined) r.sha256 = sha;
+      const sshs = header.metadata.sshs_model_hash;
+      if (typeof sshs === 'string' && /^[0-9a-f]{64}$/i.test(sshs)) r.autov3 = sshs.toLowerCase();
+      r.extra.push(...evidenceFromSidecars(sidecars, r.sha256, setup.options.rules));
+      reads.push(r);
+      results.push({ path, format: header.format });
     } catch (err) {
       if (!isModelHubError(err)) throw err;
       const e: InspectResult['error'] = { code: err.code, message: err.message };
@@ -55,18 +72,96 @@ export default async function inspect(ctx: CommandContext, files: string[]): Pro
       results.push({ path, format: formatFromPath(path) ?? null, error: e });
     }
   }
-  ctx.exitCode = results.some((r) => r.error) ? EXIT.error : EXIT.ok;
-  if (ctx.json) {
-    ctx.printJson(results);
-    return;
+  if (flags.hash) await hashAll(reads);
+  const civitai = await askCivitai(ctx, setup, reads);
+  for (const r of reads) {
+    const out = results.find((x) => x.path === r.path && x.error === undefined) as InspectResult;
+    const lookup = r.sha256 === undefined ? undefined : civitai.get(r.sha256);
+    const extra = [...r.extra, ...(lookup?.evidence ?? [])];
+    const c = setup.classifyFile({ fileName: basename(r.path), size: r.header.size, header: r.header, extraEvidence: extra });
+    Object.assign(out, {
+      container: r.header.container,
+      size: r.header.size,
+      tensors: r.header.tensors.length,
+      ...(r.sha256 === undefined ? {} : { sha256: r.sha256 }),
+      type: c.type,
+      base: c.base,
+      variant: c.variant,
+      confidence: c.confidence,
+      evidence: c.evidence,
+      ...(lookup === undefined ? {} : { civitai: lookup.summary }),
+      bytesRead: r.header.bytesRead,
+      ...(r.header.unsafeGlobals && r.header.unsafeGlobals.length > 0 ? { unsafe: r.header.unsafeGlobals } : {}),
+    });
   }
-  const { chalk } = ctx;
-  const blocks = results.map((r) => {
-    if (r.error) return `${chalk.bold(r.path)}\n  ${chalk.red('error:')} ${r.error.message}${r.error.hint ? `\n  hint: ${r.error.hint}` : ''}`;
-    const head = `${chalk.bold(r.path)}\n  ${r.type}${r.variant ? ` (${r.variant})` : ''}  base ${r.base}  confidence ${formatConfidence(r.confidence ?? 0)}`;
-    const facts = `  ${r.format} (${r.container}), ${formatBytes(r.size ?? 0)}, ${r.tensors} tensors, ${formatBytes(r.bytesRead ?? 0)} read`;
-    const unsafe = r.unsafe ? `\n  ${chalk.yellow('warning:')} pickle references ${r.unsafe.join(', ')} (never executed)` : '';
-    return `${head}\n${facts}${unsafe}\n${renderEvidence((r.evidence ?? []) as Parameters<typeof renderEvidence>[0], chalk)}`;
+  ctx.exitCode = results.some((r) => r.error) ? EXIT.error : EXIT.ok;
+  if (ctx.json) ctx.printJson(results);
+  else ctx.out(results.map((r) => renderOne(ctx, r)).join('\n\n'));
+}
+
+/** A file inside a hub's store (directly or through a link) carries its SHA-256 in its folder name. */
+function shaFromStorePath(path: string): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ELOOP') return undefined;
+    throw err;
+  }
+  const parts = real.split(sep);
+  const folder = parts.at(-2) ?? '';
+  return parts.at(-3) === 'models' && /^[0-9a-f]{64}$/.test(folder) ? folder : undefined;
+}
+
+async function hashAll(reads: Read[]): Promise<void> {
+  const { hashMany } = await import('../store/hash.js');
+  const results = await hashMany(reads.map((r) => ({ path: r.path, ...(r.header.container === 'safetensors' ? { autov3Offset: r.header.dataOffset } : {}) })));
+  results.forEach((res, i) => {
+    const r = reads[i] as Read;
+    if ('error' in res) return;
+    r.sha256 = res.sha256;
+    if (res.autov3 !== undefined) r.autov3 = res.autov3;
   });
-  ctx.out(blocks.join('\n\n'));
+}
+
+/** One batched CivitAI lookup for the files with a known hash, through the hub's cache when there is a hub. */
+async function askCivitai(ctx: CommandContext, setup: Awaited<ReturnType<typeof createClassifierSetup>>, reads: Read[]) {
+  const out = new Map<string, { evidence: Evidence[]; summary: NonNullable<InspectResult['civitai']> }>();
+  const known = reads.filter((r) => r.sha256 !== undefined);
+  if (known.length === 0) return out;
+  const { lookupCivitai } = await import('../classify/civitai-lookup.js');
+  const { evidenceFromCivitai } = await import('../classify/civitai.js');
+  const { toCivitaiVersion } = await import('../classify/civitai-client.js');
+  const db = await cacheDb(ctx);
+  try {
+    const answers = await lookupCivitai(db, setup.civitai, known.map((r) => ({ sha256: r.sha256 as string, autov3: r.autov3 ?? null })), setup.lookup);
+    for (const [sha, a] of answers) {
+      if (a.status === 'found') out.set(sha, { evidence: evidenceFromCivitai(toCivitaiVersion(a.version), setup.options.rules), summary: { status: 'found', url: a.version.pageUrl } });
+      else if (a.status === 'error') out.set(sha, { evidence: [], summary: { status: 'error', error: a.error.message } });
+      else out.set(sha, { evidence: [], summary: { status: a.status } });
+    }
+  } finally {
+    db.close();
+  }
+  return out;
+}
+
+/** The configured hub's classification.db when that hub exists (shared cache); otherwise a throw-away one in memory. */
+async function cacheDb(ctx: CommandContext) {
+  const { existsSync } = await import('node:fs');
+  const { openDatabase } = await import('../store/db.js');
+  const { CLASSIFICATION_MIGRATIONS } = await import('../store/migrations.js');
+  const { hubLayout } = await import('../store/hub.js');
+  const file = hubLayout(ctx.config.hub).classificationDb;
+  return openDatabase(existsSync(file) ? file : ':memory:', CLASSIFICATION_MIGRATIONS);
+}
+
+function renderOne(ctx: CommandContext, r: InspectResult): string {
+  const { chalk } = ctx;
+  if (r.error) return `${chalk.bold(r.path)}\n  ${chalk.red('error:')} ${r.error.message}${r.error.hint ? `\n  hint: ${r.error.hint}` : ''}`;
+  const head = `${chalk.bold(r.path)}\n  ${r.type}${r.variant ? ` (${r.variant})` : ''}  base ${r.base}  confidence ${formatConfidence(r.confidence ?? 0)}`;
+  const facts = `  ${r.format} (${r.container}), ${formatBytes(r.size ?? 0)}, ${r.tensors} tensors, ${formatBytes(r.bytesRead ?? 0)} read${r.sha256 ? `, sha256 ${r.sha256.slice(0, 12)}` : ''}`;
+  const civitai = r.civitai ? `\n  CivitAI: ${r.civitai.status}${r.civitai.url ? ` ${r.civitai.url}` : ''}${r.civitai.error ? ` (${r.civitai.error})` : ''}` : '';
+  const unsafe = r.unsafe ? `\n  ${chalk.yellow('warning:')} pickle references ${r.unsafe.join(', ')} (never executed)` : '';
+  return `${head}\n${facts}${civitai}${unsafe}\n${renderEvidence(r.evidence ?? [], chalk)}`;
 }

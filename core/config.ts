@@ -12,7 +12,11 @@ export interface ConfigValues {
   page_size: number;
   symlinks: boolean;
   confidence_threshold: number;
-  external_apis: { civitai: { enabled: boolean; base_url: string } };
+  weights: Record<'tensors' | 'civitai' | 'metadata' | 'sidecar' | 'filename' | 'size', number>;
+  rules: string[];
+  external_apis: {
+    civitai: { enabled: boolean; base_url: string; timeout_seconds: number; requests_per_second: number; cache_days: number; not_found_cache_days: number };
+  };
 }
 
 /** The configuration every command runs with: paths absolute, every source merged. */
@@ -124,6 +128,7 @@ function resolvePaths<T extends Record<string, unknown>>(values: T, base: string
     const v = out[key];
     if (typeof v === 'string') out[key] = expandPath(v, base, env);
   }
+  if (Array.isArray(out.rules)) out.rules = (out.rules as string[]).map((r) => expandPath(r, base, env));
   return out as T;
 }
 

@@ -25,7 +25,8 @@ const rel = (p: string): string => relative(process.cwd(), p) || '.';
 const hub = join(root, 'hub');
 const downloads = join(root, 'downloads');
 const manifests = join(root, 'manifests');
-const base = ['--hub', rel(hub), '--manifests', rel(manifests)];
+// Offline: the sample files are not on CivitAI, and the demo needs no network.
+const base = ['--offline', '--hub', rel(hub), '--manifests', rel(manifests)];
 
 async function step(title: string, args: string[]): Promise<number> {
   console.log(`\n\x1b[1m# ${title}\x1b[0m\n$ modelhub ${args.join(' ')}`);

@@ -145,6 +145,24 @@ export const INVENTORY_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'housekeeping: the store file mtime recorded at import (verify --fast), hash files ModelHub wrote',
+    // store_mtime_ns: the store file's mtime (nanoseconds, as text) right after it was placed;
+    // NULL for files imported before this migration (verify --fast then checks the size only).
+    // hash_files: every `<file>.sha256` ModelHub wrote (`modelhub hashes`), so it may rewrite or
+    // remove its own and never a file someone else wrote.
+    sql: `
+      ALTER TABLE models ADD COLUMN store_mtime_ns TEXT;
+      CREATE TABLE hash_files (
+        path TEXT PRIMARY KEY,
+        model_sha256 TEXT NOT NULL,
+        content TEXT NOT NULL,
+        written_at TEXT NOT NULL DEFAULT ${NOW}
+      );
+      CREATE INDEX hash_files_model ON hash_files (model_sha256);
+    `,
+  },
 ];
 
 export const CLASSIFICATION_MIGRATIONS: Migration[] = [
@@ -199,6 +217,24 @@ export const CLASSIFICATION_MIGRATIONS: Migration[] = [
         fetched_at TEXT NOT NULL DEFAULT ${NOW},
         expires_at TEXT,
         PRIMARY KEY (api, key)
+      );
+    `,
+  },
+  {
+    version: 2,
+    description: 'bases declared by rule files, and what the rule mirror was built from',
+    sql: `
+      CREATE TABLE bases (
+        name TEXT PRIMARY KEY,
+        refines TEXT,
+        description TEXT,
+        source TEXT NOT NULL
+      );
+      CREATE TABLE rules_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        fingerprint TEXT NOT NULL,
+        files TEXT NOT NULL,
+        loaded_at TEXT NOT NULL DEFAULT ${NOW}
       );
     `,
   },

@@ -21,7 +21,7 @@ describe('configuration', () => {
     const fromFile = loadConfig({ flags: { config: file }, env: env(), cwd: '/work' });
     expect(fromFile.hub).toBe(join(dir, 'from-file'));
     expect(fromFile.page_size).toBe(50);
-    expect(fromFile.external_apis.civitai).toEqual({ enabled: false, base_url: 'https://civitai.com/api/v1' });
+    expect(fromFile.external_apis.civitai).toMatchObject({ enabled: false, base_url: 'https://civitai.com/api/v1', cache_days: 90 });
     const fromEnv = loadConfig({ flags: { config: file }, env: env({ MODELHUB_HUB: '~/env-hub' }), cwd: '/work' });
     expect(fromEnv.hub).toBe('/home/u/env-hub');
     const fromFlag = loadConfig({ flags: { config: file, hub: 'rel' }, env: env({ MODELHUB_HUB: '/env' }), cwd: '/work' });

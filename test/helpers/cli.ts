@@ -18,10 +18,11 @@ class Capture extends Writable {
 }
 
 /**
- * Run the real `modelhub` CLI in-process with captured output, no TTY, no colour, and an
- * environment that cannot see the developer's own config or hub.
+ * Run the real `modelhub` CLI in-process with captured output, no TTY, no colour, offline
+ * (`online: true` for tests that point MODELHUB_CIVITAI_URL at their own 127.0.0.1 server), and
+ * an environment that cannot see the developer's own config or hub.
  */
-export async function cli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; configHome?: string } = {}): Promise<CliResult> {
+export async function cli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; configHome?: string; online?: boolean } = {}): Promise<CliResult> {
   const stdout = new Capture();
   const stderr = new Capture();
   const env: NodeJS.ProcessEnv = {
@@ -31,7 +32,9 @@ export async function cli(args: string[], opts: { cwd?: string; env?: NodeJS.Pro
     NO_COLOR: '1',
     ...opts.env,
   };
-  const code = await run(args, { stdout, stderr, env, cwd: opts.cwd ?? process.cwd(), stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: false });
+  // Tests never reach beyond 127.0.0.1: offline unless a test brings its own CivitAI server.
+  const argv = opts.online === true ? args : ['--offline', ...args];
+  const code = await run(argv, { stdout, stderr, env, cwd: opts.cwd ?? process.cwd(), stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: false });
   return {
     code,
     stdout: stdout.text,

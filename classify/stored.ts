@@ -1,0 +1,119 @@
+import { basename } from 'node:path';
+import { isModelHubError } from '../core/errors.js';
+import { readModelHeader } from '../formats/read.js';
+import type { ModelHeader } from '../formats/types.js';
+import { inTransaction } from '../store/db.js';
+import type { Hub } from '../store/hub.js';
+import { findStoreFile } from '../store/import.js';
+import { getSources, replaceMetadata, saveClassification, type ModelRow } from '../store/inventory.js';
+import { evidenceFromCivitai } from './civitai.js';
+import { civitaiMetadata, toCivitaiVersion } from './civitai-client.js';
+import { lookupCivitai, type CivitaiSource, type LookupResult } from './civitai-lookup.js';
+import { classifyModel } from './classify.js';
+import { evidenceFromSidecars, readSidecars, sidecarMetadata } from './sidecars.js';
+import type { Classification, ClassifyOptions, Evidence } from './types.js';
+
+/** What the classification of one stored model found, before and after. */
+export interface StoredClassification {
+  hash: string;
+  name: string;
+  before: Summary;
+  /** The classifier's answer (an Override, when one is recorded, stays on top of it in the inventory). */
+  after: Summary;
+  changed: boolean;
+  classification: Classification | null;
+  /** CivitAI: found (with the page), not-found, offline (not asked, nothing cached), error, or not asked. */
+  civitai: { status: LookupResult['status'] | 'not-asked'; url?: string; error?: string };
+  sidecars: string[];
+  /** Why this model could not be classified again (its store file is missing or unreadable). */
+  error?: string;
+}
+
+interface Summary {
+  type: string;
+  base: string;
+  variant: string | null;
+  confidence: number;
+}
+
+export interface ClassifyStoredOptions {
+  classify: ClassifyOptions;
+  /** The CivitAI client, or null: answers then come only from the cache. */
+  civitai: CivitaiSource | null;
+  /** Compute and report, write nothing. */
+  dryRun?: boolean;
+  /** Ask CivitAI again even where a fresh answer is cached. */
+  refresh?: boolean;
+  /** Cache lifetimes of CivitAI answers. */
+  lookup?: { foundTtlDays?: number; notFoundTtlDays?: number };
+}
+
+/**
+ * Classify models already in the inventory with everything known about them now: the header of
+ * the stored file (read again, never the weights), the sidecar files beside each of their source
+ * paths, the CivitAI answer (one batched lookup for all of them, cache first), and the current
+ * rules. Writes the answers, the evidence and the CivitAI/sidecar metadata unless `dryRun`;
+ * recorded Overrides stay in force (see saveClassification). A model whose stored file cannot be
+ * read keeps its classification and reports why.
+ */
+export async function classifyStoredModels(hub: Hub, models: ModelRow[], opts: ClassifyStoredOptions): Promise<StoredClassification[]> {
+  const headers = await Promise.all(models.map((m) => readStoredHeader(hub, m)));
+  const lookups = await lookupCivitai(
+    hub.classificationDb,
+    opts.civitai,
+    models.map((m) => ({ sha256: m.sha256, autov3: m.autov3 })),
+    { ...opts.lookup, ...(opts.refresh === true ? { refresh: true } : {}) },
+  );
+  const out: StoredClassification[] = [];
+  for (const [i, m] of models.entries()) {
+    const header = headers[i] as { header?: ModelHeader; error?: string };
+    const lookup = lookups.get(m.sha256) ?? { status: 'offline' as const };
+    out.push(await classifyOne(hub, m, header, lookup, opts));
+  }
+  return out;
+}
+
+async function classifyOne(hub: Hub, m: ModelRow, h: { header?: ModelHeader; error?: string }, lookup: LookupResult, opts: ClassifyStoredOptions): Promise<StoredClassification> {
+  const before = { type: m.primary_type, base: m.base_model, variant: m.sub_type, confidence: m.confidence };
+  const civitai = describeLookup(lookup);
+  const sources = getSources(hub.db, m.id).filter((s) => s.state !== 'importing');
+  const sidecars = (await Promise.all(sources.map((s) => readSidecars(s.path)))).flatMap((r) => r.sidecars);
+  const base = { hash: m.sha256, name: m.filename, before, civitai, sidecars: sidecars.map((s) => s.path) };
+  if (h.header === undefined) return { ...base, after: before, changed: false, classification: null, error: h.error ?? 'unreadable' };
+  const extra: Evidence[] = [...evidenceFromSidecars(sidecars, m.sha256, opts.classify.rules)];
+  if (lookup.status === 'found') extra.push(...evidenceFromCivitai(toCivitaiVersion(lookup.version), opts.classify.rules));
+  const c = classifyModel({ fileName: m.filename, size: m.file_size, header: h.header, extraEvidence: extra }, opts.classify);
+  const after = { type: c.type, base: c.base, variant: c.variant, confidence: c.confidence };
+  if (!opts.dryRun) {
+    inTransaction(hub.db, () => {
+      saveClassification(hub.db, m.id, c);
+      if (lookup.status === 'found') replaceMetadata(hub.db, m.id, 'civitai', { ...civitaiMetadata(lookup.version), 'civitai.status': 'found' });
+      else if (lookup.status === 'not-found') replaceMetadata(hub.db, m.id, 'civitai', { 'civitai.status': 'not-found' });
+      replaceMetadata(hub.db, m.id, 'sidecar', sidecarMetadata(sidecars));
+    });
+  }
+  const changed = before.type !== after.type || before.base !== after.base || before.variant !== after.variant;
+  return { ...base, after, changed, classification: c };
+}
+
+async function readStoredHeader(hub: Hub, m: ModelRow): Promise<{ header?: ModelHeader; error?: string }> {
+  const file = await findStoreFile(hub.layout, m.sha256);
+  if (file === undefined) return { error: `${m.filename}: the store file models/${m.sha256}/ is missing (run \`modelhub verify\`)` };
+  try {
+    return { header: await readModelHeader(file) };
+  } catch (err) {
+    if (isModelHubError(err)) return { error: `${basename(file)}: ${err.message}` };
+    throw err;
+  }
+}
+
+function describeLookup(r: LookupResult): StoredClassification['civitai'] {
+  switch (r.status) {
+    case 'found':
+      return { status: 'found', url: r.version.pageUrl };
+    case 'error':
+      return { status: 'error', error: r.error.message };
+    default:
+      return { status: r.status };
+  }
+}
