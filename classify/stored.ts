@@ -74,7 +74,7 @@ export async function classifyStoredModels(hub: Hub, models: ModelRow[], opts: C
 }
 
 async function classifyOne(hub: Hub, m: ModelRow, h: { header?: ModelHeader; error?: string }, lookup: LookupResult, opts: ClassifyStoredOptions): Promise<StoredClassification> {
-  const before = { type: m.primary_type, base: m.base_model, variant: m.sub_type, confidence: m.confidence };
+  const before = classifierAnswer(hub, m);
   const civitai = describeLookup(lookup);
   const sources = getSources(hub.db, m.id).filter((s) => s.state !== 'importing');
   const sidecars = (await Promise.all(sources.map((s) => readSidecars(s.path)))).flatMap((r) => r.sidecars);
@@ -94,6 +94,15 @@ async function classifyOne(hub: Hub, m: ModelRow, h: { header?: ModelHeader; err
   }
   const changed = before.type !== after.type || before.base !== after.base || before.variant !== after.variant;
   return { ...base, after, changed, classification: c };
+}
+
+/** The classifier's last answer: the models columns, or what a recorded Override displaced. */
+function classifierAnswer(hub: Hub, m: ModelRow): Summary {
+  const o = hub.db.prepare('SELECT prev_type, prev_base, prev_variant, prev_confidence FROM model_overrides WHERE model_id = ?').get(m.id) as
+    | { prev_type: string; prev_base: string; prev_variant: string | null; prev_confidence: number }
+    | undefined;
+  if (o !== undefined) return { type: o.prev_type, base: o.prev_base, variant: o.prev_variant, confidence: o.prev_confidence };
+  return { type: m.primary_type, base: m.base_model, variant: m.sub_type, confidence: m.confidence };
 }
 
 async function readStoredHeader(hub: Hub, m: ModelRow): Promise<{ header?: ModelHeader; error?: string }> {

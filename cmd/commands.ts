@@ -43,6 +43,7 @@ export function registerCommands(program: Command): void {
     .option('--limit <n>', 'rows per page (default: config page_size)', parsePositiveInt)
     .option('--page <n>', 'page number, from 1', parsePositiveInt, 1)
     .option('--deleted', 'include soft-deleted models')
+    .option('--no-civitai', 'only models CivitAI has no match for (or was never asked about)')
     .action(lazy(() => import('./list.js')));
 
   program
@@ -50,6 +51,23 @@ export function registerCommands(program: Command): void {
     .description('everything known about one model: metadata, paths, classification evidence')
     .argument('<model>', 'hash prefix (6+ hex digits) or file name')
     .action(lazy(() => import('./show.js')));
+
+  program
+    .command('explain')
+    .description('why a model is classified as it is: every piece of evidence, candidates, what would change it')
+    .argument('<model>', 'hash prefix (6+ hex digits) or file name')
+    .action(lazy(() => import('./explain.js')));
+
+  program
+    .command('reclassify')
+    .description('classify stored models again with the current rules, sidecars and CivitAI; print what changed')
+    .argument('[models...]', 'hash prefixes or file names')
+    .option('--all', 'every model in the inventory')
+    .option('--online', 'ask CivitAI even if the config switch is off')
+    .option('--offline', 'do not ask CivitAI (cached answers still count)')
+    .option('--refresh', 'ask CivitAI again even where an answer is cached')
+    .option('--dry-run', 'show what would change; write nothing')
+    .action(lazy(() => import('./reclassify.js')));
 
   program
     .command('stats')

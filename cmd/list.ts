@@ -11,6 +11,8 @@ interface ListFlags {
   limit?: number;
   page: number;
   deleted?: boolean;
+  /** false with --no-civitai */
+  civitai?: boolean;
 }
 
 /** `modelhub list`: one page of the inventory. */
@@ -20,7 +22,7 @@ export default async function list(ctx: CommandContext, flags: ListFlags): Promi
   const limit = flags.limit ?? ctx.config.page_size;
   const { total, models } = listModels(
     hub.db,
-    { type: flags.type, base: flags.base, name: flags.name, format: flags.format, includeDeleted: flags.deleted },
+    { type: flags.type, base: flags.base, name: flags.name, format: flags.format, includeDeleted: flags.deleted, noCivitai: flags.civitai === false },
     { sort: flags.sort, limit, offset: (flags.page - 1) * limit },
   );
   if (ctx.json) {

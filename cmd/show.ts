@@ -1,3 +1,5 @@
+import type { Hub } from '../store/hub.js';
+import type { ModelRow } from '../store/inventory.js';
 import type { CommandContext } from './context.js';
 import { formatBytes, formatConfidence } from './format.js';
 import { renderEvidence } from './render/evidence.js';
@@ -6,8 +8,13 @@ import { renderEvidence } from './render/evidence.js';
 export default async function show(ctx: CommandContext, ref: string): Promise<void> {
   const inv = await import('../store/inventory.js');
   const { findStoreFile } = await import('../store/import.js');
-  const hub = await ctx.hub({ readonly: true });
-  const m = inv.resolveModelRef(hub.db, ref);
+  let hub = await ctx.hub({ readonly: true });
+  let m = inv.resolveModelRef(hub.db, ref);
+  if (await askCivitaiFirst(ctx, hub, m.id)) {
+    hub = await ctx.hub();
+    await classifyWithCivitai(ctx, hub, m);
+    m = inv.resolveModelRef(hub.db, m.sha256);
+  }
   const sources = inv.getSources(hub.db, m.id);
   const metadata = inv.getMetadata(hub.db, m.id);
   const evidence = inv.getEvidence(hub.db, m.id);
@@ -49,6 +56,7 @@ export default async function show(ctx: CommandContext, ref: string): Promise<vo
     row('type', `${m.primary_type}${m.sub_type ? ` (${m.sub_type})` : ''}`),
     row('base', m.base_model),
     row('confidence', formatConfidence(m.confidence)),
+    row('civitai', describeCivitai(metadata)),
     row('store', storeFile ?? chalk.red('missing from the store (run `modelhub verify`)')),
   ];
   if (m.unsafe === 1) lines.push(row('warning', chalk.yellow('pickle references code outside what torch uses; ModelHub never executes it')));
@@ -63,4 +71,27 @@ export default async function show(ctx: CommandContext, ref: string): Promise<vo
 
 function truncate(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 1)}… (${s.length} chars)` : s;
+}
+
+/** When online and CivitAI was never asked about this model, ask first (the answer is cached and recorded). */
+async function askCivitaiFirst(ctx: CommandContext, hub: Hub, modelId: number): Promise<boolean> {
+  if (ctx.globals.offline === true || !ctx.config.external_apis.civitai.enabled) return false;
+  const asked = hub.db.prepare("SELECT 1 FROM model_metadata WHERE model_id = ? AND source = 'civitai' AND key = 'civitai.status'").get(modelId);
+  return asked === undefined;
+}
+
+async function classifyWithCivitai(ctx: CommandContext, hub: Hub, m: ModelRow): Promise<void> {
+  const { classifyStoredModels } = await import('../classify/stored.js');
+  const { createClassifierSetup } = await import('./classifier.js');
+  const setup = await createClassifierSetup(ctx);
+  const [r] = await classifyStoredModels(hub, [m], { classify: setup.options, civitai: setup.civitai, lookup: setup.lookup });
+  if (r?.civitai.status === 'error') ctx.err(`warning: CivitAI lookup failed: ${r.civitai.error ?? ''}`);
+}
+
+function describeCivitai(metadata: Array<{ source: string; key: string; value: string | null }>): string {
+  const get = (k: string): string | undefined => metadata.find((x) => x.source === 'civitai' && x.key === k)?.value ?? undefined;
+  const status = get('civitai.status');
+  if (status === 'found') return `${get('civitai.model_name') ?? ''} ${get('civitai.version_name') ?? ''} (${get('civitai.base_model') ?? '?'}) ${get('civitai.url') ?? ''}`.trim();
+  if (status === 'not-found') return 'not on CivitAI';
+  return 'not asked (offline)';
 }

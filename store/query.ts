@@ -8,6 +8,8 @@ export interface ListFilter {
   name?: string | undefined;
   format?: string | undefined;
   includeDeleted?: boolean | undefined;
+  /** Only models with no CivitAI match (not found there, or never asked). */
+  noCivitai?: boolean | undefined;
 }
 
 export type ListSort = 'name' | 'size' | 'type' | 'date';
@@ -24,8 +26,12 @@ export interface ModelListing {
   confidence: number;
   paths: string[];
   deleted: boolean;
+  /** Whether CivitAI knows this file (by SHA-256 or AutoV3). */
+  civitai: boolean;
   added: string;
 }
+
+const CIVITAI_FOUND = "SELECT 1 FROM model_metadata c WHERE c.model_id = m.id AND c.source = 'civitai' AND c.key = 'civitai.status' AND c.value = 'found'";
 
 const ORDER: Record<ListSort, string> = {
   name: 'm.filename COLLATE NOCASE, m.sha256',
@@ -43,9 +49,12 @@ export function listModels(db: DB, filter: ListFilter, opts: { sort: ListSort; l
   if (filter.base !== undefined) (where.push('m.base_model = ?'), params.push(filter.base));
   if (filter.format !== undefined) (where.push('m.format = ?'), params.push(filter.format));
   if (filter.name !== undefined) (where.push("m.filename LIKE ? ESCAPE '\\'"), params.push(globToLike(filter.name)));
+  if (filter.noCivitai) where.push(`NOT EXISTS (${CIVITAI_FOUND})`);
   const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
   const total = (db.prepare(`SELECT COUNT(*) AS n FROM models m ${clause}`).get(...params) as { n: number }).n;
-  const rows = db.prepare(`SELECT m.* FROM models m ${clause} ORDER BY ${ORDER[opts.sort]} LIMIT ? OFFSET ?`).all(...params, opts.limit, opts.offset) as ModelRow[];
+  const rows = db
+    .prepare(`SELECT m.*, EXISTS (${CIVITAI_FOUND}) AS on_civitai FROM models m ${clause} ORDER BY ${ORDER[opts.sort]} LIMIT ? OFFSET ?`)
+    .all(...params, opts.limit, opts.offset) as Array<ModelRow & { on_civitai: number }>;
   const pathsOf = stmt(db, "SELECT path FROM model_sources WHERE model_id = ? AND state != 'importing' ORDER BY path");
   return {
     total,
@@ -60,6 +69,7 @@ export function listModels(db: DB, filter: ListFilter, opts: { sort: ListSort; l
       confidence: r.confidence,
       paths: (pathsOf.all(r.id) as Array<{ path: string }>).map((p) => p.path),
       deleted: r.deleted === 1,
+      civitai: r.on_civitai === 1,
       added: r.created_at,
     })),
   };

@@ -1,0 +1,63 @@
+import { ModelHubError } from '../core/errors.js';
+import type { StoredClassification } from '../classify/stored.js';
+import type { CommandContext } from './context.js';
+import { createClassifierSetup, mirrorRulesInto } from './classifier.js';
+import { formatConfidence } from './format.js';
+import { EXIT } from './program.js';
+
+interface ReclassifyFlags {
+  all?: boolean;
+  online?: boolean;
+  offline?: boolean;
+  dryRun?: boolean;
+  refresh?: boolean;
+}
+
+/**
+ * `modelhub reclassify [MODEL...] [--all]`: classify stored models again with the current rules,
+ * sidecars and CivitAI, and print what changed. Overrides from the manifests stay in force.
+ */
+export default async function reclassify(ctx: CommandContext, refs: string[], flags: ReclassifyFlags): Promise<void> {
+  const { classifyStoredModels } = await import('../classify/stored.js');
+  const { resolveModelRef } = await import('../store/inventory.js');
+  const { acquireLock } = await import('../store/lock.js');
+  if (flags.online && flags.offline) throw new ModelHubError('USAGE', '--online and --offline contradict each other', { hint: 'give one of them' });
+  if (refs.length === 0 && !flags.all) throw new ModelHubError('USAGE', 'name the models to reclassify, or pass --all', { hint: 'modelhub reclassify --all' });
+  const online = flags.online ? true : flags.offline ? false : undefined;
+  const hub = await ctx.hub();
+  const setup = await createClassifierSetup(ctx, online === undefined ? {} : { online });
+  const models = flags.all ? (hub.db.prepare('SELECT * FROM models ORDER BY filename COLLATE NOCASE').all() as ReturnType<typeof resolveModelRef>[]) : refs.map((r) => resolveModelRef(hub.db, r));
+  const lock = flags.dryRun ? undefined : acquireLock(hub.layout.lockFile, 'modelhub reclassify');
+  let results: StoredClassification[];
+  try {
+    if (!flags.dryRun) await mirrorRulesInto(hub, setup, ctx);
+    results = await classifyStoredModels(hub, models, { classify: setup.options, civitai: setup.civitai, lookup: setup.lookup, dryRun: flags.dryRun === true, refresh: flags.refresh === true });
+  } finally {
+    lock?.release();
+  }
+  const overridden = new Set((hub.db.prepare('SELECT m.sha256 FROM model_overrides o JOIN models m ON m.id = o.model_id').all() as Array<{ sha256: string }>).map((r) => r.sha256));
+  const changed = results.filter((r) => r.changed);
+  const failed = results.filter((r) => r.error !== undefined);
+  ctx.exitCode = failed.length > 0 ? EXIT.error : EXIT.ok;
+  if (ctx.json) {
+    ctx.printJson({
+      dryRun: flags.dryRun === true,
+      models: results.length,
+      changed: changed.length,
+      failed: failed.length,
+      results: results.map(({ classification: _c, ...r }) => ({ ...r, overridden: overridden.has(r.hash) })),
+    });
+    return;
+  }
+  const { chalk } = ctx;
+  const show = (s: StoredClassification['before']): string => `${s.type}/${s.base}${s.variant ? `/${s.variant}` : ''} (${formatConfidence(s.confidence)})`;
+  for (const r of changed) {
+    const note = overridden.has(r.hash) ? chalk.dim('  (an Override keeps it in the inventory as the manifests say)') : '';
+    ctx.out(`${chalk.yellow('~')} ${r.hash.slice(0, 12)}  ${r.name}: ${show(r.before)} → ${chalk.bold(show(r.after))}${note}`);
+  }
+  for (const r of failed) ctx.out(`${chalk.red('!')} ${r.hash.slice(0, 12)}  ${r.name}: ${r.error}`);
+  const civitaiErrors = results.filter((r) => r.civitai.status === 'error');
+  if (civitaiErrors.length > 0) ctx.err(`${chalk.yellow('warning:')} CivitAI lookups failed for ${civitaiErrors.length} models: ${civitaiErrors[0]?.civitai.error ?? ''}`);
+  const verb = flags.dryRun ? 'would change' : 'changed';
+  ctx.out(`Reclassified ${results.length} models: ${changed.length} ${verb}, ${failed.length} failed${setup.civitai === null ? ' (offline: CivitAI answers from the cache only)' : ''}.`);
+}
