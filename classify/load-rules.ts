@@ -88,3 +88,27 @@ function findPackageRoot(): string {
     if (dirname(dir) === dir) throw new ModelHubError('RULES_NOT_FOUND', `cannot find classify/rules above ${start}`, { path: start });
   }
 }
+
+/**
+ * The bases the given rule files declare (`bases: [{ id }]`), read without compiling the rules:
+ * what manifests may name beside the built-in vocabulary. Files that cannot be read or parsed
+ * contribute nothing here; the classifier reports their problems when it loads them.
+ */
+export function readDeclaredBases(files: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'EACCES' || errnoCode(err) === 'EISDIR') continue;
+      throw err;
+    }
+    for (const doc of parseYamlDocuments(text, file).docs) {
+      const bases = (doc.value as { bases?: unknown } | null)?.bases;
+      if (!Array.isArray(bases)) continue;
+      for (const b of bases) if (typeof (b as { id?: unknown })?.id === 'string') out.add((b as { id: string }).id);
+    }
+  }
+  return out;
+}

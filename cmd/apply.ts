@@ -33,7 +33,7 @@ export default async function apply(ctx: CommandContext, planFile: string | unde
   try {
     const saved = planFile === undefined ? undefined : await loadSaved(ctx, planFile, flags);
     const options = saved?.options ?? { target: flags.target ?? null, adopt: flags.adopt ?? false };
-    const { plan: fresh, gathered } = await computePlan({ hub, manifestsDir: ctx.config.manifests, env: ctx.io.env, cwd: ctx.io.cwd, target: options.target, adopt: options.adopt });
+    const { plan: fresh, gathered } = await computePlan({ hub, manifestsDir: ctx.config.manifests, env: ctx.io.env, cwd: ctx.io.cwd, extraBases: await ctx.ruleBases(), target: options.target, adopt: options.adopt });
     if (saved !== undefined && (saved.fingerprint !== fresh.fingerprint || saved.hub !== hub.layout.root)) {
       throw new ModelHubError('PLAN_STALE', `the saved plan ${planFile} is stale: the manifests, the inventory or the recorded links changed since it was made (${saved.savedAt})`, {
         path: planFile,

@@ -72,6 +72,13 @@ export class CommandContext {
     return hub;
   }
 
+  /** Bases declared by the user's rule files (config `rules`): manifests may name them. */
+  async ruleBases(): Promise<ReadonlySet<string>> {
+    if (this.config.rules.length === 0) return new Set();
+    const { readDeclaredBases } = await import('../classify/load-rules.js');
+    return readDeclaredBases(this.config.rules);
+  }
+
   /** Progress bars and other live output: only on a terminal, never with --json or --quiet. */
   get showProgress(): boolean {
     return this.io.stderrIsTTY && !this.json && !this.quiet;

@@ -25,6 +25,7 @@ export default async function plan(ctx: CommandContext, flags: PlanFlags): Promi
     manifestsDir: ctx.config.manifests,
     env: ctx.io.env,
     cwd: ctx.io.cwd,
+    extraBases: await ctx.ruleBases(),
     target: flags.target ?? null,
     adopt: flags.adopt ?? false,
   });

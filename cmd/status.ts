@@ -12,7 +12,7 @@ export default async function status(ctx: CommandContext, flags: StatusFlags): P
   const { computePlan } = await import('../reconcile/gather.js');
   const { computeStatus } = await import('../reconcile/status.js');
   const hub = await ctx.hub({ readonly: true });
-  const { plan, gathered } = await computePlan({ hub, manifestsDir: ctx.config.manifests, env: ctx.io.env, cwd: ctx.io.cwd, target: flags.target ?? null, adopt: false });
+  const { plan, gathered } = await computePlan({ hub, manifestsDir: ctx.config.manifests, env: ctx.io.env, cwd: ctx.io.cwd, extraBases: await ctx.ruleBases(), target: flags.target ?? null, adopt: false });
   const targets = computeStatus(plan, gathered);
   if (ctx.json) {
     ctx.printJson({ targets, overrides: plan.overrides.length, summary: plan.summary });

@@ -22,6 +22,8 @@ export interface GatherOptions {
   target: string | null;
   /** Hash foreign files at desired paths so duplicates can be adopted. */
   adopt: boolean;
+  /** Bases declared by the user's classification rule files. */
+  extraBases?: ReadonlySet<string>;
 }
 
 /** The planner's input plus what commands show beside the plan (status). */
@@ -38,7 +40,7 @@ export interface Gathered extends PlanInput {
 export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
   const { hub, target } = opts;
   const storeDir = hub.layout.modelsDir;
-  const manifests = loadManifests(opts.manifestsDir, { env: opts.env ?? process.env, cwd: opts.cwd ?? process.cwd(), storeDir });
+  const manifests = loadManifests(opts.manifestsDir, { env: opts.env ?? process.env, cwd: opts.cwd ?? process.cwd(), storeDir, ...(opts.extraBases ? { extraBases: opts.extraBases } : {}) });
   const inventory = readInventoryModels(hub.db);
   const overrideRecords = readOverrideRecords(hub.db);
   const recorded = readRecordedLinks(hub.db, target);

@@ -21,6 +21,8 @@ export interface ResolveOptions {
   storeDir?: string | undefined;
   /** Names of every Target document, including those that failed the schema (no cascading "unknown target"). */
   targetNames: Set<string>;
+  /** Bases declared by the user's classification rule files (config `rules`), valid beside the built-in ones. */
+  extraBases?: ReadonlySet<string> | undefined;
 }
 
 const SELECTOR_KEYS = ['type', 'base', 'variant', 'format', 'name', 'hash', 'tag'] as const;
@@ -63,7 +65,7 @@ export function resolveManifestDocs(docs: CheckedDoc[], opts: ResolveOptions): {
       allDeployments.push(dep);
       if (d.valid && problems.length === before) deployments.push(dep);
     } else if (kind === 'Override') {
-      const o = resolveOverride(d, report);
+      const o = resolveOverride(d, report, opts.extraBases);
       if (d.valid && problems.length === before) overrides.push(o);
     }
   }
@@ -132,12 +134,12 @@ function resolveDeployment(d: CheckedDoc, opts: ResolveOptions, report: Report):
   const template = typeof v.path === 'string' ? v.path : DEFAULT_TEMPLATE;
   const templateProblem = checkTemplate(template);
   if (templateProblem !== undefined) report('/path', templateProblem);
-  const select = resolveSelector(isRecord(v.select) ? v.select : {}, '/select', report);
-  const exclude = isRecord(v.exclude) ? resolveSelector(v.exclude, '/exclude', report) : null;
+  const select = resolveSelector(isRecord(v.select) ? v.select : {}, '/select', report, opts.extraBases);
+  const exclude = isRecord(v.exclude) ? resolveSelector(v.exclude, '/exclude', report, opts.extraBases) : null;
   return { name: String(v.name), targets, select, exclude, path: template, enabled: v.enabled !== false, source: { file: d.doc.file, line: locate(d.doc, '').line } };
 }
 
-function resolveSelector(raw: Record<string, unknown>, pointer: string, report: Report): Selector {
+function resolveSelector(raw: Record<string, unknown>, pointer: string, report: Report, extraBases: ReadonlySet<string> | undefined): Selector {
   const out: Selector = {};
   for (const key of SELECTOR_KEYS) {
     const value = raw[key];
@@ -145,7 +147,7 @@ function resolveSelector(raw: Record<string, unknown>, pointer: string, report: 
     const list = (Array.isArray(value) ? value : [value]).filter((x): x is string => typeof x === 'string');
     if (key === 'base') {
       list.forEach((b, i) => {
-        if (!isKnownBase(b)) report(Array.isArray(value) ? `${pointer}/base/${i}` : `${pointer}/base`, `${pointer.slice(1)}.base: unknown base "${b}"${didYouMean(b, [...IMAGE_BASES, ...KNOWN_LLM_BASES])}`);
+        if (!knownBase(b, extraBases)) report(Array.isArray(value) ? `${pointer}/base/${i}` : `${pointer}/base`, `${pointer.slice(1)}.base: unknown base "${b}"${didYouMean(b, [...IMAGE_BASES, ...KNOWN_LLM_BASES])}`);
       });
     }
     out[key] = key === 'hash' || key === 'format' ? list.map((s) => s.toLowerCase()) : list;
@@ -153,11 +155,11 @@ function resolveSelector(raw: Record<string, unknown>, pointer: string, report: 
   return out;
 }
 
-function resolveOverride(d: CheckedDoc, report: Report): OverrideSpec {
+function resolveOverride(d: CheckedDoc, report: Report, extraBases: ReadonlySet<string> | undefined): OverrideSpec {
   const v = d.value;
   const set = (isRecord(v.set) ? v.set : {}) as OverrideSpec['set'];
   const match = (isRecord(v.match) ? v.match : {}) as OverrideSpec['match'];
-  if (typeof set.base === 'string' && !isKnownBase(set.base)) report('/set/base', `set.base: unknown base "${set.base}"${didYouMean(set.base, [...IMAGE_BASES, ...KNOWN_LLM_BASES])}`);
+  if (typeof set.base === 'string' && !knownBase(set.base, extraBases)) report('/set/base', `set.base: unknown base "${set.base}"${didYouMean(set.base, [...IMAGE_BASES, ...KNOWN_LLM_BASES])}`);
   const line = locate(d.doc, '').line;
   const label = typeof v.name === 'string' ? v.name : `${d.doc.file}:${line}`;
   return { label, match: { ...match, ...(typeof match.hash === 'string' ? { hash: match.hash.toLowerCase() } : {}) }, set: { ...set }, source: { file: d.doc.file, line } };
@@ -189,4 +191,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function isInside(path: string, dir: string): boolean {
   const rel = relative(resolve(dir), resolve(path));
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && !rel.startsWith(sep));
+}
+
+function knownBase(base: string, extra: ReadonlySet<string> | undefined): boolean {
+  return isKnownBase(base) || (extra?.has(base) ?? false);
 }

@@ -13,6 +13,8 @@ export interface LoadManifestsOptions {
   cwd?: string;
   /** The hub's store folder; a target deploying inside it is a problem. */
   storeDir?: string;
+  /** Bases declared by the user's classification rule files, valid beside the built-in ones. */
+  extraBases?: ReadonlySet<string>;
 }
 
 /**
@@ -42,7 +44,7 @@ export function loadManifests(dir: string, opts: LoadManifestsOptions = {}): Man
       if (value !== null && typeof value === 'object' && !Array.isArray(value)) checked.push({ doc, absFile, value, valid: found.length === 0 });
     }
   }
-  const resolved = resolveManifestDocs(checked, { env, storeDir: opts.storeDir, targetNames });
+  const resolved = resolveManifestDocs(checked, { env, storeDir: opts.storeDir, targetNames, extraBases: opts.extraBases });
   problems.push(...resolved.problems);
   if (problems.length > 0) {
     const order = new Map(files.map((f) => [displayPath(f, cwd), files.indexOf(f)]));

@@ -118,6 +118,22 @@ describe('classification with CivitAI, explain, reclassify', () => {
     expect(ex.classifier.base).toBe('flux');
   });
 
+  it('lets manifests name a base that a user rule file declares', async () => {
+    const w = await world();
+    await cli(['--hub', w.hub, 'scan', '-q', w.dl]);
+    const manifests = join(w.root, 'manifests');
+    mkdirSync(manifests);
+    writeFileSync(join(manifests, 'o.yaml'), 'kind: Override\nmatch: { name: "model*" }\nset: { base: kandinsky5 }\n');
+    const refused = await cli(['--hub', w.hub, '--manifests', manifests, 'plan']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('o.yaml:3:14: set.base: unknown base "kandinsky5"');
+    writeFileSync(join(w.root, 'k.yaml'), 'version: 1\nbases:\n  - { id: kandinsky5, description: Kandinsky 5 }\n');
+    writeFileSync(join(w.root, 'config.yaml'), 'rules: [k.yaml]\n');
+    const ok = await cli(['--config', join(w.root, 'config.yaml'), '--hub', w.hub, '--manifests', manifests, 'plan']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('base kandinsky5');
+  });
+
   it('mirrors the rules into classification.db for SQL', async () => {
     const w = await world();
     await cli(['--hub', w.hub, 'scan', '-q', w.dl]);
