@@ -1,5 +1,6 @@
 import { isMap, isNode, isPair, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { didYouMean } from './suggest.js';
 
 /** One problem found in a YAML file, positioned for `file:line:col: message` output. */
 export interface YamlProblem {
@@ -62,34 +63,56 @@ export function locate(doc: YamlDoc, instancePath: string, opts: { key?: string 
   return range ? doc.lineCounter.linePos(range[0]) : { line: 1, col: 1 };
 }
 
-/** Run an ajv validator over a document and turn every error into a positioned, readable problem. */
-export function validateDoc(validate: ValidateFunction, doc: YamlDoc, value: unknown = doc.value): YamlProblem[] {
-  if (validate(value)) return [];
-  const errors = pruneAjvErrors(validate.errors ?? []);
-  return errors.map((err) => {
+/** Special wording for some errors of one schema; undefined falls back to the general wording. */
+export type DescribeError = (err: ErrorObject) => string | undefined;
+
+/**
+ * Run an ajv validator over a document and turn every error into a positioned problem worded
+ * for people: one message per offending value, unknown keys and enum values with a "did you
+ * mean" suggestion (the validator must be compiled with `verbose: true` for those; createAjv
+ * does that).
+ */
+export function validateDoc(validate: ValidateFunction, doc: YamlDoc, opts: { value?: unknown; describe?: DescribeError } = {}): YamlProblem[] {
+  if (validate('value' in opts ? opts.value : doc.value)) return [];
+  return pruneAjvErrors(validate.errors ?? []).map((err) => {
     const key = err.keyword === 'additionalProperties' ? String(err.params.additionalProperty) : undefined;
     const pos = locate(doc, err.instancePath, key === undefined ? {} : { key });
-    return { file: doc.file, line: pos.line, col: pos.col, message: describeAjvError(err) };
+    return { file: doc.file, line: pos.line, col: pos.col, message: opts.describe?.(err) ?? describeAjvError(err) };
   });
 }
 
 /** Human wording for one ajv error, naming the key it concerns. */
 export function describeAjvError(err: ErrorObject): string {
-  const where = err.instancePath === '' ? '' : `${pointerToPath(err.instancePath)}: `;
+  const where = errorPlace(err);
   switch (err.keyword) {
-    case 'additionalProperties':
-      return `${where}unknown key "${String(err.params.additionalProperty)}"`;
+    case 'additionalProperties': {
+      const key = String(err.params.additionalProperty);
+      const known = Object.keys((err.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      return `${where}unknown key "${key}"${didYouMean(key, known)}`;
+    }
     case 'required':
       return `${where}missing required key "${String(err.params.missingProperty)}"`;
-    case 'enum':
-      return `${where}must be one of ${(err.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'enum': {
+      const allowed = (err.params.allowedValues as unknown[]).map(String);
+      const hint = err.data === undefined ? '' : didYouMean(String(err.data), allowed);
+      return `${where}must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}${hint}`;
+    }
     case 'type':
       return `${where}must be ${String(err.params.type)}`;
     case 'const':
       return `${where}must be ${JSON.stringify(err.params.allowedValue)}`;
+    case 'pattern':
+      return `${where}${JSON.stringify(err.data)} is not valid (must match ${String(err.params.pattern)})`;
+    case 'minProperties':
+      return `${where}must not be empty`;
     default:
       return `${where}${err.message ?? err.keyword}`;
   }
+}
+
+/** `select.type[1]: ` for an error's place, or nothing at the top level. */
+export function errorPlace(err: ErrorObject): string {
+  return err.instancePath === '' ? '' : `${pointerToPath(err.instancePath)}: `;
 }
 
 /** `file:line:col: message` lines, grouped by file in the order first seen. */
@@ -104,20 +127,42 @@ export function formatProblems(problems: YamlProblem[]): string {
 }
 
 /**
- * ajv with `allErrors` reports every branch of a oneOf/anyOf; keep the errors that say
- * something a user can act on, and drop exact duplicates.
+ * ajv with `allErrors` reports every failing branch of an anyOf/oneOf/if (string | list, the kind
+ * union). Keep what a user can act on: drop the combinators, drop a "must be <type>" where the
+ * same value (or something inside it) has a more specific error, merge the type errors of one
+ * value, and drop exact duplicates.
  */
 function pruneAjvErrors(errors: ErrorObject[]): ErrorObject[] {
-  const seen = new Set<string>();
+  const specific = errors.filter((e) => !['anyOf', 'oneOf', 'if', 'allOf'].includes(e.keyword));
   const out: ErrorObject[] = [];
-  const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if');
+  const seen = new Set<string>();
   for (const err of specific.length > 0 ? specific : errors) {
-    const id = `${err.instancePath}|${describeAjvError(err)}`;
+    if (err.keyword === 'type') {
+      if (specific.some((o) => o.keyword !== 'type' && !isShapeEnum(o) && within(o, err))) continue;
+      const types = specific.filter((o) => o.keyword === 'type' && o.instancePath === err.instancePath).map((o) => String(o.params.type));
+      const id = `${err.instancePath}|type`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push({ ...err, params: { type: [...new Set(types)].join(' or ') } });
+      continue;
+    }
+    if (isShapeEnum(err) && specific.some((o) => o !== err && within(o, err))) continue;
+    const id = `${err.instancePath}|${err.keyword}|${JSON.stringify(err.params)}`;
     if (seen.has(id)) continue;
     seen.add(id);
     out.push(err);
   }
   return out;
+}
+
+/** An enum error on a list or map: the value has the other shape of a string-or-list. */
+function isShapeEnum(err: ErrorObject): boolean {
+  return err.keyword === 'enum' && typeof err.data === 'object' && err.data !== null;
+}
+
+/** Whether `inner` concerns the same value as `outer`, or something inside it. */
+function within(inner: ErrorObject, outer: ErrorObject): boolean {
+  return inner.instancePath === outer.instancePath || inner.instancePath.startsWith(`${outer.instancePath}/`);
 }
 
 function isMapNode(node: unknown): boolean {

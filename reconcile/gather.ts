@@ -11,7 +11,7 @@ import { applyOverrideEffects, computeOverrideEffects, planOverrideChanges } fro
 import { planReconcile, type PlanInput } from './plan.js';
 import type { Plan } from './plan-types.js';
 import type { DeployModel } from './select.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../core/suggest.js';
 
 export interface GatherOptions {
   hub: Hub;

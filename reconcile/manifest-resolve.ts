@@ -3,7 +3,7 @@ import { expandPath } from '../core/paths.js';
 import { IMAGE_BASES, KNOWN_LLM_BASES, isKnownBase } from '../core/vocabulary.js';
 import { locate, type YamlDoc, type YamlProblem } from '../core/yaml.js';
 import type { DeploymentSpec, OverrideSpec, Selector, TargetSpec } from './manifest-types.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../core/suggest.js';
 import { DEFAULT_TEMPLATE, checkTemplate } from './template.js';
 
 /** A manifest document with the absolute path of its file and whether it passed the schema. */

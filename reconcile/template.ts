@@ -1,4 +1,4 @@
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../core/suggest.js';
 
 /** The placeholders a Deployment's `path` template may use. */
 export const TEMPLATE_PLACEHOLDERS = ['name', 'stem', 'ext', 'type', 'base', 'variant', 'hash'] as const;

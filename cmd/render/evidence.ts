@@ -1,13 +1,7 @@
 import type { ChalkInstance } from 'chalk';
+import type { EvidenceRow } from '../../store/inventory.js';
 
-export interface EvidenceLike {
-  method: string;
-  observed: string;
-  type?: string | null | undefined;
-  base?: string | null | undefined;
-  variant?: string | null | undefined;
-  weight: number;
-}
+export type EvidenceLike = Pick<EvidenceRow, 'method' | 'observed' | 'type' | 'base' | 'variant' | 'weight'>;
 
 /** One line per piece of evidence: method, what it concluded, weight, and what it saw. */
 export function renderEvidence(evidence: EvidenceLike[], chalk: ChalkInstance): string {

@@ -51,9 +51,9 @@ describe('configuration', () => {
       message = (err as Error).message;
       expect((err as { code: string }).code).toBe('ERR_MODELHUB_CONFIG_INVALID');
     }
-    expect(message).toContain(`${file}:2:1: unknown key "page_sise"`);
+    expect(message).toContain(`${file}:2:1: unknown key "page_sise"; did you mean "page_size"?`);
     expect(message).toContain(`${file}:3:23: confidence_threshold: must be <= 1`);
-    expect(message).toContain(`${file}:6:15: external_apis.civitai.base_url: must match pattern`);
+    expect(message).toContain(`${file}:6:15: external_apis.civitai.base_url: "ftp://nope" is not valid (must match ^https?://)`);
   });
 
   it('reports YAML syntax errors with their position', () => {
