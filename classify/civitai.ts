@@ -1,5 +1,9 @@
+import type { ModelType } from '../core/vocabulary.js';
 import type { RuleSet } from './ruleset.js';
 import type { Evidence } from './types.js';
+
+/** Types whose files are the base model itself, so that a base model's variant is theirs. */
+const BASE_VARIANT_TYPES: ReadonlySet<ModelType> = new Set<ModelType>(['checkpoint', 'unet']);
 
 /** The parts of a CivitAI model-version answer (GET /model-versions/by-hash/:hash) that classify a file. */
 export interface CivitaiVersion {
@@ -25,7 +29,9 @@ export function evidenceFromCivitai(version: CivitaiVersion, rules: RuleSet): Ev
   const t = type?.type ?? base?.type;
   if (t !== undefined) e.type = t;
   if (base?.base !== undefined) e.base = base.base;
-  const variant = type?.variant ?? base?.variant;
+  // A base model's variant (Flux.1 D → dev) describes that model: it names a LoRA's or a
+  // ControlNet's base, not the adapter's own variant (its algorithm, its kind).
+  const variant = type?.variant ?? (t === undefined || BASE_VARIANT_TYPES.has(t) ? base?.variant : undefined);
   if (variant !== undefined) e.variant = variant;
   return [e];
 }

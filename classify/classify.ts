@@ -15,14 +15,30 @@ export function classifyModel(input: ClassifyInput, opts: ClassifyOptions): Clas
   const { rules, weights } = opts;
   const header = input.header;
   const size = input.size > 0 ? input.size : (header?.size ?? 0);
+  const layout = header === undefined ? [] : detectTensors(header, rules, weights.tensors);
   const evidence: Evidence[] = [
-    ...(header === undefined ? [] : detectTensors(header, rules, weights.tensors)),
+    ...layout,
     ...(header === undefined ? [] : detectMetadata(header.metadata, rules, weights.metadata)),
-    ...(input.extraEvidence ?? []).map((e) => scaleExtra(e, weights)),
+    ...reconcileCheckpoint(input.extraEvidence ?? [], layout).map((e) => scaleExtra(e, weights)),
     ...detectFilename(input.fileName, rules, weights.filename),
     ...detectSize(size, rules, weights.size),
   ];
   return { ...scoreEvidence(evidence, rules, opts.threshold), evidence };
+}
+
+/**
+ * CivitAI files every main model under "Checkpoint", diffusion-model-only uploads (Flux, Chroma,
+ * Wan fine-tunes) included, and sidecars repeat its vocabulary. When the tensor layout says the
+ * file is a diffusion model alone, such a "checkpoint" is no contradiction: only its base and
+ * variant are kept.
+ */
+function reconcileCheckpoint(extra: Evidence[], layout: Evidence[]): Evidence[] {
+  if (!layout.some((e) => e.type === 'unet')) return extra;
+  return extra.map((e) => {
+    if ((e.method !== 'civitai' && e.method !== 'sidecar') || e.type !== 'checkpoint') return e;
+    const { type: _type, ...rest } = e;
+    return rest;
+  });
 }
 
 /** Extra evidence arrives with its own strength (0..1); the method's weight scales it. */
