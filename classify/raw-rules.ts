@@ -5,7 +5,7 @@ import type { RawCondition, RawVariantOption } from './compile-condition.js';
 export interface RawRuleFile {
   version: 1;
   description?: string;
-  model_types?: { id: ModelType; description: string }[];
+  model_types?: { id: ModelType; description: string; generic?: boolean }[];
   bases?: { id: string; refines?: string; description?: string }[];
   variant_refinements?: { base: string; variant: string; refines: string }[];
   canonical?: { unwrap?: string[]; ignore_key_suffixes?: string[] };

@@ -9,7 +9,7 @@ import type { ModelType } from '../core/vocabulary.js';
 export interface RuleSet {
   /** The files it was built from, in load order. */
   files: string[];
-  modelTypes: { id: ModelType; description: string }[];
+  modelTypes: { id: ModelType; description: string; generic?: boolean }[];
   /** Every declared base; `refines` names the family it specialises (pony → sdxl). */
   bases: Map<string, BaseInfo>;
   /** `${base}/${variant}` → the variant it specialises (flux/kontext → dev). */

@@ -57,7 +57,9 @@ function rankCandidates(evidence: Evidence[], rules: RuleSet): Candidate[] {
     const agreeing = typed.filter((e) => e.type === type);
     const agree = sum(agreeing);
     const typeConf = (agree / (typeTotal + sum(agreeing.filter(isPrior)))) * saturate(agree);
-    const based = evidence.filter((e) => e.base !== undefined && (e.type === undefined || e.type === type));
+    // A generic type (upscalers) belongs to no family: only evidence about that very type may name a base.
+    const generic = rules.modelTypes.some((t) => t.id === type && t.generic === true);
+    const based = evidence.filter((e) => e.base !== undefined && (e.type === type || (e.type === undefined && !generic)));
     const baseTotal = sum(based.filter(isFirm));
     if (baseTotal === 0) {
       out.push({ type, base: 'unknown', score: round(typeConf) });

@@ -372,11 +372,8 @@ add('upscale_models/4x_foolhardy_Remacri.pth', legacy(sdict(() => K.esrgan())), 
 add('experiments/train_RealESRGANx4/models/net_g_latest.pth', zip(() => ({ params_ema: B.stateDict(B.unprefixed('params_ema.', K.realesrganRrdb())) })), 'upscaler/unknown/esrgan', { ...N, size: 67 * MB });
 add('downloads/download (1).pth', zip(sdict(() => K.esrgan())), 'upscaler/unknown/esrgan', { ...N, size: 67 * MB });
 add('upscale_models/1x-ITF-SkinDiffDetail-Lite-v1.pth', zip(() => ({ params: B.stateDict(B.unprefixed('params.', K.realesrganCompact())) })), 'upscaler/unknown/compact', { size: 4.8 * MB, cv: 'Upscaler|Upscaler' });
-add('upscale_models/4x_FluxUpscaler_v1.pth', zip(sdict(() => K.esrgan())), 'upscaler/unknown/esrgan', {
-  ...M,
-  size: 67 * MB,
-  knownGap: 'a base named only by the file name attaches to any type, even one that belongs to no family (an upscaler); the rules cannot yet mark a type base-less',
-});
+// An upscaler belongs to no family (model_types: generic), so the name's "Flux" names no base.
+add('upscale_models/4x_FluxUpscaler_v1.pth', zip(sdict(() => K.esrgan())), 'upscaler/unknown/esrgan', { ...M, size: 67 * MB });
 add('facerestore_models/GFPGANv1.4.pth', zip(() => ({ params_ema: B.stateDict(K.gfpgan()) })), 'other/unknown/gfpgan', { size: 348.6 * MB });
 
 // =============================================================================================
