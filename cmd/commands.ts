@@ -102,6 +102,7 @@ export function registerCommands(program: Command): void {
   program
     .command('validate')
     .description('check the manifests (schemas and references) without a hub; exit 1 when invalid')
+    .option('--inventory <file>', 'also check them against an exported inventory: every deployment selects a model, no link path collides')
     .action(lazy(() => import('./validate.js')));
 
   registerHousekeeping(program, lazy);

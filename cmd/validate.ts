@@ -1,28 +1,29 @@
+import { resolve } from 'node:path';
 import { isModelHubError } from '../core/errors.js';
 import type { YamlProblem } from '../core/yaml.js';
+import type { Manifests } from '../reconcile/manifest-types.js';
 import type { CommandContext } from './context.js';
 import { EXIT } from './program.js';
 
+interface ValidateFlags {
+  inventory?: string;
+}
+
 /**
- * `modelhub validate`: check the manifests (schemas, references, folders, vocabulary) without
- * opening the hub, for CI in the repository that holds them. Exit 0 valid, 1 invalid; every
- * problem is printed as `file:line:col: message`.
+ * `modelhub validate [--inventory FILE]`: check the manifests (schemas, references, folders,
+ * vocabulary) without opening the hub, for CI in the repository that holds them. With an
+ * exported inventory, also check that every enabled deployment selects at least one model and
+ * that no two models collide on a link path (the planner's own selection code). Exit 0 valid,
+ * 1 invalid; every problem is printed as `file:line:col: message`.
  */
-export default async function validate(ctx: CommandContext): Promise<void> {
+export default async function validate(ctx: CommandContext, flags: ValidateFlags = {}): Promise<void> {
   const { loadManifests } = await import('../reconcile/manifests.js');
   const { hubLayout } = await import('../store/hub.js');
   const dir = ctx.config.manifests;
+  const storeDir = hubLayout(ctx.config.hub).modelsDir;
+  let m: Manifests;
   try {
-    const m = loadManifests(dir, { env: ctx.io.env, cwd: ctx.io.cwd, storeDir: hubLayout(ctx.config.hub).modelsDir });
-    const counts = { files: m.files.length, targets: m.targets.length, deployments: m.deployments.length, overrides: m.overrides.length };
-    if (ctx.json) {
-      ctx.printJson({ valid: true, manifests: dir, ...counts, problems: [] });
-      return;
-    }
-    const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-    ctx.out(
-      `${ctx.chalk.green('Manifests valid:')} ${plural(counts.targets, 'target')}, ${plural(counts.deployments, 'deployment')}, ${plural(counts.overrides, 'override')} in ${plural(counts.files, 'file')} (${dir}).`,
-    );
+    m = loadManifests(dir, { env: ctx.io.env, cwd: ctx.io.cwd, storeDir });
   } catch (err) {
     if (!isModelHubError(err) || err.code !== 'ERR_MODELHUB_MANIFESTS_INVALID') throw err;
     const problems = err.details as YamlProblem[];
@@ -33,5 +34,30 @@ export default async function validate(ctx: CommandContext): Promise<void> {
       ctx.err(ctx.chalk.red(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${new Set(problems.map((p) => p.file)).size} file(s).`));
     }
     ctx.exitCode = EXIT.error;
+    return;
   }
+  const counts = { files: m.files.length, targets: m.targets.length, deployments: m.deployments.length, overrides: m.overrides.length };
+  const inventory = flags.inventory === undefined ? undefined : await checkAgainstInventory(ctx, m, flags.inventory, storeDir);
+  if (ctx.json) {
+    ctx.printJson({ valid: inventory === undefined || !inventory.failed, manifests: dir, ...counts, problems: [], ...(inventory === undefined ? {} : { inventory: inventory.json }) });
+  } else {
+    const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+    ctx.out(
+      `${ctx.chalk.green('Manifests valid:')} ${plural(counts.targets, 'target')}, ${plural(counts.deployments, 'deployment')}, ${plural(counts.overrides, 'override')} in ${plural(counts.files, 'file')} (${dir}).`,
+    );
+    if (inventory !== undefined) {
+      if (inventory.rendered.out !== '') ctx.out(inventory.rendered.out);
+      if (inventory.rendered.err !== '') ctx.err(inventory.rendered.err);
+    }
+  }
+  if (inventory?.failed === true) ctx.exitCode = EXIT.error;
+}
+
+async function checkAgainstInventory(ctx: CommandContext, m: Manifests, file: string, storeDir: string) {
+  const { readInventoryDocument } = await import('../store/inventory-doc.js');
+  const { checkInventory, inventoryCheckFailed } = await import('../reconcile/validate-inventory.js');
+  const { renderInventoryCheck } = await import('./render/inventory.js');
+  const path = resolve(ctx.io.cwd, file);
+  const check = checkInventory(m, readInventoryDocument(path, file), storeDir);
+  return { failed: inventoryCheckFailed(check), json: { file: path, ...check }, rendered: renderInventoryCheck(check, ctx.chalk, file) };
 }

@@ -19,6 +19,7 @@ import {
 } from './inventory.js';
 import { recoverPendingImports } from './recover.js';
 import { forgetHash, lookupCachedHash, rememberHash, stampOf, type FileStamp } from './scan-cache.js';
+import { recordStoreMtime } from './store-mtime.js';
 
 export type ScanOutcomeKind = 'imported' | 'duplicate' | 'unchanged' | 'skipped' | 'failed' | 'would-import';
 
@@ -210,7 +211,10 @@ async function importChecked(hub: Hub, p: Pending, sha256: string, autov3: strin
     if (p.header.unsafeGlobals && p.header.unsafeGlobals.length > 0) out.reason = `unsafe pickle: references ${p.header.unsafeGlobals.join(', ')} (never executed)`;
     return out;
   };
-  if (inStoreAlready) return outcome('imported');
+  if (inStoreAlready) {
+    recordStoreMtime(db, sha256, p.path);
+    return outcome('imported');
+  }
   if (isDuplicate && storeFile !== undefined) {
     await finishSource(hub, model.id, p, storeFile, opts.mode, sha256);
     return outcome('duplicate');
@@ -223,6 +227,7 @@ async function importChecked(hub: Hub, p: Pending, sha256: string, autov3: strin
     inTransaction(db, () => db.prepare("DELETE FROM model_sources WHERE path = ? AND state = 'importing'").run(p.path));
     throw err;
   }
+  recordStoreMtime(db, sha256, placed.storeFile, { onlyIfUnset: placed.how === 'existing' });
   await finishSource(hub, model.id, p, placed.storeFile, opts.mode, sha256, placed.how === 'renamed');
   return outcome(placed.how === 'existing' ? 'duplicate' : 'imported');
 }

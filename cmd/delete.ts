@@ -1,0 +1,60 @@
+import type { CommandContext } from './context.js';
+import { EXIT } from './program.js';
+import type { GcResult } from '../store/gc.js';
+
+interface DeleteFlags {
+  hard?: boolean;
+  yes?: boolean;
+}
+
+/**
+ * `modelhub delete MODEL... [--hard]`: mark models deleted (reversible with `restore`; the next
+ * apply undeploys them). `--hard` also removes their store entries, through gc's planner, only
+ * when nothing links to them: it shows the bytes freed and needs --yes (or a confirmation);
+ * without it nothing at all changes. A refused hard removal leaves the model soft-deleted and
+ * exits 1 with what still links to it.
+ */
+export default async function del(ctx: CommandContext, refs: string[], flags: DeleteFlags): Promise<void> {
+  const { resolveModelRef } = await import('../store/inventory.js');
+  const { gatherDelete, planDelete, markDeleted, markModelsDeleted } = await import('../store/delete.js');
+  const { renderDeletePlan } = await import('./render/delete.js');
+  const hub = await ctx.hub();
+  const rows = refs.map((ref) => resolveModelRef(hub.db, ref));
+  const hard = flags.hard === true;
+  const gathered = gatherDelete(hub, rows, hard);
+  const plan = planDelete(gathered.models, gathered.deployLinks, gathered.gcInput);
+  if (!ctx.json) ctx.out(renderDeletePlan(plan, ctx.chalk));
+  const removing = plan.hard !== null && plan.hard.remove.length > 0;
+  if (removing) {
+    const { confirmOrRefuse } = await import('./removal.js');
+    if (!(await confirmOrRefuse(ctx, { yes: flags.yes ?? false, command: `modelhub delete ${refs.join(' ')} --hard`, question: 'Delete these models and remove them from the store?' }))) {
+      if (ctx.json) ctx.printJson({ plan, result: null });
+      return;
+    }
+  }
+  const { acquireLock } = await import('../store/lock.js');
+  const lock = acquireLock(hub.layout.lockFile, 'modelhub delete');
+  let gcResult: GcResult | null = null;
+  try {
+    markModelsDeleted(hub, plan.mark.map((m) => m.hash));
+    if (removing && plan.hard !== null) {
+      const { executeGc } = await import('../store/gc.js');
+      const only = new Set(plan.hard.remove.map((r) => r.hash));
+      gcResult = await executeGc(hub, plan.hard, { only, adjust: (input) => markDeleted(input, only) });
+    }
+  } finally {
+    lock.release();
+  }
+  const result = { deleted: plan.mark.map((m) => m.hash), removed: gcResult };
+  if (ctx.json) ctx.printJson({ plan, result });
+  else {
+    const { renderGcResult } = await import('./render/gc.js');
+    if (plan.mark.length > 0) ctx.out(`\n${ctx.chalk.green.bold('Deleted')} ${plan.mark.length} model${plan.mark.length === 1 ? '' : 's'} (reversible with \`modelhub restore\` until removed from the store).`);
+    if (gcResult !== null) ctx.out(renderGcResult(gcResult, ctx.chalk));
+  }
+  if (plan.hard !== null && plan.hard.refused.length > 0) {
+    ctx.err(`${ctx.chalk.red('error:')} ${plan.hard.refused.length} model${plan.hard.refused.length === 1 ? ' was' : 's were'} not removed from the store (see above); ${plan.hard.refused.length === 1 ? 'it stays' : 'they stay'} soft-deleted`);
+    ctx.err('hint: run `modelhub apply` to undeploy, remove the link-backs (`modelhub prune`), then `modelhub gc`');
+    ctx.exitCode = EXIT.error;
+  }
+}

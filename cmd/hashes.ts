@@ -1,0 +1,36 @@
+import type { CommandContext } from './context.js';
+import { EXIT } from './program.js';
+import type { HashFilesResult } from '../store/hashfiles.js';
+
+interface HashesFlags {
+  atSource?: boolean;
+  yes?: boolean;
+}
+
+/**
+ * `modelhub hashes [--at-source]`: write `<file>.sha256` files (sha256sum format) next to every
+ * store file, or next to every source path that still holds its model. Shows what it will
+ * write; writes only with --yes (or a confirmation). A file ModelHub did not write is never
+ * overwritten: it is reported, and the exit code is 1.
+ */
+export default async function hashes(ctx: CommandContext, flags: HashesFlags): Promise<void> {
+  const { gatherHashFiles, planHashFiles, writeHashFiles } = await import('../store/hashfiles.js');
+  const { renderHashFilesPlan, renderHashFilesResult } = await import('./render/hashes.js');
+  const { confirmOrRefuse } = await import('./removal.js');
+  const hub = await ctx.hub();
+  const plan = planHashFiles(gatherHashFiles(hub, flags.atSource === true ? 'source' : 'store'));
+  if (!ctx.json) ctx.out(renderHashFilesPlan(plan, ctx.chalk));
+  let result: HashFilesResult | null = null;
+  if (plan.write.length > 0 && (await confirmOrRefuse(ctx, { yes: flags.yes ?? false, command: `modelhub hashes${flags.atSource === true ? ' --at-source' : ''}`, question: 'Write these hash files?' }))) {
+    const { acquireLock } = await import('../store/lock.js');
+    const lock = acquireLock(hub.layout.lockFile, 'modelhub hashes');
+    try {
+      result = writeHashFiles(hub, plan);
+    } finally {
+      lock.release();
+    }
+    if (!ctx.json) ctx.out(`\n${renderHashFilesResult(result, ctx.chalk)}`);
+  }
+  if (ctx.json) ctx.printJson({ plan, result });
+  if (plan.conflicts.length > 0) ctx.exitCode = EXIT.error;
+}

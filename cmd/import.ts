@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import type { CommandContext } from './context.js';
+
+interface ImportFlags {
+  dryRun?: boolean;
+}
+
+/**
+ * `modelhub import FILE [--dry-run]`: merge an exported inventory by hash. Models this store has
+ * gain what they lack (see store/import-inventory.ts for the rule); models it does not have are
+ * reported and never added. Under the hub lock; nothing on disk changes but the inventory.
+ */
+export default async function importInventory(ctx: CommandContext, file: string, flags: ImportFlags): Promise<void> {
+  const { readInventoryDocument } = await import('../store/inventory-doc.js');
+  const { gatherImport, planImport, executeImport } = await import('../store/import-inventory.js');
+  const { renderImportPlan } = await import('./render/inventory.js');
+  const path = resolve(ctx.io.cwd, file);
+  const doc = readInventoryDocument(path, file);
+  const hub = await ctx.hub();
+  const dryRun = flags.dryRun === true;
+  let plan;
+  if (dryRun) plan = planImport(gatherImport(hub, doc));
+  else {
+    const { acquireLock } = await import('../store/lock.js');
+    const lock = acquireLock(hub.layout.lockFile, 'modelhub import');
+    try {
+      plan = planImport(gatherImport(hub, doc));
+      executeImport(hub, plan, { file: path });
+    } finally {
+      lock.release();
+    }
+  }
+  if (ctx.json) ctx.printJson({ file: path, dryRun, ...plan });
+  else ctx.out(renderImportPlan(plan, ctx.chalk, { dryRun, modelsDir: hub.layout.modelsDir }));
+}

@@ -1,0 +1,32 @@
+import type { CommandContext } from './context.js';
+import type { PruneResult } from '../reconcile/prune.js';
+
+interface PruneFlags {
+  yes?: boolean;
+}
+
+/**
+ * `modelhub prune`: remove owned deployment links whose store file is gone and link-backs of
+ * deleted models (or whose store file is gone); list every other broken symlink found. Acts
+ * only with --yes (or a confirmation on a terminal), under the hub lock.
+ */
+export default async function prune(ctx: CommandContext, flags: PruneFlags): Promise<void> {
+  const { gatherPrune, planPrune, executePrune } = await import('../reconcile/prune.js');
+  const { renderPrunePlan, renderPruneResult } = await import('./render/prune.js');
+  const { confirmOrRefuse } = await import('./removal.js');
+  const hub = await ctx.hub();
+  const plan = planPrune(gatherPrune(hub));
+  if (!ctx.json) ctx.out(renderPrunePlan(plan, ctx.chalk));
+  let result: PruneResult | null = null;
+  if (plan.links.length + plan.linkBacks.length > 0 && (await confirmOrRefuse(ctx, { yes: flags.yes ?? false, command: 'modelhub prune', question: 'Remove these symlinks?' }))) {
+    const { acquireLock } = await import('../store/lock.js');
+    const lock = acquireLock(hub.layout.lockFile, 'modelhub prune');
+    try {
+      result = await executePrune(hub, plan);
+    } finally {
+      lock.release();
+    }
+    if (!ctx.json) ctx.out(`\n${renderPruneResult(result, ctx.chalk)}`);
+  }
+  if (ctx.json) ctx.printJson({ plan, result });
+}

@@ -1,0 +1,24 @@
+import type { CommandContext } from './context.js';
+import { EXIT } from './program.js';
+
+/**
+ * `modelhub restore MODEL...`: clear the deleted flag of soft-deleted models whose store file
+ * still exists; the next apply deploys them again. Exit 1 when one cannot be restored.
+ */
+export default async function restore(ctx: CommandContext, refs: string[]): Promise<void> {
+  const { lstatSync } = await import('node:fs');
+  const { resolveModelRef } = await import('../store/inventory.js');
+  const { storePath } = await import('../store/hub.js');
+  const { planRestore, restoreModels } = await import('../store/delete.js');
+  const { renderRestorePlan } = await import('./render/delete.js');
+  const hub = await ctx.hub();
+  const models = refs.map((ref) => resolveModelRef(hub.db, ref)).map((r) => ({ hash: r.sha256, name: r.filename, size: r.file_size, deleted: r.deleted === 1 }));
+  const plan = planRestore(models, (m) => {
+    const path = storePath(hub.layout, m.hash, m.name);
+    return { path, exists: lstatSync(path, { throwIfNoEntry: false })?.isFile() === true };
+  });
+  restoreModels(hub, plan.restore.map((m) => m.hash));
+  if (ctx.json) ctx.printJson(plan);
+  else ctx.out(renderRestorePlan(plan, ctx.chalk));
+  if (plan.missing.length > 0) ctx.exitCode = EXIT.error;
+}

@@ -1,0 +1,34 @@
+import type { CommandContext } from './context.js';
+import { EXIT } from './program.js';
+import { ProgressBar } from './progress.js';
+
+interface VerifyFlags {
+  fast?: boolean;
+}
+
+/**
+ * `modelhub verify [--fast] [MODEL...]`: re-hash store files against the inventory (or, --fast,
+ * compare size and mtime) and report missing, corrupted and unexpected files. Opens the hub
+ * read-only and never changes a file. Exit 0 clean, 1 problems found.
+ */
+export default async function verify(ctx: CommandContext, refs: string[], flags: VerifyFlags): Promise<void> {
+  const { verifyStore, hasVerifyProblems } = await import('../store/verify.js');
+  const { resolveModelRef } = await import('../store/inventory.js');
+  const { renderVerify } = await import('./render/verify.js');
+  const hub = await ctx.hub({ readonly: true });
+  const hashes = refs.length === 0 ? undefined : [...new Set(refs.map((ref) => resolveModelRef(hub.db, ref).sha256))];
+  const bar = ctx.showProgress ? new ProgressBar(ctx.io.stderr, 'verifying') : undefined;
+  let report;
+  try {
+    report = await verifyStore(hub, {
+      fast: flags.fast === true,
+      ...(hashes === undefined ? {} : { hashes }),
+      ...(bar === undefined ? {} : { onBegin: (files: number, bytes: number) => bar.begin(files, bytes), onProgress: (b: number) => bar.advance(b), onFile: () => bar.fileDone() }),
+    });
+  } finally {
+    bar?.end();
+  }
+  if (ctx.json) ctx.printJson(report);
+  else ctx.out(renderVerify(report, ctx.chalk, { hubModels: hub.layout.modelsDir }));
+  ctx.exitCode = hasVerifyProblems(report) ? EXIT.error : EXIT.ok;
+}

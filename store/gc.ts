@@ -1,0 +1,200 @@
+import { rmdirSync, unlinkSync } from 'node:fs';
+import { errnoCode } from '../core/errors.js';
+import { inTransaction, stmt } from './db.js';
+import type { Hub } from './hub.js';
+import { fsyncDir } from './import.js';
+import { findLinkBacks, findSymlinksInto } from './link-backs.js';
+import { listStore, type StoreListing } from './store-listing.js';
+
+/** Staging files (`models/.tmp/*.partial`) older than this are leftovers of an interrupted scan. */
+export const STAGING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+export interface GcModel {
+  hash: string;
+  name: string;
+  size: number;
+  deleted: boolean;
+}
+
+/** Everything gc decides on, gathered from the inventory and the disk. */
+export interface GcInput {
+  /** Every inventory row. */
+  models: GcModel[];
+  store: StoreListing;
+  /** Owned deployment links (deploy_links). */
+  deployLinks: Array<{ path: string; hash: string; target: string }>;
+  /** Symlinks on disk now pointing at a candidate: recorded link-backs, and unrecorded links found in known folders. */
+  linkBacks: Array<{ path: string; hash: string }>;
+  /** The clock, for the age of staging files. */
+  now: number;
+  /** Only these hashes (delete --hard); staging files are then left out. */
+  only?: Set<string> | undefined;
+}
+
+export type GcReason = 'orphan' | 'deleted';
+
+/** A store entry gc removes: every file in `models/<sha256>/`, the folder, and the inventory row. */
+export interface GcRemoval {
+  hash: string;
+  /** The model's name, or for an orphan the name of its largest file. */
+  name: string;
+  reason: GcReason;
+  dir: string;
+  /** The files removed (the model file, and hash files ModelHub wrote); empty when the folder is already gone. */
+  files: Array<{ path: string; size: number }>;
+  bytes: number;
+}
+
+/** A candidate gc will not remove, and why. */
+export interface GcRefusal {
+  hash: string;
+  name: string;
+  reason: GcReason;
+  /** Owned links still deploying it (`modelhub apply` removes those of a deleted model). */
+  deployed: Array<{ target: string; path: string }>;
+  /** Symlinks still pointing at it: link-backs (`modelhub prune` removes those of a deleted model), or links ModelHub has no record of. */
+  linkBacks: string[];
+  /** Entries in its folder that are not plain files (never removed). */
+  unexpected: string[];
+  bytes: number;
+}
+
+export interface GcPlan {
+  remove: GcRemoval[];
+  refused: GcRefusal[];
+  /** Leftover staging files older than a day. */
+  staging: Array<{ path: string; size: number; ageMs: number }>;
+  /** Bytes freed by the removals and the staging files. */
+  bytes: number;
+}
+
+/**
+ * Decide what gc removes. PURE. Candidates are store folders no inventory row references
+ * (orphans) and soft-deleted models. A candidate is refused while an owned link deploys it,
+ * while a link-back points at it, or while its folder holds anything but plain files.
+ * Nothing outside `models/<sha256>/` folders and old `models/.tmp/*.partial` files is ever
+ * proposed.
+ */
+export function planGc(input: GcInput): GcPlan {
+  const rows = new Map(input.models.map((m) => [m.hash, m]));
+  const inScope = (hash: string): boolean => input.only === undefined || input.only.has(hash);
+  const candidates: Array<{ hash: string; name: string; reason: GcReason; dir: string | undefined }> = [];
+  for (const entry of input.store.entries.values()) {
+    if (rows.has(entry.hash) || !inScope(entry.hash)) continue;
+    const largest = [...entry.files].sort((a, b) => b.size - a.size)[0];
+    candidates.push({ hash: entry.hash, name: largest?.name ?? '(empty folder)', reason: 'orphan', dir: entry.dir });
+  }
+  for (const m of input.models) {
+    if (!m.deleted || !inScope(m.hash)) continue;
+    candidates.push({ hash: m.hash, name: m.name, reason: 'deleted', dir: input.store.entries.get(m.hash)?.dir });
+  }
+  const plan: GcPlan = { remove: [], refused: [], staging: [], bytes: 0 };
+  for (const c of candidates.sort((a, b) => (a.hash < b.hash ? -1 : 1))) {
+    const files = input.store.entries.get(c.hash)?.files ?? [];
+    const bytes = files.reduce((n, f) => n + (f.kind === 'file' ? f.size : 0), 0);
+    const deployed = input.deployLinks.filter((l) => l.hash === c.hash).map((l) => ({ target: l.target, path: l.path }));
+    const linkBacks = input.linkBacks.filter((l) => l.hash === c.hash).map((l) => l.path);
+    const unexpected = files.filter((f) => f.kind !== 'file').map((f) => f.path);
+    if (deployed.length > 0 || linkBacks.length > 0 || unexpected.length > 0) {
+      plan.refused.push({ hash: c.hash, name: c.name, reason: c.reason, deployed, linkBacks, unexpected, bytes });
+      continue;
+    }
+    plan.remove.push({ hash: c.hash, name: c.name, reason: c.reason, dir: c.dir ?? '', files: files.map((f) => ({ path: f.path, size: f.size })), bytes });
+  }
+  if (input.only === undefined) {
+    for (const s of input.store.staging) {
+      const ageMs = input.now - s.mtimeMs;
+      if (s.kind === 'file' && s.path.endsWith('.partial') && ageMs > STAGING_MAX_AGE_MS) plan.staging.push({ path: s.path, size: s.size, ageMs });
+    }
+  }
+  plan.bytes = plan.remove.reduce((n, r) => n + r.bytes, 0) + plan.staging.reduce((n, s) => n + s.size, 0);
+  return plan;
+}
+
+/** Read what planGc needs: the inventory rows, the store, owned links and live link-backs. */
+export function gatherGc(hub: Hub, opts: { only?: Set<string>; now?: number } = {}): GcInput {
+  const models = (stmt(hub.db, 'SELECT sha256, filename, file_size, deleted FROM models ORDER BY sha256').all() as Array<{ sha256: string; filename: string; file_size: number; deleted: number }>).map(
+    (r) => ({ hash: r.sha256, name: r.filename, size: r.file_size, deleted: r.deleted === 1 }),
+  );
+  const deployLinks = stmt(hub.db, 'SELECT link_path AS path, model_sha256 AS hash, target FROM deploy_links ORDER BY link_path').all() as GcInput['deployLinks'];
+  const store = listStore(hub.layout, opts.only === undefined ? {} : { only: opts.only });
+  const known = new Set(models.map((m) => m.hash));
+  const candidates = new Set([...models.filter((m) => m.deleted || opts.only?.has(m.hash)).map((m) => m.hash), ...[...store.entries.keys()].filter((h) => !known.has(h))]);
+  const recorded = findLinkBacks(hub, candidates).map((l) => ({ path: l.path, hash: l.hash }));
+  const listed = new Set([...recorded.map((l) => l.path), ...deployLinks.map((l) => l.path)]);
+  const unrecorded = findSymlinksInto(hub, candidates).filter((l) => !listed.has(l.path));
+  const linkBacks = [...recorded, ...unrecorded];
+  return { models, store, deployLinks, linkBacks, now: opts.now ?? Date.now(), only: opts.only };
+}
+
+export interface GcResult {
+  removed: Array<{ hash: string; name: string; bytes: number }>;
+  stagingRemoved: string[];
+  /** Entries left alone because they changed since the plan was shown. */
+  skipped: Array<{ hash: string; name: string; why: string }>;
+  freedBytes: number;
+}
+
+/**
+ * Carry out a gc plan. The caller holds the hub lock. The state is gathered again and planned
+ * afresh; an entry is removed only if the fresh plan removes it with exactly the same files
+ * (paths and sizes), so nothing that changed since the plan was shown is touched. Files are
+ * unlinked, the folder removed, and only then the inventory row and its hash-file records
+ * deleted. `adjust` lets delete --hard plan as if its models were already marked deleted.
+ */
+export async function executeGc(hub: Hub, plan: GcPlan, opts: { only?: Set<string>; adjust?: (input: GcInput) => GcInput } = {}): Promise<GcResult> {
+  const gathered = gatherGc(hub, opts.only === undefined ? {} : { only: opts.only });
+  const fresh = planGc(opts.adjust ? opts.adjust(gathered) : gathered);
+  const freshByHash = new Map(fresh.remove.map((r) => [r.hash, r]));
+  const result: GcResult = { removed: [], stagingRemoved: [], skipped: [], freedBytes: 0 };
+  for (const item of plan.remove) {
+    const now = freshByHash.get(item.hash);
+    if (now === undefined || !sameFiles(now, item)) {
+      result.skipped.push({ hash: item.hash, name: item.name, why: now === undefined ? 'it is deployed, linked back, restored or gone now' : 'its store folder changed since the plan was shown' });
+      continue;
+    }
+    await removeEntry(hub, item);
+    result.removed.push({ hash: item.hash, name: item.name, bytes: item.bytes });
+    result.freedBytes += item.bytes;
+  }
+  const staleNow = new Set(fresh.staging.map((s) => `${s.path}\0${s.size}`));
+  for (const s of plan.staging) {
+    if (!staleNow.has(`${s.path}\0${s.size}`)) continue;
+    if (unlinkIfThere(s.path)) {
+      result.stagingRemoved.push(s.path);
+      result.freedBytes += s.size;
+    }
+  }
+  return result;
+}
+
+async function removeEntry(hub: Hub, item: GcRemoval): Promise<void> {
+  for (const f of item.files) unlinkIfThere(f.path);
+  if (item.dir !== '') {
+    try {
+      rmdirSync(item.dir);
+    } catch (err) {
+      if (errnoCode(err) !== 'ENOENT') throw err;
+    }
+    await fsyncDir(hub.layout.modelsDir);
+  }
+  inTransaction(hub.db, () => {
+    stmt(hub.db, 'DELETE FROM models WHERE sha256 = ?').run(item.hash);
+    for (const f of item.files) stmt(hub.db, 'DELETE FROM hash_files WHERE path = ?').run(f.path);
+  });
+}
+
+function unlinkIfThere(path: string): boolean {
+  try {
+    unlinkSync(path);
+    return true;
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+function sameFiles(a: GcRemoval, b: GcRemoval): boolean {
+  const key = (r: GcRemoval): string => r.files.map((f) => `${f.path}\0${f.size}`).sort().join('\n');
+  return a.dir === b.dir && key(a) === key(b);
+}

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, symlinkSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { GcPlan, GcResult } from '../../store/gc.js';
+import { deployAllLoras, hashesByName, makeWorld, mhOk, query, runChecked, storeDir, writeLora, writeText, type World } from './helpers.js';
+
+/**
+ * a: linked back, deployed, then soft-deleted (not yet undeployed): refused.
+ * b: imported without a link-back, soft-deleted and undeployed: removed.
+ * c: live: untouched. Plus an orphan store folder, staging files old and new, and a stray file.
+ */
+async function gcWorld(): Promise<{ w: World; a: string; b: string; c: string; orphan: string; oldPartial: string; newPartial: string; comfy: string }> {
+  const w = makeWorld();
+  await writeLora(w, 'link/a.safetensors', { seed: 1 });
+  await writeLora(w, 'link/c.safetensors', { seed: 3 });
+  await writeLora(w, 'moved/b.safetensors', { seed: 2 });
+  await mhOk(w, ['scan', '-q', join(w.dl, 'link')]);
+  await mhOk(w, ['scan', '-q', '--no-link', join(w.dl, 'moved')]);
+  const comfy = deployAllLoras(w);
+  await mhOk(w, ['apply', '--yes']);
+  await mhOk(w, ['hashes', '--yes']);
+  const h = hashesByName(w);
+  await mhOk(w, ['delete', 'b.safetensors']);
+  await mhOk(w, ['apply', '--yes']);
+  await mhOk(w, ['delete', 'a.safetensors']);
+  const content = 'an orphaned model file\n'.repeat(100);
+  const orphan = createHash('sha256').update(content).digest('hex');
+  writeText(join(storeDir(w, orphan), 'lost.safetensors'), content);
+  chmodSync(join(storeDir(w, orphan), 'lost.safetensors'), 0o444);
+  const oldPartial = join(w.hub, 'models', '.tmp', `${'e'.repeat(64)}.1.dead.partial`);
+  const newPartial = join(w.hub, 'models', '.tmp', `${'d'.repeat(64)}.2.beef.partial`);
+  writeText(oldPartial, 'half a copy');
+  writeText(newPartial, 'a copy in progress');
+  const twoDaysAgo = Date.now() / 1000 - 2 * 86400;
+  utimesSync(oldPartial, twoDaysAgo, twoDaysAgo);
+  writeText(join(w.hub, 'models', 'notes.txt'), 'not a store folder\n');
+  // An orphan a symlink still points at (its record was lost, the link was not): refused.
+  writeText(join(storeDir(w, '9'.repeat(64)), 'kept.safetensors'), 'still used\n');
+  symlinkSync(join(storeDir(w, '9'.repeat(64)), 'kept.safetensors'), join(w.dl, 'link', 'kept.safetensors'));
+  return { w, a: h['a.safetensors'] as string, b: h['b.safetensors'] as string, c: h['c.safetensors'] as string, orphan, oldPartial, newPartial, comfy };
+}
+
+describe('modelhub gc', () => {
+  it('removes an orphan, a soft-deleted model and old staging files; refuses a model still deployed and linked back', async () => {
+    const { w, a, b, c, orphan, oldPartial, newPartial, comfy } = await gcWorld();
+    const sizeOf = (hash: string): number => (query<{ file_size: number }>(w, 'SELECT file_size FROM models WHERE sha256 = ?', hash)[0] as { file_size: number }).file_size;
+    const bSize = sizeOf(b);
+
+    const preview = await runChecked(w, ['gc', '--json'], { exit: 1 });
+    const { plan, result } = preview.json<{ plan: GcPlan; result: GcResult | null }>();
+    expect(result).toBeNull();
+    expect(plan.remove.map((r) => [r.hash, r.reason])).toEqual([[b, 'deleted'], [orphan, 'orphan']].sort((x, y) => ((x[0] as string) < (y[0] as string) ? -1 : 1)));
+    const removeB = plan.remove.find((r) => r.hash === b);
+    expect(removeB?.files.map((f) => f.path).sort()).toEqual([join(storeDir(w, b), 'b.safetensors'), join(storeDir(w, b), 'b.safetensors.sha256')]);
+    const refusedBy = new Map(plan.refused.map((r) => [r.hash, r]));
+    expect([...refusedBy.keys()].sort()).toEqual([a, '9'.repeat(64)].sort());
+    expect(refusedBy.get('9'.repeat(64))).toMatchObject({ reason: 'orphan', deployed: [], linkBacks: [join(w.dl, 'link', 'kept.safetensors')], unexpected: [] });
+    expect(refusedBy.get(a)).toMatchObject({ reason: 'deleted', deployed: [{ target: 'comfy', path: join(comfy, 'loras', 'a.safetensors') }], linkBacks: [join(w.dl, 'link', 'a.safetensors')], unexpected: [] });
+    expect(plan.staging.map((s) => s.path)).toEqual([oldPartial]);
+    const bHashFileSize = (removeB?.files.find((f) => f.path.endsWith('.sha256'))?.size ?? 0);
+    expect(plan.bytes).toBe(bSize + bHashFileSize + 'an orphaned model file\n'.length * 100 + 'half a copy'.length);
+
+    const human = await runChecked(w, ['gc'], { exit: 1 });
+    expect(human.stdout).toContain('orphan: no inventory row');
+    expect(human.stdout).toContain('still deployed by 1 owned link');
+    expect(human.stdout).toContain('run `modelhub apply` to undeploy it first');
+    expect(human.stdout).toMatch(/This will free [\d.]+ KB \(2 store entries, 1 staging file\)\./);
+    expect(human.stderr).toContain('run `modelhub gc --yes`');
+
+    const declined = await runChecked(w, ['gc'], { exit: 1, answer: 'no' });
+    expect(declined.stderr).toContain('Cancelled; nothing was changed.');
+
+    const done = await runChecked(w, ['gc', '--yes', '--json'], {
+      expect: (r) => {
+        const p = r.json<{ plan: GcPlan }>().plan;
+        return { removed: [...p.remove.flatMap((x) => [x.dir, ...x.files.map((f) => f.path)]), ...p.staging.map((s) => s.path)] };
+      },
+    });
+    expect(done.json<{ result: GcResult }>().result).toMatchObject({ removed: expect.arrayContaining([expect.objectContaining({ hash: b }), expect.objectContaining({ hash: orphan })]), stagingRemoved: [oldPartial], skipped: [] });
+    expect(existsSync(newPartial)).toBe(true);
+    expect(query(w, 'SELECT sha256 FROM models ORDER BY sha256').map((r) => (r as { sha256: string }).sha256)).toEqual([a, c].sort());
+    expect(query(w, 'SELECT path FROM hash_files WHERE model_sha256 = ?', b)).toEqual([]);
+
+    // Undeploy a and remove its link-back: then gc takes it too.
+    await mhOk(w, ['apply', '--yes']);
+    await mhOk(w, ['prune', '--yes']);
+    await runChecked(w, ['gc', '--yes'], { expect: () => ({ removed: [storeDir(w, a), join(storeDir(w, a), 'a.safetensors'), join(storeDir(w, a), 'a.safetensors.sha256')] }) });
+    const verify = await mhOk(w, ['verify'], 1);
+    expect(verify.stdout).toContain('2 unexpected; 1 ok.'); // notes.txt and the linked orphan: never removed by gc
+  });
+
+  it('a confirmation on a terminal removes what the plan showed', async () => {
+    const { w, b, orphan } = await gcWorld();
+    const r = await runChecked(w, ['gc'], {
+      answer: 'yes',
+      expect: () => ({
+        removed: [storeDir(w, b), join(storeDir(w, b), 'b.safetensors'), join(storeDir(w, b), 'b.safetensors.sha256'), storeDir(w, orphan), join(storeDir(w, orphan), 'lost.safetensors'), join(w.hub, 'models', '.tmp', `${'e'.repeat(64)}.1.dead.partial`)],
+      }),
+    });
+    expect(r.stdout).toContain('Only \'yes\' will be accepted to approve.');
+    expect(r.stdout).toMatch(/Removed 2 store entries and 1 staging file; freed [\d.]+ KB\./);
+  });
+});
