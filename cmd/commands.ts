@@ -26,7 +26,7 @@ export function registerCommands(program: Command): void {
 
   program
     .command('inspect')
-    .description('classify files where they are, without a hub and without hashing')
+    .description('classify files where they are, without a hub (hashing them only with --hash)')
     .argument('<files...>', 'model files')
     .option('--hash', 'also compute SHA-256 (and AutoV3), so CivitAI can be asked about every file')
     .action(lazy(() => import('./inspect.js')));

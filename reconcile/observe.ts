@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, lstatSync, readdirSync, readlinkSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { errnoCode } from '../core/errors.js';
+import { pointsAtSomething } from '../store/link-backs.js';
 import type { DesiredLink } from './desired.js';
 import type { TargetSpec } from './manifest-types.js';
 import type { ActualState, Observed, RecordedLink } from './plan-types.js';
@@ -141,21 +142,10 @@ export function findBrokenLinks(folders: string[]): string[] {
     for (const e of entries) {
       const path = join(dir, e.name);
       if (e.isDirectory()) stack.push(path);
-      else if (e.isSymbolicLink() && !exists(path)) broken.push(path);
+      else if (e.isSymbolicLink() && !pointsAtSomething(path)) broken.push(path);
     }
   }
   return broken.sort();
-}
-
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch (err) {
-    const code = errnoCode(err);
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return false;
-    throw err;
-  }
 }
 
 function isRegularFile(path: string): boolean {
