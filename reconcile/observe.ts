@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, lstatSync, readdirSync, readlinkSync, statSync, type Dirent } from 'node:fs';
+import { createReadStream, existsSync, lstatSync, readdirSync, readlinkSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { errnoCode } from '../core/errors.js';
 import { pointsAtSomething } from '../store/link-backs.js';
@@ -44,7 +44,8 @@ export async function observeActual(input: ObserveInput): Promise<ActualState> {
     const obs = paths.get(d.path);
     if ((obs?.kind === 'symlink' && obs.text === d.linkTarget) || checked.has(d.storeFile)) continue;
     checked.add(d.storeFile);
-    if (!isRegularFile(d.storeFile)) missingStoreFiles.add(d.storeFile);
+    // access(2), not stat: the store holds only files, and 10,000 new links make 10,000 checks.
+    if (!existsSync(d.storeFile)) missingStoreFiles.add(d.storeFile);
   }
   const missingRoots = new Set<string>();
   for (const t of input.targets) if (t.enabled && !isDirectory(t.root)) missingRoots.add(t.name);
@@ -146,15 +147,6 @@ export function findBrokenLinks(folders: string[]): string[] {
     }
   }
   return broken.sort();
-}
-
-function isRegularFile(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
-  } catch (err) {
-    if (errnoCode(err) === 'ENOTDIR') return false;
-    throw err;
-  }
 }
 
 function isDirectory(path: string): boolean {

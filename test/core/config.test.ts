@@ -1,12 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../core/config.js';
+import { loadConfig, readConfigFile } from '../../core/config.js';
+import { packageRoot } from '../../core/paths.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ HOME: '/home/u', XDG_CONFIG_HOME: '/nonexistent', ...extra });
 
 describe('configuration', () => {
+  it('ships defaults that pass their own schema', () => {
+    expect(() => readConfigFile(join(packageRoot(), 'config.yaml'))).not.toThrow();
+    expect(Object.keys(readConfigFile(join(packageRoot(), 'config.yaml')))).toEqual(['hub', 'manifests', 'page_size', 'symlinks', 'confidence_threshold', 'weights', 'rules', 'external_apis']);
+  });
+
   it('uses the shipped defaults', () => {
     const c = loadConfig({ env: env(), cwd: '/work' });
     expect(c).toMatchObject({ hub: '/home/u/modelhub', manifests: '/home/u/modelhub/manifests', page_size: 1000, symlinks: true, confidence_threshold: 0.5 });
