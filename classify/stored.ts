@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { isModelHubError } from '../core/errors.js';
 import { readModelHeader } from '../formats/read.js';
+import { readShardUnion } from '../formats/shards.js';
 import type { ModelHeader } from '../formats/types.js';
 import { inTransaction } from '../store/db.js';
 import type { Hub } from '../store/hub.js';
@@ -80,9 +81,12 @@ async function classifyOne(hub: Hub, m: ModelRow, h: { header?: ModelHeader; err
   const sidecars = (await Promise.all(sources.map((s) => readSidecars(s.path)))).flatMap((r) => r.sidecars);
   const base = { hash: m.sha256, name: m.filename, before, civitai, sidecars: sidecars.map((s) => s.path) };
   if (h.header === undefined) return { ...base, after: before, changed: false, classification: null, error: h.error ?? 'unreadable' };
+  // A shard's siblings are beside its source path (as files or as links into the store), not in its store folder.
+  const place = sources.find((s) => s.state === 'linked' || s.state === 'copied');
+  const header = place === undefined ? h.header : await readShardUnion(place.path, h.header);
   const extra: Evidence[] = [...evidenceFromSidecars(sidecars, m.sha256, opts.classify.rules)];
   if (lookup.status === 'found') extra.push(...evidenceFromCivitai(toCivitaiVersion(lookup.version), opts.classify.rules));
-  const c = classifyModel({ fileName: m.filename, size: m.file_size, header: h.header, extraEvidence: extra }, opts.classify);
+  const c = classifyModel({ fileName: m.filename, size: m.file_size, header, extraEvidence: extra }, opts.classify);
   const after = { type: c.type, base: c.base, variant: c.variant, confidence: c.confidence };
   if (!opts.dryRun) {
     inTransaction(hub.db, () => {

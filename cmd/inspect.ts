@@ -34,6 +34,8 @@ interface InspectResult {
 interface Read {
   path: string;
   header: ModelHeader;
+  /** What is classified: the header, with its sibling shards' tensors for a sharded model. */
+  classHeader: ModelHeader;
   sha256?: string;
   autov3?: string;
   extra: Evidence[];
@@ -49,6 +51,7 @@ export default async function inspect(ctx: CommandContext, files: string[], flag
   const { readModelHeader } = await import('../formats/read.js');
   const { formatFromPath } = await import('../core/vocabulary.js');
   const { readSidecars, evidenceFromSidecars } = await import('../classify/sidecars.js');
+  const { readShardUnion } = await import('../formats/shards.js');
   const setup = await createClassifierSetup(ctx);
   const results: InspectResult[] = [];
   const reads: Read[] = [];
@@ -57,7 +60,7 @@ export default async function inspect(ctx: CommandContext, files: string[], flag
     try {
       const header = await readModelHeader(path);
       const { sidecars } = await readSidecars(path);
-      const r: Read = { path, header, extra: [] };
+      const r: Read = { path, header, classHeader: await readShardUnion(path, header), extra: [] };
       const sha = shaFromStorePath(path) ?? sidecars.find((s) => s.sha256 !== undefined)?.sha256?.toLowerCase();
       if (sha !== undefined) r.sha256 = sha;
       const sshs = header.metadata.sshs_model_hash;
@@ -78,7 +81,7 @@ export default async function inspect(ctx: CommandContext, files: string[], flag
     const out = results.find((x) => x.path === r.path && x.error === undefined) as InspectResult;
     const lookup = r.sha256 === undefined ? undefined : civitai.get(r.sha256);
     const extra = [...r.extra, ...(lookup?.evidence ?? [])];
-    const c = setup.classifyFile({ fileName: basename(r.path), size: r.header.size, header: r.header, extraEvidence: extra });
+    const c = setup.classifyFile({ fileName: basename(r.path), size: r.header.size, header: r.classHeader, extraEvidence: extra });
     Object.assign(out, {
       container: r.header.container,
       size: r.header.size,

@@ -3,6 +3,7 @@ import { ModelHubError, errnoCode, isModelHubError } from '../core/errors.js';
 import { formatFromPath } from '../core/vocabulary.js';
 import type { ModelHeader } from '../formats/types.js';
 import { readModelHeader } from '../formats/read.js';
+import { readShardUnion } from '../formats/shards.js';
 import { inTransaction } from './db.js';
 import { discoverModelFiles, type Found } from './discover.js';
 import { hashMany, type HashFailure, type HashResult } from './hash.js';
@@ -69,6 +70,8 @@ interface Pending {
   stamp: FileStamp;
   size: number;
   header: ModelHeader;
+  /** What is classified: the header, with its sibling shards' tensors for a sharded model. */
+  classHeader: ModelHeader;
   /** Known from the scan cache: no need to hash again. */
   cachedSha?: string;
 }
@@ -168,7 +171,7 @@ async function prepare(hub: Hub, entry: Extract<Found, { kind: 'file' }>, opts: 
     add(report, failure(entry.path, err));
     return undefined;
   }
-  const out: Pending = { path: entry.path, stamp, size: stamp.size, header };
+  const out: Pending = { path: entry.path, stamp, size: stamp.size, header, classHeader: await readShardUnion(entry.path, header) };
   if (cachedSha !== undefined && inStore === undefined) out.cachedSha = cachedSha;
   return out;
 }
@@ -203,7 +206,7 @@ async function importChecked(hub: Hub, p: Pending, sha256: string, autov3: strin
   const storeFile = await findStoreFile(hub.layout, sha256);
   const isDuplicate = model !== undefined && storeFile !== undefined && !inStoreAlready;
   if (model === undefined || storeFile === undefined || inStoreAlready) {
-    const cls = opts.classify({ fileName: basename(p.path), size: p.size, header: p.header });
+    const cls = opts.classify({ fileName: basename(p.path), size: p.size, header: p.classHeader });
     model = registerModel(hub, p, sha256, autov3, cls, model?.id);
   }
   const outcome = (kind: ScanOutcomeKind): ScanOutcome => {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyModel, DEFAULT_WEIGHTS, evidenceFromCivitai, loadRuleSet, type Classification } from '../../classify/index.js';
 import { SDXL_FAMILIES } from '../../core/vocabulary.js';
 import { readModelHeader } from '../../formats/read.js';
+import { readShardUnion } from '../../formats/shards.js';
 import type { ModelHeader } from '../../formats/types.js';
 import { CORPUS, type CorpusEntry, type Naming, type Truth } from './corpus.js';
 import { writeCorpus } from './write.js';
@@ -97,7 +98,9 @@ beforeAll(async () => {
   const paths = await writeCorpus(dir, CORPUS);
   const t1 = performance.now();
   const headers: ModelHeader[] = [];
-  for (let i = 0; i < paths.length; i += 16) headers.push(...(await Promise.all(paths.slice(i, i + 16).map((p) => readModelHeader(p)))));
+  // As inspect and scan do: a shard is classified together with the sibling shards beside it.
+  const read = async (p: string): Promise<ModelHeader> => readShardUnion(p, await readModelHeader(p));
+  for (let i = 0; i < paths.length; i += 16) headers.push(...(await Promise.all(paths.slice(i, i + 16).map(read))));
   const t2 = performance.now();
   writeMs = t1 - t0;
   readMs = t2 - t1;

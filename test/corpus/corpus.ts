@@ -202,12 +202,10 @@ add('diffusion_models/flux1-dev-fp8.safetensors', st(() => K.fluxUnet({ dtype: '
 add('checkpoints/flux1-dev-fp8.safetensors', st(() => K.fluxCheckpointAllInOne()), 'checkpoint/flux/dev', { size: 17.2 * GB });
 add('checkpoints/flux1-schnell-fp8.safetensors', st(() => B.fluxSchnellAllInOne()), 'checkpoint/flux/schnell', { size: 17.2 * GB });
 add('hf/FLUX.1-dev/transformer/diffusion_pytorch_model.safetensors', st(() => B.fluxDiffusersUnet(), { format: 'pt' }), 'unet/flux/dev', { ...N, size: 23.8 * GB });
-// A sharded diffusers transformer: each shard holds a run of the state dict.
+// A sharded diffusers transformer: each shard holds a run of the state dict; each is classified
+// with the sibling shards beside it (formats/shards.ts).
 for (const i of [1, 2, 3]) {
-  add(`hf/FLUX.1-schnell/transformer/diffusion_pytorch_model-0000${i}-of-00003.safetensors`, st(() => B.shard(B.fluxDiffusersUnet({ schnell: true }), i, 3), { format: 'pt' }), 'unet/flux', {
-    ...N,
-    knownGap: 'a shard holds part of the transformer (no single blocks in 1, no x_embedder in 2–3); files are classified one by one, not as the union of their shards',
-  });
+  add(`hf/FLUX.1-schnell/transformer/diffusion_pytorch_model-0000${i}-of-00003.safetensors`, st(() => B.shard(B.fluxDiffusersUnet({ schnell: true }), i, 3), { format: 'pt' }), 'unet/flux', N);
 }
 add('diffusion_models/flux1-schnell.sft', st(() => K.fluxUnet({ variant: 'schnell' })), 'unet/flux/schnell', { size: 23.78 * GB });
 // Flux fine-tunes on CivitAI are typed "Checkpoint" even when the file is the diffusion model alone.
