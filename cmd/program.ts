@@ -33,7 +33,8 @@ export async function run(argv: string[], io: Partial<CliIO> = {}): Promise<numb
     return ctx?.exitCode ?? EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      // --help and --version succeed; help shown because no command was given is a usage error.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
       return err.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
     return reportError(fullIO, ctx, err);
