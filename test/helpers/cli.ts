@@ -1,4 +1,4 @@
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { run } from '../../cmd/program.js';
 
 export interface CliResult {
@@ -23,8 +23,6 @@ class Capture extends Writable {
  * an environment that cannot see the developer's own config or hub.
  */
 export async function cli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; configHome?: string; online?: boolean } = {}): Promise<CliResult> {
-  const stdout = new Capture();
-  const stderr = new Capture();
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: opts.env?.HOME ?? process.env.HOME,
@@ -34,7 +32,27 @@ export async function cli(args: string[], opts: { cwd?: string; env?: NodeJS.Pro
   };
   // Tests never reach beyond 127.0.0.1: offline unless a test brings its own CivitAI server.
   const argv = opts.online === true ? args : ['--offline', ...args];
-  const code = await run(argv, { stdout, stderr, env, cwd: opts.cwd ?? process.cwd(), stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: false });
+  return runCapturing(argv, { env, cwd: opts.cwd ?? process.cwd() });
+}
+
+/**
+ * The one in-process runner every test helper uses: output captured, stdout and stderr never a
+ * terminal; `answer` makes stdin a terminal that types that line (for confirmation prompts).
+ */
+export async function runCapturing(argv: string[], io: { env: NodeJS.ProcessEnv; cwd: string; answer?: string; stdin?: NodeJS.ReadableStream; stdinIsTTY?: boolean }): Promise<CliResult> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const stdin = io.answer !== undefined ? Readable.from([`${io.answer}\n`]) : io.stdin;
+  const code = await run(argv, {
+    stdout,
+    stderr,
+    env: io.env,
+    cwd: io.cwd,
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    stdinIsTTY: io.stdinIsTTY ?? io.answer !== undefined,
+    ...(stdin !== undefined ? { stdin: stdin as NodeJS.ReadableStream & { isTTY?: boolean } } : {}),
+  });
   return {
     code,
     stdout: stdout.text,

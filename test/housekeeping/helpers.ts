@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
-import { run } from '../../cmd/program.js';
 import { writeSafetensors } from '../fixtures/writers.js';
+import { runCapturing, type CliResult } from '../helpers/cli.js';
+import { queryHub } from '../helpers/hub-db.js';
 import { tempDir } from '../helpers/tmp.js';
 
 export interface World {
@@ -55,36 +55,11 @@ export async function writeLora(w: World, rel: string, opts: { seed: number; met
   return path;
 }
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  json<T = unknown>(): T;
-}
+export type { CliResult };
 
 /** `modelhub --offline --hub … --manifests … ARGS`, in-process, without a terminal unless `answer` is given. */
 export async function mh(w: World, args: string[], opts: { answer?: string } = {}): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (onChunk: (s: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        onChunk(chunk.toString());
-        cb();
-      },
-    });
-  const tty = opts.answer !== undefined;
-  const code = await run(['--offline', '--hub', w.hub, '--manifests', w.manifests, ...args], {
-    stdout: sink((s) => (stdout += s)),
-    stderr: sink((s) => (stderr += s)),
-    env: w.env,
-    cwd: w.root,
-    stdinIsTTY: tty,
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    ...(tty ? { stdin: Readable.from([`${opts.answer}\n`]) as unknown as NodeJS.ReadableStream & { isTTY?: boolean } } : {}),
-  });
-  return { code, stdout, stderr, json: <T>() => JSON.parse(stdout) as T };
+  return runCapturing(['--offline', '--hub', w.hub, '--manifests', w.manifests, ...args], { env: w.env, cwd: w.root, ...opts });
 }
 
 /** Run and require an exit code, showing the output when it differs. */
@@ -158,12 +133,7 @@ export async function runChecked(w: World, args: string[], opts: { exit?: number
 
 /** Read the hub's inventory directly. */
 export function query<T>(w: World, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(join(w.hub, 'modelhub.db'), { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
+  return queryHub<T>(w.hub, sql, ...params);
 }
 
 export function execSql(w: World, sql: string, ...params: unknown[]): void {

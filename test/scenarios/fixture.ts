@@ -7,8 +7,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
-import { run } from '../../cmd/program.js';
+import { runCapturing, type CliResult } from '../helpers/cli.js';
 import { openHub, storePath } from '../../store/hub.js';
 import { insertModel, saveClassification } from '../../store/inventory.js';
 
@@ -73,34 +72,11 @@ export function writeManifest(world: World, name: string, text: string): string 
   return file;
 }
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { CliResult };
 
 /** Run `modelhub --hub … --manifests … ARGS` in-process, without a terminal. */
 export async function cli(world: World, args: string[], opts: { stdinIsTTY?: boolean; stdin?: NodeJS.ReadableStream } = {}): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (onChunk: (s: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        onChunk(chunk.toString());
-        cb();
-      },
-    });
-  const code = await run(['--hub', world.hub, '--manifests', world.manifests, ...args], {
-    stdout: sink((s) => (stdout += s)),
-    stderr: sink((s) => (stderr += s)),
-    env: world.env,
-    cwd: world.root,
-    stdinIsTTY: opts.stdinIsTTY ?? false,
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    ...(opts.stdin !== undefined ? { stdin: opts.stdin as NodeJS.ReadableStream & { isTTY?: boolean } } : {}),
-  });
-  return { code, stdout, stderr };
+  return runCapturing(['--hub', world.hub, '--manifests', world.manifests, ...args], { env: world.env, cwd: world.root, ...opts });
 }
 
 /** Every entry below `dir`: kind, mtime and content (file hash or link text). Compared before/after. */

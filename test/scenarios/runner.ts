@@ -6,8 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { join, relative } from 'node:path';
-import Database from 'better-sqlite3';
 import { expect } from 'vitest';
+import { queryHub } from '../helpers/hub-db.js';
 import { addModel, changedForeign, cli, exists, makeWorld, readLinkOrNull, snapshotTree, writeManifest, type CliResult, type World } from './fixture.js';
 
 export interface Ctx {
@@ -80,7 +80,7 @@ export const IN_SYNC: Step = { run: ['plan', '--detailed-exitcode'], exit: 0, st
 
 export async function runScenario(s: Scenario): Promise<void> {
   const w = makeWorld();
-  const c: Ctx = { w, comfy: join(w.apps, 'comfy'), h: {}, last: { code: -1, stdout: '', stderr: '' } };
+  const c: Ctx = { w, comfy: join(w.apps, 'comfy'), h: {}, last: { code: -1, stdout: '', stderr: '', json: () => null as never } };
   mkdirSync(c.comfy, { recursive: true });
   try {
     (s.setup ?? standardSetup)(c);
@@ -114,19 +114,9 @@ function foreignEntries(w: World): Map<string, string> {
 }
 
 export function recordedLinks(w: World): Array<{ link_path: string; link_target: string; model_sha256: string; deployment: string | null }> {
-  const db = new Database(join(w.hub, 'modelhub.db'), { readonly: true });
-  try {
-    return db.prepare('SELECT link_path, link_target, model_sha256, deployment FROM deploy_links ORDER BY link_path').all() as never;
-  } finally {
-    db.close();
-  }
+  return queryHub(w.hub, 'SELECT link_path, link_target, model_sha256, deployment FROM deploy_links ORDER BY link_path');
 }
 
 export function query<T>(w: World, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(join(w.hub, 'modelhub.db'), { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
+  return queryHub<T>(w.hub, sql, ...params);
 }
