@@ -47,6 +47,11 @@ export interface ClassifyStoredOptions {
   refresh?: boolean;
   /** Cache lifetimes of CivitAI answers. */
   lookup?: { foundTtlDays?: number; notFoundTtlDays?: number };
+  /**
+   * Leave alone the models for which nothing beyond their own header is known (no sidecar, no
+   * CivitAI answer): their classification from the header stands (scan, right after import).
+   */
+  onlyWithOutsideEvidence?: boolean;
 }
 
 /**
@@ -58,7 +63,6 @@ export interface ClassifyStoredOptions {
  * read keeps its classification and reports why.
  */
 export async function classifyStoredModels(hub: Hub, models: ModelRow[], opts: ClassifyStoredOptions): Promise<StoredClassification[]> {
-  const headers = await Promise.all(models.map((m) => readStoredHeader(hub, m)));
   const lookups = await lookupCivitai(
     hub.classificationDb,
     opts.civitai,
@@ -66,20 +70,22 @@ export async function classifyStoredModels(hub: Hub, models: ModelRow[], opts: C
     { ...opts.lookup, ...(opts.refresh === true ? { refresh: true } : {}) },
   );
   const out: StoredClassification[] = [];
-  for (const [i, m] of models.entries()) {
-    const header = headers[i] as { header?: ModelHeader; error?: string };
+  for (const m of models) {
     const lookup = lookups.get(m.sha256) ?? { status: 'offline' as const };
-    out.push(await classifyOne(hub, m, header, lookup, opts));
+    out.push(await classifyOne(hub, m, lookup, opts));
   }
   return out;
 }
 
-async function classifyOne(hub: Hub, m: ModelRow, h: { header?: ModelHeader; error?: string }, lookup: LookupResult, opts: ClassifyStoredOptions): Promise<StoredClassification> {
+async function classifyOne(hub: Hub, m: ModelRow, lookup: LookupResult, opts: ClassifyStoredOptions): Promise<StoredClassification> {
   const before = classifierAnswer(hub, m);
   const civitai = describeLookup(lookup);
   const sources = getSources(hub.db, m.id).filter((s) => s.state !== 'importing');
   const sidecars = (await Promise.all(sources.map((s) => readSidecars(s.path)))).flatMap((r) => r.sidecars);
   const base = { hash: m.sha256, name: m.filename, before, civitai, sidecars: sidecars.map((s) => s.path) };
+  const outside = sidecars.length > 0 || lookup.status === 'found' || lookup.status === 'not-found';
+  if (opts.onlyWithOutsideEvidence === true && !outside) return { ...base, after: before, changed: false, classification: null };
+  const h = await readStoredHeader(hub, m);
   if (h.header === undefined) return { ...base, after: before, changed: false, classification: null, error: h.error ?? 'unreadable' };
   // A shard's siblings are beside its source path (as files or as links into the store), not in its store folder.
   const place = sources.find((s) => s.state === 'linked' || s.state === 'copied');

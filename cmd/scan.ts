@@ -61,7 +61,10 @@ export default async function scan(ctx: CommandContext, paths: string[], flags: 
   }
 }
 
-/** Classify the newly imported models again with sidecars and CivitAI; update the report's lines. */
+/**
+ * Classify the newly imported models again where sidecars or CivitAI add to their header (the
+ * rest keep the classification made at import); update the report's lines.
+ */
 async function classifyImported(ctx: CommandContext, report: ScanReport, setup: Awaited<ReturnType<typeof createClassifierSetup>>): Promise<StoredClassification[]> {
   const { classifyStoredModels } = await import('../classify/stored.js');
   const { getModelBySha } = await import('../store/inventory.js');
@@ -69,7 +72,7 @@ async function classifyImported(ctx: CommandContext, report: ScanReport, setup: 
   const hashes = [...new Set(report.files.filter((f) => f.outcome === 'imported' && f.sha256 !== undefined).map((f) => f.sha256 as string))];
   const models = hashes.map((h) => getModelBySha(hub.db, h)).filter((m) => m !== undefined);
   if (models.length === 0) return [];
-  const results = await classifyStoredModels(hub, models, { classify: setup.options, civitai: setup.civitai, lookup: setup.lookup });
+  const results = await classifyStoredModels(hub, models, { classify: setup.options, civitai: setup.civitai, lookup: setup.lookup, onlyWithOutsideEvidence: true });
   const byHash = new Map(results.map((r) => [r.hash, r]));
   for (const f of report.files) {
     const r = f.sha256 === undefined ? undefined : byHash.get(f.sha256);
