@@ -140,7 +140,7 @@ class Runner {
       case 'replace':
         await this.swapIn(c.path, c.linkTarget, c.expect);
         this.stepDone(c);
-        ledger.recordLink({ target: c.target, path: c.path, linkTarget: c.linkTarget, hash: c.model.hash, deployment: c.deployment });
+        this.record(c);
         this.result.replaced.push(c.path);
         return;
       case 'adopt':
@@ -148,14 +148,14 @@ class Runner {
           await this.swapIn(c.path, c.linkTarget, c.expect);
           this.stepDone(c);
         }
-        ledger.recordLink({ target: c.target, path: c.path, linkTarget: c.linkTarget, hash: c.model.hash, deployment: c.deployment });
+        this.record(c);
         this.result.adopted.push(c.path);
         return;
       case 'create':
         await this.ensureFolder(dirname(c.path), c.target);
         await this.createLink(c.path, c.linkTarget);
         this.stepDone(c);
-        ledger.recordLink({ target: c.target, path: c.path, linkTarget: c.linkTarget, hash: c.model.hash, deployment: c.deployment });
+        this.record(c);
         this.result.created.push(c.path);
         return;
     }
@@ -173,6 +173,11 @@ class Runner {
       }
       this.opts.ledger.forgetDir(d.path);
     }
+  }
+
+  /** Record a link the plan made (or took over) in the ledger. */
+  private record(c: Extract<Change, { linkTarget: string; deployment: string }>): void {
+    this.opts.ledger.recordLink({ target: c.target, path: c.path, linkTarget: c.linkTarget, hash: c.model.hash, deployment: c.deployment });
   }
 
   private stepDone(c: Change): void {
