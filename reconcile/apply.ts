@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { ModelHubError, errnoCode } from '../core/errors.js';
+import { conflictHint } from './conflict-hints.js';
 import type { DeployFs } from './fs.js';
 import type { Ledger } from './ledger.js';
 import type { Change, Expect, Observed, Plan } from './plan-types.js';
@@ -52,7 +53,7 @@ export function assertApplicable(plan: Plan, allowEmpty: boolean): void {
   if (plan.conflicts.length > 0) {
     const list = plan.conflicts.slice(0, 20).map((c) => `  ${c.path}: ${c.reason}${c.found === undefined ? '' : ` (${c.found})`}`);
     throw new ModelHubError('CONFLICTS', `${plan.conflicts.length} conflict${plan.conflicts.length === 1 ? '' : 's'}; nothing was changed:\n${list.join('\n')}`, {
-      hint: 'move or remove what is in the way (ModelHub never touches it), or rerun with --adopt where it is a duplicate of the model',
+      hint: conflictHint(plan.conflicts),
       details: plan.conflicts,
     });
   }

@@ -25,7 +25,8 @@ export interface ObserveInput {
  * final symlink and without changing anything. The only place planning reads target folders.
  * Each folder is listed once (readdir with file types); then only symlinks cost a readlink and
  * regular files an lstat, so 10,000 links in sync cost one readdir and 10,000 readlinks.
- * Store files are checked only for links the plan may write (not for links already exact).
+ * Every desired link's store file is checked (once per file, links in sync included): a link
+ * whose store file is gone is broken, never "in sync".
  */
 export async function observeActual(input: ObserveInput): Promise<ActualState> {
   const listings = new Listings();
@@ -41,10 +42,9 @@ export async function observeActual(input: ObserveInput): Promise<ActualState> {
   const missingStoreFiles = new Set<string>();
   const checked = new Set<string>();
   for (const d of input.desired) {
-    const obs = paths.get(d.path);
-    if ((obs?.kind === 'symlink' && obs.text === d.linkTarget) || checked.has(d.storeFile)) continue;
+    if (checked.has(d.storeFile)) continue;
     checked.add(d.storeFile);
-    // access(2), not stat: the store holds only files, and 10,000 new links make 10,000 checks.
+    // access(2), not stat: the store holds only files, and 10,000 links make 10,000 checks.
     if (!existsSync(d.storeFile)) missingStoreFiles.add(d.storeFile);
   }
   const missingRoots = new Set<string>();

@@ -1,0 +1,19 @@
+import type { Conflict, ConflictReason } from './plan-types.js';
+
+/** What the user can do about each kind of conflict: ModelHub itself never touches what is in the way. */
+const HINTS: Record<ConflictReason, string> = {
+  'foreign-file': 'move or remove what is in the way (ModelHub never touches it), or rerun with --adopt where it is a duplicate of the model',
+  'foreign-symlink': 'move or remove what is in the way (ModelHub never touches it)',
+  drifted: 'move or remove what is in the way (ModelHub never touches it)',
+  directory: 'move or remove what is in the way (ModelHub never touches it)',
+  'parent-not-directory': 'move or remove what is in the way (ModelHub never touches it)',
+  'store-file-missing': 'the model is gone from the store: `modelhub scan` a copy of it to put it back, or `modelhub delete MODEL` so the next `modelhub apply` removes its links',
+  'root-missing': 'install the application there, or fix the root in its Target manifest',
+};
+
+/** One hint naming what fixes every kind of conflict present (each said once, in a stable order). */
+export function conflictHint(conflicts: Conflict[]): string {
+  const reasons = new Set(conflicts.map((c) => c.reason));
+  const hints = (Object.keys(HINTS) as ConflictReason[]).filter((r) => reasons.has(r)).map((r) => HINTS[r]);
+  return [...new Set(hints)].join('; ');
+}
