@@ -9,6 +9,7 @@ const HINTS: Record<ConflictReason, string> = {
   'parent-not-directory': 'move or remove what is in the way (ModelHub never touches it)',
   'store-file-missing': 'the model is gone from the store: `modelhub scan` a copy of it to put it back, or `modelhub delete MODEL` so the next `modelhub apply` removes its links',
   'root-missing': 'install the application there, or fix the root in its Target manifest',
+  'name-clash': 'rename one of the models with an Override (set.name), give the deployments different `path` templates, or narrow their `select`',
 };
 
 /** One hint naming what fixes every kind of conflict present (each said once, in a stable order). */

@@ -1,5 +1,4 @@
 import { dirname, relative, sep } from 'node:path';
-import { ModelHubError } from '../core/errors.js';
 import type { DeploymentSpec, Manifests, TargetSpec } from './manifest-types.js';
 import { matchesSelector, type DeployModel } from './select.js';
 import { DEFAULT_TEMPLATE, renderTemplate, templateValues } from './template.js';
@@ -30,13 +29,28 @@ export interface DesiredInput {
   onlyTarget?: string | undefined;
 }
 
+/** A link path two or more (target, model) pairs would claim: planned as one `name-clash` conflict. */
+export interface LinkClash {
+  /** Absolute path of the contested link. */
+  path: string;
+  /** Every claimant in manifest order, with the deployments behind it. */
+  claims: Array<{ target: string; relPath: string; model: { hash: string; name: string }; deployments: string[] }>;
+}
+
+export interface Desired {
+  /** The uncontested links, sorted by path. */
+  links: DesiredLink[];
+  /** Contested paths (none of their claimants is in `links`), sorted by path. */
+  clashes: LinkClash[];
+}
+
 /**
- * The links the manifests declare, sorted by path. Pure: no filesystem, no database.
- * Disabled targets and deployments declare nothing. The same model reaching the same path
- * through several deployments is one link; two different models (or two targets) claiming one
- * path is an ERR_MODELHUB_LINK_COLLISION naming both, with every collision listed.
+ * The links the manifests declare. Pure: no filesystem, no database. Disabled targets and
+ * deployments declare nothing. The same model reaching the same path through several
+ * deployments is one link; two different models (or two targets) claiming one path is a clash,
+ * returned as data so that one clash never stops the other paths from being planned.
  */
-export function computeDesired(input: DesiredInput): DesiredLink[] {
+export function computeDesired(input: DesiredInput): Desired {
   const byPath = new Map<string, DesiredLink>();
   /** Paths claimed by more than one (model, target): every claimant with the deployments behind it. */
   const contested = new Map<string, Map<string, { link: DesiredLink; deployments: Set<string> }>>();
@@ -53,14 +67,21 @@ export function computeDesired(input: DesiredInput): DesiredLink[] {
       }
     }
   }
-  const collisions = [...contested.values()].filter((claims) => claims.size > 1).map(describeCollision);
-  if (collisions.length > 0) {
-    throw new ModelHubError('LINK_COLLISION', `${collisions.length} link path${collisions.length === 1 ? ' is' : 's are'} claimed twice:\n${collisions.slice(0, 50).join('\n')}`, {
-      hint: 'give the deployments different `path` templates, narrow their `select`, or rename one model with an Override (set.name)',
-      details: collisions,
-    });
+  const clashes: LinkClash[] = [];
+  for (const [path, claims] of contested) {
+    if (claims.size < 2) continue;
+    byPath.delete(path);
+    clashes.push({ path, claims: [...claims.values()].map(({ link, deployments }) => ({ target: link.target, relPath: link.relPath, model: { hash: link.model.hash, name: link.model.name }, deployments: [...deployments] })) });
   }
-  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const byPathOrder = <T extends { path: string }>(a: T, b: T): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return { links: [...byPath.values()].sort(byPathOrder), clashes: clashes.sort(byPathOrder) };
+}
+
+/** One clash in words: `PATH: NAME (HASH, deployment D, target T) and …` (validate --inventory). */
+export function describeClash(clash: LinkClash): string {
+  const who = (c: LinkClash['claims'][number]): string =>
+    `${c.model.name} (${c.model.hash.slice(0, 12)}, deployment${c.deployments.length > 1 ? 's' : ''} ${c.deployments.join(', ')}, target ${c.target})`;
+  return `${clash.path}: ${clash.claims.map(who).join(' and ')}`;
 }
 
 function declareLink(target: TargetSpec, dep: DeploymentSpec, model: DeployModel, storeDir: string): DesiredLink | undefined {
@@ -95,11 +116,4 @@ function noteClaim(contested: Map<string, Map<string, { link: DesiredLink; deplo
   const claim = claims.get(key);
   if (claim === undefined) claims.set(key, { link, deployments: new Set([link.deployment]) });
   else claim.deployments.add(link.deployment);
-}
-
-function describeCollision(claims: Map<string, { link: DesiredLink; deployments: Set<string> }>): string {
-  const list = [...claims.values()];
-  const who = ({ link, deployments }: { link: DesiredLink; deployments: Set<string> }): string =>
-    `${link.model.name} (${link.model.hash.slice(0, 12)}, deployment${deployments.size > 1 ? 's' : ''} ${[...deployments].join(', ')}, target ${link.target})`;
-  return `  ${list[0]!.link.path}: ${list.map(who).join(' and ')}`;
 }

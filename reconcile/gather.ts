@@ -1,6 +1,6 @@
 import { ModelHubError } from '../core/errors.js';
 import type { Hub } from '../store/hub.js';
-import { computeDesired, type DesiredLink } from './desired.js';
+import { computeDesired } from './desired.js';
 import { fingerprintInputs } from './fingerprint.js';
 import { readRecordedDirs, readRecordedLinks } from './ledger.js';
 import type { Manifests } from './manifest-types.js';
@@ -48,7 +48,7 @@ export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
   if (target !== null) assertKnownTarget(target, manifests, hub);
   const effects = computeOverrideEffects(inventory, manifests.overrides);
   const models = applyOverrideEffects(inventory, effects);
-  const desired: DesiredLink[] = computeDesired({ manifests, models, storeDir, onlyTarget: target ?? undefined });
+  const { links: desired, clashes } = computeDesired({ manifests, models, storeDir, onlyTarget: target ?? undefined });
   const inScope = manifests.targets.filter((t) => target === null || t.name === target);
   const sizes = opts.adopt ? new Map(models.map((m) => [m.hash, m.size])) : undefined;
   const actual = await observeActual({ desired, recorded, targets: inScope.filter((t) => desired.some((d) => d.target === t.name)), storeDir, adopt: sizes && { sizes } });
@@ -57,6 +57,7 @@ export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
     manifests,
     models,
     desired,
+    clashes,
     recorded,
     recordedDirs,
     actual,

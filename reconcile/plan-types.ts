@@ -57,7 +57,7 @@ export type ReplaceReason = 'model-changed' | 'link-changed';
 export type DeleteReason = 'not-declared' | 'target-disabled' | 'target-removed' | 'deployment-disabled' | 'model-deleted' | 'leftover-temp';
 export type AdoptReason = 'unrecorded-link' | 'record-outdated' | 'duplicate-file';
 export type ForgetReason = 'gone' | 'changed-by-user';
-export type ConflictReason = 'foreign-file' | 'foreign-symlink' | 'drifted' | 'directory' | 'parent-not-directory' | 'store-file-missing' | 'root-missing';
+export type ConflictReason = 'foreign-file' | 'foreign-symlink' | 'drifted' | 'directory' | 'parent-not-directory' | 'store-file-missing' | 'root-missing' | 'name-clash';
 
 /** Make a missing link. */
 export interface CreateChange extends Base {
@@ -119,6 +119,8 @@ export interface Conflict {
   model?: { hash: string; name: string };
   /** What is there, in words (e.g. `symlink -> /elsewhere`, `file, 1.2 GB`). */
   found?: string;
+  /** `name-clash`: every (target, model) claiming the path, with the deployments behind each. */
+  claims?: Array<{ target: string; hash: string; name: string; deployments: string[] }>;
 }
 
 export interface PlanTarget {

@@ -1,11 +1,13 @@
 import { basename, dirname, resolve, sep } from 'node:path';
-import type { DesiredLink } from './desired.js';
+import type { DesiredLink, LinkClash } from './desired.js';
 import type { TargetSpec } from './manifest-types.js';
 import type { OverrideChange } from './overrides.js';
 import type { ActualState, Change, Conflict, DeleteReason, Observed, Plan, PlanTarget, RecordedDir, RecordedLink } from './plan-types.js';
 
 export interface PlanInput {
   desired: DesiredLink[];
+  /** Paths several models (or targets) claim: each one conflict, its recorded link left alone. */
+  clashes: LinkClash[];
   recorded: RecordedLink[];
   recordedDirs: RecordedDir[];
   actual: ActualState;
@@ -37,6 +39,11 @@ export function planReconcile(input: PlanInput): Plan {
   const declared = new Map<string, number>();
   const inSync = new Map<string, number>();
   const rootConflicts = new Set<string>();
+  for (const clash of input.clashes) {
+    recordedByPath.delete(clash.path);
+    for (const t of new Set(clash.claims.map((c) => c.target))) declared.set(t, (declared.get(t) ?? 0) + 1);
+    conflicts.push(clashConflict(clash));
+  }
   for (const d of input.desired) {
     declared.set(d.target, (declared.get(d.target) ?? 0) + 1);
     const rec = recordedByPath.get(d.path);
@@ -129,6 +136,21 @@ function deleteReason(r: RecordedLink, input: PlanInput): DeleteReason {
   const dep = r.deployment === null ? undefined : input.deployments.find((d) => d.name === r.deployment);
   if (dep !== undefined && !dep.enabled) return 'deployment-disabled';
   return 'not-declared';
+}
+
+function clashConflict(clash: LinkClash): Conflict {
+  const first = clash.claims[0]!;
+  const manyTargets = new Set(clash.claims.map((c) => c.target)).size > 1;
+  const who = (c: LinkClash['claims'][number]): string =>
+    `${c.model.name} (${c.model.hash.slice(0, 12)}, deployment${c.deployments.length > 1 ? 's' : ''} ${c.deployments.join(', ')}${manyTargets ? `, target ${c.target}` : ''})`;
+  return {
+    target: first.target,
+    path: clash.path,
+    relPath: first.relPath,
+    reason: 'name-clash',
+    found: clash.claims.map(who).join(' and '),
+    claims: clash.claims.map((c) => ({ target: c.target, hash: c.model.hash, name: c.model.name, deployments: c.deployments })),
+  };
 }
 
 function describeObstacle(obs: Observed): Pick<Conflict, 'reason' | 'found'> {

@@ -40,6 +40,7 @@ export function computeStatus(plan: Plan, gathered: Gathered): TargetStatus[] {
     const spec = gathered.manifests.targets.find((s) => s.name === t.name);
     const folders = spec === undefined ? [] : [...new Set(Object.values(spec.mappings))].map((f) => join(spec.root, f));
     const selected = new Set(gathered.desired.filter((d) => d.target === t.name).map((d) => d.model.hash));
+    for (const clash of gathered.clashes) for (const c of clash.claims) if (c.target === t.name) selected.add(c.model.hash);
     const unselected =
       spec === undefined || !spec.enabled
         ? []

@@ -1,6 +1,5 @@
-import { isModelHubError } from '../core/errors.js';
 import type { InventoryDoc } from '../store/inventory-doc.js';
-import { computeDesired } from './desired.js';
+import { computeDesired, describeClash } from './desired.js';
 import type { DeploymentSpec, Manifests } from './manifest-types.js';
 import { applyOverrideEffects, computeOverrideEffects, type InventoryModel } from './overrides.js';
 import type { DeployModel } from './select.js';
@@ -58,22 +57,12 @@ export function checkInventory(manifests: Manifests, doc: InventoryDoc, storeDir
 
 /** Distinct models one deployment links on its own; null when its own links collide. */
 function countSelected(manifests: Manifests, dep: DeploymentSpec, models: DeployModel[], storeDir: string): number | null {
-  try {
-    return new Set(computeDesired({ manifests: { ...manifests, deployments: [dep] }, models, storeDir }).map((d) => d.model.hash)).size;
-  } catch (err) {
-    if (isModelHubError(err) && err.code === 'ERR_MODELHUB_LINK_COLLISION') return null;
-    throw err;
-  }
+  const { links, clashes } = computeDesired({ manifests: { ...manifests, deployments: [dep] }, models, storeDir });
+  return clashes.length > 0 ? null : new Set(links.map((d) => d.model.hash)).size;
 }
 
 function findCollisions(manifests: Manifests, models: DeployModel[], storeDir: string): string[] {
-  try {
-    computeDesired({ manifests, models, storeDir });
-    return [];
-  } catch (err) {
-    if (isModelHubError(err) && err.code === 'ERR_MODELHUB_LINK_COLLISION') return (err.details as string[]).map((line) => line.trim());
-    throw err;
-  }
+  return computeDesired({ manifests, models, storeDir }).clashes.map(describeClash);
 }
 
 export function inventoryCheckFailed(c: InventoryCheck): boolean {

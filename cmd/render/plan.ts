@@ -85,7 +85,27 @@ function renderTargetBody(t: PlanTarget, changes: Change[], conflicts: Conflict[
     if (diff !== undefined) lines.push(...diff);
     for (const c of rest) lines.push(`  ${paint(c.action, SYMBOL[c.action])} ${c.relPath}${describeChange(c, chalk)}`);
   }
-  for (const c of conflicts) lines.push(`  ${paint('conflict', '!')} ${c.relPath}  ${chalk.red(c.reason)}${c.found === undefined ? '' : chalk.dim(`: ${c.found}`)}`);
+  for (const c of conflicts) lines.push(...renderConflict(c, chalk));
+  return lines;
+}
+
+/**
+ * One conflict: `! PATH  REASON: what is there`; a name clash adds the Override that would
+ * settle it (renaming every claimant but the first), as YAML to paste into the manifests.
+ */
+export function renderConflict(c: Conflict, chalk: ChalkInstance): string[] {
+  const lines = [`  ${chalk.red('!')} ${c.relPath}  ${chalk.red(c.reason)}${c.found === undefined ? '' : chalk.dim(`: ${c.found}`)}`];
+  const rename = c.claims?.[1];
+  if (c.reason === 'name-clash' && rename !== undefined) {
+    const dot = rename.name.lastIndexOf('.');
+    const [stem, ext] = dot > 0 ? [rename.name.slice(0, dot), rename.name.slice(dot)] : [rename.name, ''];
+    lines.push(
+      chalk.dim('      settle it with an Override that renames one of them, e.g.:'),
+      chalk.dim('        kind: Override'),
+      chalk.dim(`        match: { hash: ${rename.hash.slice(0, 12)} }`),
+      chalk.dim(`        set: { name: ${stem}-${rename.hash.slice(0, 8)}${ext} }`),
+    );
+  }
   return lines;
 }
 

@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Plan } from '../../reconcile/plan-types.js';
 import type { TargetStatus } from '../../reconcile/status.js';
 import { renderTable } from '../format.js';
+import { renderConflict } from './plan.js';
 
 const MAX_LISTED = 10;
 
@@ -48,7 +49,7 @@ export function renderStatus(targets: TargetStatus[], plan: Plan, chalk: ChalkIn
     const conflicts = plan.conflicts.filter((c) => c.target === t.name);
     if (conflicts.length === 0 && t.broken.length === 0 && t.unselected.length === 0) continue;
     lines.push('', chalk.bold(`${t.name}`) + chalk.dim(`  ${t.root}`));
-    for (const c of conflicts.slice(0, MAX_LISTED)) lines.push(`  ${chalk.red('!')} ${c.relPath}  ${c.reason}${c.found === undefined ? '' : chalk.dim(`: ${c.found}`)}`);
+    for (const c of conflicts.slice(0, MAX_LISTED)) lines.push(...renderConflict(c, chalk));
     for (const b of t.broken.slice(0, MAX_LISTED)) lines.push(`  ${chalk.red('broken link')} ${b}`);
     if (t.unselected.length > 0) {
       const names = t.unselected.slice(0, MAX_LISTED).map((m) => `${m.name} (${m.type})`);

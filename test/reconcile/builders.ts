@@ -70,6 +70,7 @@ export const file = (size = 10, sha256?: string): Observed => ({ kind: 'file', s
 export function planInput(over: Partial<PlanInput> = {}): PlanInput {
   return {
     desired: [],
+    clashes: [],
     recorded: [],
     recordedDirs: [],
     actual: actual(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeDesired } from '../../reconcile/desired.js';
+import { computeDesired, describeClash } from '../../reconcile/desired.js';
 import type { OverrideSpec } from '../../reconcile/manifest-types.js';
 import { applyOverrideEffects, computeOverrideEffects, planOverrideChanges, type InventoryModel } from '../../reconcile/overrides.js';
 import { checkTemplate, renderTemplate, templateValues } from '../../reconcile/template.js';
@@ -11,7 +11,7 @@ const llm = model('c.gguf', { type: 'llm', base: 'llama', format: 'gguf' });
 
 describe('computeDesired', () => {
   it('deploys every mapped model with select: {} and skips types the target does not map', () => {
-    const links = computeDesired({ manifests: manifests(), models: [lora, ckpt, llm], storeDir: STORE });
+    const links = computeDesired({ manifests: manifests(), models: [lora, ckpt, llm], storeDir: STORE }).links;
     expect(links.map((l) => l.relPath)).toEqual(['checkpoints/b.safetensors', 'loras/a.safetensors']);
     expect(links[1]).toMatchObject({ target: 'comfy', path: '/apps/comfy/loras/a.safetensors', storeFile: `${STORE}/${hash('a.safetensors')}/a.safetensors`, deployment: 'all' });
     expect(links[1]!.linkTarget).toBe(links[1]!.storeFile);
@@ -20,39 +20,48 @@ describe('computeDesired', () => {
   it('applies select (any-of lists, all-of keys), exclude and the path template', () => {
     const dep = deployment('d', { select: { type: ['lora', 'checkpoint'], base: ['sdxl'] }, exclude: { name: ['*-OLD*'] }, path: '{base}/{stem}-{hash}.{ext}' });
     const old = model('x-old-1.safetensors');
-    const links = computeDesired({ manifests: manifests({ deployments: [dep] }), models: [lora, ckpt, old], storeDir: STORE });
+    const links = computeDesired({ manifests: manifests({ deployments: [dep] }), models: [lora, ckpt, old], storeDir: STORE }).links;
     expect(links.map((l) => l.relPath)).toEqual([`loras/sdxl/a-${hash('a.safetensors').slice(0, 12)}.safetensors`]);
   });
 
   it('makes relative links from the link folder when the target says links: relative', () => {
     const t = target('comfy', { root: '/hub/apps/comfy', links: 'relative' });
-    const [l] = computeDesired({ manifests: manifests({ targets: [t] }), models: [lora], storeDir: '/hub/models' });
+    const [l] = computeDesired({ manifests: manifests({ targets: [t] }), models: [lora], storeDir: '/hub/models' }).links;
     expect(l!.linkTarget).toBe(`../../../models/${hash('a.safetensors')}/a.safetensors`);
   });
 
   it('declares nothing for disabled targets and disabled deployments', () => {
-    expect(computeDesired({ manifests: manifests({ targets: [target('comfy', { enabled: false })] }), models: [lora], storeDir: STORE })).toEqual([]);
-    expect(computeDesired({ manifests: manifests({ deployments: [deployment('all', { enabled: false })] }), models: [lora], storeDir: STORE })).toEqual([]);
+    expect(computeDesired({ manifests: manifests({ targets: [target('comfy', { enabled: false })] }), models: [lora], storeDir: STORE }).links).toEqual([]);
+    expect(computeDesired({ manifests: manifests({ deployments: [deployment('all', { enabled: false })] }), models: [lora], storeDir: STORE }).links).toEqual([]);
   });
 
   it('keeps to one target with onlyTarget', () => {
     const m = manifests({ targets: [target('comfy'), target('forge')], deployments: [deployment('all', { targets: ['comfy', 'forge'] })] });
-    expect(computeDesired({ manifests: m, models: [lora], storeDir: STORE, onlyTarget: 'forge' }).map((l) => l.target)).toEqual(['forge']);
+    expect(computeDesired({ manifests: m, models: [lora], storeDir: STORE, onlyTarget: 'forge' }).links.map((l) => l.target)).toEqual(['forge']);
   });
 
   it('makes one link when two deployments put the same model on the same path', () => {
     const m = manifests({ deployments: [deployment('one'), deployment('two', { select: { type: ['lora'] } })] });
-    const links = computeDesired({ manifests: m, models: [lora], storeDir: STORE });
+    const links = computeDesired({ manifests: m, models: [lora], storeDir: STORE }).links;
     expect(links).toHaveLength(1);
     expect(links[0]!.deployment).toBe('one');
   });
 
-  it('refuses two models landing on one path, naming both and their deployments', () => {
+  it('returns two models landing on one path as a clash naming both and their deployments, and keeps the other links', () => {
     const twin = model('a.safetensors', { hash: hash('twin') });
     const m = manifests({ deployments: [deployment('one'), deployment('two')] });
-    expect(() => computeDesired({ manifests: m, models: [lora, twin], storeDir: STORE })).toThrowError(
-      expect.objectContaining({ code: 'ERR_MODELHUB_LINK_COLLISION', message: expect.stringMatching(/1 link path is claimed twice:\n {2}\/apps\/comfy\/loras\/a\.safetensors: a\.safetensors \(612e73616665, deployments one, two, target comfy\) and a\.safetensors \(7477696e0000, deployments one, two, target comfy\)$/) }),
-    );
+    const { links, clashes } = computeDesired({ manifests: m, models: [lora, twin, ckpt], storeDir: STORE });
+    expect(links.map((l) => l.relPath)).toEqual(['checkpoints/b.safetensors']);
+    expect(clashes).toEqual([
+      {
+        path: '/apps/comfy/loras/a.safetensors',
+        claims: [
+          { target: 'comfy', relPath: 'loras/a.safetensors', model: { hash: hash('a.safetensors'), name: 'a.safetensors' }, deployments: ['one', 'two'] },
+          { target: 'comfy', relPath: 'loras/a.safetensors', model: { hash: hash('twin'), name: 'a.safetensors' }, deployments: ['one', 'two'] },
+        ],
+      },
+    ]);
+    expect(describeClash(clashes[0]!)).toBe('/apps/comfy/loras/a.safetensors: a.safetensors (612e73616665, deployments one, two, target comfy) and a.safetensors (7477696e0000, deployments one, two, target comfy)');
   });
 });
 
@@ -69,7 +78,7 @@ describe('overrides', () => {
     const [m, other] = applyOverrideEffects(models, effects);
     expect(m).toMatchObject({ type: 'lora', base: 'flux', name: 'nice.safetensors', filename: 'mystery.safetensors', tags: ['a', 'b'] });
     expect(other).toMatchObject({ type: 'vae', base: 'sdxl', name: 'other.safetensors', tags: [] });
-    const links = computeDesired({ manifests: manifests({ deployments: [deployment('tagged', { select: { tag: ['b'] } })] }), models: [m!, other!], storeDir: STORE });
+    const links = computeDesired({ manifests: manifests({ deployments: [deployment('tagged', { select: { tag: ['b'] } })] }), models: [m!, other!], storeDir: STORE }).links;
     expect(links.map((l) => l.relPath)).toEqual(['loras/nice.safetensors']);
     expect(links[0]!.storeFile).toBe(`${STORE}/${hash('mystery.safetensors')}/mystery.safetensors`);
   });

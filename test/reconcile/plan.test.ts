@@ -98,6 +98,29 @@ describe('planReconcile: conflicts are listed, never acted on', () => {
     });
   }
 
+  it('name-clash: a path two models claim is one conflict naming both; its recorded link is left alone, other paths are planned', () => {
+    const B = desired('loras/b.safetensors', 'b.safetensors');
+    const claim = (name: string, deployments: string[]) => ({ target: 'comfy', relPath: 'loras/x.safetensors', model: { hash: hash(name), name: 'x.safetensors' }, deployments });
+    const clash = { path: '/apps/comfy/loras/x.safetensors', claims: [claim('one', ['all']), claim('two', ['all', 'more'])] };
+    const rec = recorded(clash.path, 'x.safetensors', { hash: hash('one') });
+    const plan = planReconcile(planInput({ desired: [B], clashes: [clash], recorded: [rec], actual: actual({ [rec.path]: link(rec.linkTarget) }) }));
+    expect(plan.changes.map((c) => [c.action, c.path])).toEqual([['create', B.path]]);
+    expect(plan.conflicts).toEqual([
+      {
+        target: 'comfy',
+        path: clash.path,
+        relPath: 'loras/x.safetensors',
+        reason: 'name-clash',
+        found: `x.safetensors (${hash('one').slice(0, 12)}, deployment all) and x.safetensors (${hash('two').slice(0, 12)}, deployments all, more)`,
+        claims: [
+          { target: 'comfy', hash: hash('one'), name: 'x.safetensors', deployments: ['all'] },
+          { target: 'comfy', hash: hash('two'), name: 'x.safetensors', deployments: ['all', 'more'] },
+        ],
+      },
+    ]);
+    expect(plan.targets[0]).toMatchObject({ declared: 2, inSync: 0 });
+  });
+
   it('reports a missing target root once, as one conflict for all its links', () => {
     const B = desired('loras/b.safetensors', 'b.safetensors');
     const plan = planReconcile(planInput({ desired: [A, B], actual: actual({}, { missingRoots: new Set(['comfy']) }) }));

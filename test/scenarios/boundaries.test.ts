@@ -6,8 +6,9 @@
  * checks that nothing foreign changed around every command.
  */
 import { rmSync } from 'node:fs';
-import { describe, it } from 'vitest';
-import { APPLY, runScenario, storeFile, type Scenario } from './runner.js';
+import { describe, expect, it } from 'vitest';
+import { addModel, writeManifest } from './fixture.js';
+import { APPLY, IN_SYNC, expectAbsent, expectLink, runScenario, standardSetup, storeFile, type Scenario } from './runner.js';
 
 const SCENARIOS: Scenario[] = [
   {
@@ -22,6 +23,43 @@ const SCENARIOS: Scenario[] = [
       },
       { run: ['status'], stdout: [/comfy +enabled +3 +2 +0 +0 +0 +1 +1 +0/, /! loras\/a\.safetensors {2}store-file-missing/, /broken link .*loras\/a\.safetensors/] },
       { run: APPLY, exit: 1, stderr: ['1 conflict; nothing was changed', 'hint: the model is gone from the store: `modelhub scan` a copy of it'] },
+    ],
+  },
+  {
+    name: 'two models on one link path are one name-clash conflict naming both and an Override; every other path is planned',
+    setup: (c) => {
+      standardSetup(c);
+      c.h['twin'] = addModel(c.w, { filename: 'a.safetensors', type: 'lora', base: 'sdxl', content: 'another a' });
+    },
+    steps: [
+      {
+        run: ['plan'],
+        exit: 1,
+        stdout: [
+          /! loras\/a\.safetensors {2}name-clash: a\.safetensors \([0-9a-f]{12}, deployment all\) and a\.safetensors \([0-9a-f]{12}, deployment all\)/,
+          '+ checkpoints/b.safetensors',
+          '+ vae/c.safetensors',
+          /kind: Override\n +match: \{ hash: [0-9a-f]{12} \}\n +set: \{ name: a-[0-9a-f]{8}\.safetensors \}/,
+          'Plan: 2 to link, 0 to relink, 0 to remove, 1 conflict.',
+        ],
+      },
+      { run: ['status'], stdout: [/comfy +enabled +3 +0 +2 +0 +0 +1 +0 +0/, /! loras\/a\.safetensors {2}name-clash/] },
+      {
+        run: ['plan', '--json'],
+        exit: 1,
+        check: (c) => {
+          const [conflict] = c.last.json<{ conflicts: Array<{ reason: string; claims: Array<{ hash: string; deployments: string[] }> }> }>().conflicts;
+          expect(conflict).toMatchObject({ reason: 'name-clash' });
+          expect(conflict!.claims.map((k) => k.hash).sort()).toEqual([c.h['a.safetensors'], c.h['twin']].sort());
+        },
+      },
+      { run: APPLY, exit: 1, stderr: ['1 conflict; nothing was changed', 'hint: rename one of the models with an Override (set.name)'], check: (c) => expectAbsent(c, 'checkpoints') },
+      {
+        act: (c) => writeManifest(c.w, 'rename.yaml', `kind: Override\nmatch: { hash: ${c.h['twin']!.slice(0, 12)} }\nset: { name: a-twin.safetensors }\n`),
+        run: APPLY,
+        check: (c) => (expectLink(c, 'loras/a.safetensors', 'a.safetensors'), expectLink(c, 'vae/c.safetensors', 'c.safetensors')),
+      },
+      IN_SYNC,
     ],
   },
 ];
