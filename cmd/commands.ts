@@ -22,6 +22,7 @@ export function registerCommands(program: Command): void {
     .option('--copy', 'copy into the store and leave the originals in place')
     .option('--no-link', 'move into the store without leaving a symlink behind')
     .option('--dry-run', 'show what would be imported; change nothing')
+    .option('--no-settle', 'also import files modified within the settle window (config scan.settle_seconds)')
     .action(lazy(() => import('./scan.js')));
 
   program

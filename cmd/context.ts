@@ -14,6 +14,8 @@ export interface CliIO {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   stdinIsTTY: boolean;
+  /** The clock (milliseconds since the epoch); tests pass their own. */
+  now: () => number;
 }
 
 /** Options every command accepts (see `modelhub --help`). */

@@ -93,6 +93,7 @@ function defaultIO(io: Partial<CliIO>): CliIO {
     stdoutIsTTY: io.stdoutIsTTY ?? (stdout as { isTTY?: boolean }).isTTY === true,
     stderrIsTTY: io.stderrIsTTY ?? (stderr as { isTTY?: boolean }).isTTY === true,
     stdinIsTTY: io.stdinIsTTY ?? (stdin as { isTTY?: boolean }).isTTY === true,
+    now: io.now ?? Date.now,
   };
 }
 

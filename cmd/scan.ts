@@ -10,6 +10,7 @@ interface ScanFlags {
   copy?: boolean;
   link?: boolean;
   dryRun?: boolean;
+  settle?: boolean;
 }
 
 /**
@@ -33,6 +34,8 @@ export default async function scan(ctx: CommandContext, paths: string[], flags: 
       dryRun: flags.dryRun === true,
       classify: setup.classifyFile,
       cwd: ctx.io.cwd,
+      settleMs: flags.settle === false ? 0 : config.scan.settle_seconds * 1000,
+      now: ctx.io.now,
       ...(progress ? { progress } : {}),
     });
     const enriched = flags.dryRun ? [] : await classifyImported(ctx, report, setup);
@@ -43,6 +46,7 @@ export default async function scan(ctx: CommandContext, paths: string[], flags: 
         dryRun: flags.dryRun === true,
         imported: report.imported,
         duplicates: report.duplicates,
+        repaired: report.repaired,
         unchanged: report.unchanged,
         skipped: report.skipped,
         failed: report.failed,

@@ -11,6 +11,7 @@ export interface ConfigValues {
   manifests: string | null;
   page_size: number;
   symlinks: boolean;
+  scan: { settle_seconds: number };
   confidence_threshold: number;
   weights: Record<'tensors' | 'civitai' | 'metadata' | 'sidecar' | 'filename' | 'size', number>;
   rules: string[];

@@ -3,7 +3,7 @@
  * headers, sparse data) and runs ModelHub's main job on it, printing each command as you would
  * type it. Safe to run again: it only ever replaces a ./demo folder it created itself.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lutimesSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { run } from '../cmd/program.js';
 import { writeSampleLibrary } from '../test/fixtures/library.js';
@@ -36,6 +36,9 @@ async function step(title: string, args: string[]): Promise<number> {
 console.log(`Writing sample model files (real headers, sparse data) to ${rel(downloads)} …`);
 const files = await writeSampleLibrary(downloads, { large: true });
 console.log(`${files.length} files, including a duplicate download and a broken one (an HTML error page).`);
+// Downloaded an hour ago: scan skips files modified within its settle window (scan.settle_seconds).
+const anHourAgo = new Date(Date.now() - 3_600_000);
+for (const e of readdirSync(downloads, { recursive: true, withFileTypes: true })) lutimesSync(join(e.parentPath, e.name), anHourAgo, anHourAgo);
 
 await step('Create the hub', [...base, 'init']);
 await step('Classify files where they are, without importing them', [...base, 'inspect', rel(join(downloads, 'loras/xl_style.safetensors'))]);

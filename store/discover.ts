@@ -1,7 +1,8 @@
 import { lstatSync, readlinkSync, type BigIntStats } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { ModelHubError, errnoCode } from '../core/errors.js';
+import { isWithin, resolveReal } from '../core/fs-identity.js';
 import { MODEL_EXTENSIONS, formatFromPath } from '../core/vocabulary.js';
 
 /** A path found by scanning, with what lstat said about it. */
@@ -21,7 +22,7 @@ const PATTERN = `**/*.{${Object.keys(MODEL_EXTENSIONS)
  */
 export async function discoverModelFiles(paths: string[], opts: { exclude?: string[]; cwd?: string } = {}): Promise<Found[]> {
   const cwd = opts.cwd ?? process.cwd();
-  const exclude = (opts.exclude ?? []).map((p) => resolve(p));
+  const exclude = (opts.exclude ?? []).map((p) => resolveReal(p));
   const seen = new Set<string>();
   const found: Found[] = [];
   for (const raw of paths) {
@@ -34,10 +35,14 @@ export async function discoverModelFiles(paths: string[], opts: { exclude?: stri
       continue;
     }
     const candidates = st.isDirectory() ? await globModels(abs) : [abs];
+    // Exclusion is decided on real paths: the glob never follows symlinks, so a candidate's real
+    // location is the real path of the folder named plus its path below it.
+    const realAbs = resolveReal(st.isDirectory() ? abs : dirname(abs));
+    const realOf = (path: string): string => (st.isDirectory() ? join(realAbs, relative(abs, path)) : join(realAbs, relative(dirname(abs), path)));
     // A folder the user names explicitly is scanned even inside an excluded one (re-registering the store).
-    const excluded = exclude.filter((dir) => !isInside(abs, dir));
+    const excluded = exclude.filter((dir) => !isWithin(realAbs, dir));
     for (const path of candidates) {
-      if (seen.has(path) || excluded.some((dir) => isInside(path, dir))) continue;
+      if (seen.has(path) || excluded.some((dir) => isWithin(realOf(path), dir))) continue;
       seen.add(path);
       const entry = describe(path, path === abs && !st.isDirectory());
       if (entry !== undefined) found.push(entry);
@@ -89,9 +94,4 @@ function statError(path: string, err: unknown): ModelHubError {
   if (code === 'EACCES' || code === 'EPERM') return new ModelHubError('UNREADABLE', `${path}: permission denied`, { path });
   if (code === 'ELOOP') return new ModelHubError('SYMLINK_LOOP', `${path}: too many levels of symbolic links`, { path });
   throw err;
-}
-
-export function isInside(path: string, dir: string): boolean {
-  const rel = relative(dir, path);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { ModelHubError, errnoCode } from '../core/errors.js';
+import { resolveLocation, resolveReal } from '../core/fs-identity.js';
 import { openDatabase, type DB } from './db.js';
 import { CLASSIFICATION_MIGRATIONS, INVENTORY_MIGRATIONS } from './migrations.js';
 
@@ -13,6 +14,11 @@ export interface HubLayout {
   /** Staging area for cross-filesystem copies, inside the store so the final rename is atomic. */
   tmpDir: string;
   lockFile: string;
+  /**
+   * The hub and store folders with symlinks resolved (set by openHub once the hub exists): a
+   * hub reached through a symlink is still recognised when a path spells its real location.
+   */
+  real?: { root: string; modelsDir: string };
 }
 
 export function hubLayout(root: string): HubLayout {
@@ -32,12 +38,29 @@ export function storePath(layout: HubLayout, sha256: string, filename: string): 
   return join(layout.modelsDir, sha256, filename);
 }
 
-/** If `path` lies inside the store, the sha256 folder it belongs to; otherwise undefined. */
+/**
+ * If `path` lies inside the store, the sha256 folder it belongs to; otherwise undefined.
+ * Decided on resolved paths: the path's folder is resolved (its final component is not
+ * followed), so the store is recognised under any spelling — through a symlinked hub, `..`, or
+ * its real path.
+ */
 export function storeHashOf(layout: HubLayout, path: string): string | undefined {
-  const rel = relative(layout.modelsDir, resolve(path));
+  const direct = hashFolderOf(layout.modelsDir, resolve(path));
+  if (direct !== undefined) return direct;
+  const real = layout.real ?? resolvedLayout(layout);
+  return hashFolderOf(real.modelsDir, resolveLocation(path));
+}
+
+function hashFolderOf(modelsDir: string, path: string): string | undefined {
+  const rel = relative(modelsDir, path);
   if (rel === '' || rel.startsWith('..') || rel.startsWith(sep)) return undefined;
   const first = rel.split(sep)[0] ?? '';
   return /^[0-9a-f]{64}$/.test(first) ? first : undefined;
+}
+
+/** The layout's folders with symlinks resolved (as far as they exist). */
+export function resolvedLayout(layout: HubLayout): { root: string; modelsDir: string } {
+  return { root: resolveReal(layout.root), modelsDir: resolveReal(layout.modelsDir) };
 }
 
 export interface Hub {
@@ -63,6 +86,7 @@ export function openHub(root: string, opts: { readonly?: boolean } = {}): Hub {
   } else {
     createHubDirs(layout);
   }
+  layout.real = resolvedLayout(layout);
   const db = openDatabase(layout.inventoryDb, INVENTORY_MIGRATIONS, opts);
   let classificationDb: DB;
   try {

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
-import { chmod, copyFile, lstat, mkdir, open, readdir, rename, symlink, unlink } from 'node:fs/promises';
+import { chmod, copyFile, link, lstat, mkdir, open, readdir, rename, symlink, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ModelHubError, errnoCode } from '../core/errors.js';
 import { hashFile } from './hash.js';
+import { stagingName, tempLinkName } from './leftovers.js';
 import { storePath, type HubLayout } from './hub.js';
 import { stampOf, type FileStamp } from './scan-cache.js';
 
@@ -27,24 +27,66 @@ export async function placeInStore(layout: HubLayout, src: string, sha256: strin
   if (existing !== undefined) return { storeFile: existing, how: 'existing' };
   const storeFile = storePath(layout, sha256, filename);
   await mkdir(dirname(storeFile), { recursive: true });
+  return { storeFile, how: await moveOrCopyInto(layout, src, sha256, storeFile, mode, stamp) };
+}
+
+/**
+ * Replace a damaged store file (its bytes no longer hash to its folder name) with the content
+ * of `src`, which was just hashed to `sha256`: the same move-or-verified-copy as an import, so
+ * the store path never holds anything but whole, proven bytes. Links into the store keep
+ * pointing at the same path and now reach good bytes again.
+ */
+export async function repairStoreFile(layout: HubLayout, src: string, sha256: string, storeFile: string, mode: ImportMode, stamp: FileStamp): Promise<'renamed' | 'copied'> {
+  return moveOrCopyInto(layout, src, sha256, storeFile, mode, stamp);
+}
+
+/** Same filesystem and not copy mode: one rename, checked after. Otherwise a verified copy. */
+async function moveOrCopyInto(layout: HubLayout, src: string, sha256: string, storeFile: string, mode: ImportMode, stamp: FileStamp): Promise<'renamed' | 'copied'> {
   if (mode !== 'copy') {
     await assertUnchanged(src, stamp);
     try {
       await rename(src, storeFile);
-      await chmod(storeFile, 0o444);
-      await fsyncDir(dirname(storeFile));
-      return { storeFile, how: 'renamed' };
     } catch (err) {
       if (errnoCode(err) !== 'EXDEV') throw err;
+      await copyVerified(layout, src, sha256, storeFile);
+      return 'copied';
     }
+    await assertStillWhole(src, storeFile, stamp);
+    await chmod(storeFile, 0o444);
+    await fsyncDir(dirname(storeFile));
+    return 'renamed';
   }
   await copyVerified(layout, src, sha256, storeFile);
-  return { storeFile, how: 'copied' };
+  return 'copied';
+}
+
+/**
+ * A writer that still holds the file open keeps writing into it after the rename (into the
+ * store). If size or mtime moved since hashing, the file goes back where it was (link(2), which
+ * never replaces anything, then unlink) and the import is refused.
+ */
+export async function assertStillWhole(src: string, storeFile: string, stamp: FileStamp): Promise<void> {
+  const now = stampOf(await lstat(storeFile, { bigint: true }));
+  if (now.size === stamp.size && now.mtimeNs === stamp.mtimeNs) return;
+  try {
+    await link(storeFile, src);
+  } catch (err) {
+    if (errnoCode(err) !== 'EEXIST') throw err;
+    throw new ModelHubError('CHANGED_DURING_SCAN', `${src} was still being written while it was imported, and a new file took its name; the growing file is at ${storeFile}`, {
+      path: storeFile,
+      hint: `once the download has finished, move ${storeFile} back and scan it again`,
+    });
+  }
+  await unlink(storeFile);
+  throw new ModelHubError('CHANGED_DURING_SCAN', `${src} was still being written while it was imported (size ${stamp.size} → ${now.size}); moved back and left as it is`, {
+    path: src,
+    hint: 'scan again once the download has finished',
+  });
 }
 
 async function copyVerified(layout: HubLayout, src: string, sha256: string, storeFile: string): Promise<void> {
   await mkdir(layout.tmpDir, { recursive: true });
-  const tmp = join(layout.tmpDir, `${sha256}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
+  const tmp = join(layout.tmpDir, stagingName(sha256));
   try {
     await copyFile(src, tmp, fsc.COPYFILE_FICLONE);
     await fsyncFile(tmp);
@@ -71,7 +113,7 @@ async function copyVerified(layout: HubLayout, src: string, sha256: string, stor
  */
 export async function linkBack(src: string, storeFile: string, stamp?: FileStamp): Promise<void> {
   if (stamp !== undefined) await assertUnchanged(src, stamp);
-  const tmp = join(dirname(src), `.${basename(src)}.modelhub-${randomBytes(4).toString('hex')}`);
+  const tmp = join(dirname(src), tempLinkName(basename(src)));
   await symlink(storeFile, tmp);
   try {
     await rename(tmp, src);

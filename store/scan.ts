@@ -1,14 +1,16 @@
+import { lstat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ModelHubError, errnoCode, isModelHubError } from '../core/errors.js';
+import { sameFileId } from '../core/fs-identity.js';
 import { formatFromPath } from '../core/vocabulary.js';
 import type { ModelHeader } from '../formats/types.js';
 import { readModelHeader } from '../formats/read.js';
 import { readShardUnion } from '../formats/shards.js';
 import { inTransaction } from './db.js';
 import { discoverModelFiles, type Found } from './discover.js';
-import { hashMany, type HashFailure, type HashResult } from './hash.js';
+import { hashFile, hashMany, type HashFailure, type HashResult } from './hash.js';
 import { storeHashOf, type Hub } from './hub.js';
-import { findStoreFile, linkBack, placeInStore, removeOriginal, type ImportMode } from './import.js';
+import { findStoreFile, linkBack, placeInStore, removeOriginal, repairStoreFile, type ImportMode } from './import.js';
 import {
   getModelBySha,
   getSourceByPath,
@@ -22,7 +24,7 @@ import { recoverPendingImports } from './recover.js';
 import { forgetHash, lookupCachedHash, rememberHash, stampOf, type FileStamp } from './scan-cache.js';
 import { recordStoreMtime } from './store-mtime.js';
 
-export type ScanOutcomeKind = 'imported' | 'duplicate' | 'unchanged' | 'skipped' | 'failed' | 'would-import';
+export type ScanOutcomeKind = 'imported' | 'duplicate' | 'repaired' | 'unchanged' | 'skipped' | 'failed' | 'would-import';
 
 export interface ScanOutcome {
   path: string;
@@ -39,6 +41,8 @@ export interface ScanOutcome {
 export interface ScanReport {
   imported: number;
   duplicates: number;
+  /** Damaged store files replaced by the verified bytes of a good copy found in this scan. */
+  repaired: number;
   unchanged: number;
   skipped: number;
   failed: number;
@@ -63,6 +67,13 @@ export interface ScanOptions {
   progress?: ScanProgress;
   threads?: number;
   cwd?: string;
+  /**
+   * Skip files modified less than this many milliseconds ago (a download still being written).
+   * 0 or undefined: no settle window.
+   */
+  settleMs?: number;
+  /** The clock for the settle window (milliseconds since the epoch). */
+  now?: () => number;
 }
 
 interface Pending {
@@ -83,7 +94,7 @@ interface Pending {
  * With `dryRun`, nothing is written (not even the inventory) and nothing is hashed.
  */
 export async function scanPaths(hub: Hub, paths: string[], opts: ScanOptions): Promise<ScanReport> {
-  const report: ScanReport = { imported: 0, duplicates: 0, unchanged: 0, skipped: 0, failed: 0, bytesHashed: 0, files: [], failures: [] };
+  const report: ScanReport = { imported: 0, duplicates: 0, repaired: 0, unchanged: 0, skipped: 0, failed: 0, bytesHashed: 0, files: [], failures: [] };
   if (!opts.dryRun) await recoverPendingImports(hub);
   const found = await discoverModelFiles(paths, { exclude: [hub.layout.root], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
   const pending: Pending[] = [];
@@ -163,6 +174,13 @@ async function prepare(hub: Hub, entry: Extract<Found, { kind: 'file' }>, opts: 
       return undefined;
     }
   }
+  if (inStore === undefined) {
+    const unsettled = settleProblem(stamp, opts);
+    if (unsettled !== undefined) {
+      add(report, { path: entry.path, outcome: 'skipped', size: stamp.size, reason: unsettled, code: 'ERR_MODELHUB_NOT_SETTLED' });
+      return undefined;
+    }
+  }
   let header: ModelHeader;
   try {
     header = await readModelHeader(entry.path);
@@ -174,6 +192,16 @@ async function prepare(hub: Hub, entry: Extract<Found, { kind: 'file' }>, opts: 
   const out: Pending = { path: entry.path, stamp, size: stamp.size, header, classHeader: await readShardUnion(entry.path, header) };
   if (cachedSha !== undefined && inStore === undefined) out.cachedSha = cachedSha;
   return out;
+}
+
+/** Why a file is too fresh to import (modified within the settle window), or undefined. */
+function settleProblem(stamp: FileStamp, opts: ScanOptions): string | undefined {
+  const window = opts.settleMs ?? 0;
+  if (window <= 0) return undefined;
+  const ageMs = (opts.now ?? Date.now)() - Number(BigInt(stamp.mtimeNs) / 1_000_000n);
+  if (ageMs >= window) return undefined;
+  if (ageMs < -window) return `its modification time is ${Math.round(-ageMs / 1000)} s in the future; scan it with --no-settle if the file is complete`;
+  return `modified ${Math.max(0, Math.round(ageMs / 1000))} s ago — still being written? scan again later (or use --no-settle)`;
 }
 
 function autov3Request(header: ModelHeader): { autov3Offset?: number } {
@@ -195,44 +223,72 @@ async function importFile(hub: Hub, p: Pending, sha256: string, autov3: string |
 async function importChecked(hub: Hub, p: Pending, sha256: string, autov3: string | undefined, opts: ScanOptions): Promise<ScanOutcome> {
   const db = hub.db;
   const folderSha = storeHashOf(hub.layout, p.path);
-  const inStoreAlready = folderSha !== undefined;
-  if (inStoreAlready && folderSha !== sha256) {
-    throw new ModelHubError('STORE_CORRUPT', `${p.path} is in the store under ${folderSha} but its content hashes to ${sha256}`, {
-      path: p.path,
-      hint: 'the stored file is damaged; run `modelhub verify` and restore it from a backup or the original download',
-    });
-  }
+  if (folderSha !== undefined) return registerStoreFile(hub, p, folderSha, sha256, autov3, opts);
   let model = getModelBySha(db, sha256);
   const storeFile = await findStoreFile(hub.layout, sha256);
-  const isDuplicate = model !== undefined && storeFile !== undefined && !inStoreAlready;
-  if (model === undefined || storeFile === undefined || inStoreAlready) {
+  if (storeFile !== undefined && sameFileId(await lstat(storeFile, { bigint: true }), p.stamp)) {
+    // The same inode as the store file under another name (a hard link, a bind mount): nothing to do.
+    return { path: p.path, outcome: 'skipped', sha256, size: p.size, reason: `is the store file ${storeFile} itself (a hard link or another mount of it); left as it is` };
+  }
+  if (model === undefined || storeFile === undefined) {
     const cls = opts.classify({ fileName: basename(p.path), size: p.size, header: p.classHeader });
     model = registerModel(hub, p, sha256, autov3, cls, model?.id);
   }
-  const outcome = (kind: ScanOutcomeKind): ScanOutcome => {
+  const outcome = (kind: ScanOutcomeKind, reason?: string): ScanOutcome => {
     const out: ScanOutcome = { path: p.path, outcome: kind, sha256, size: p.size, type: model?.primary_type ?? 'unknown', base: model?.base_model ?? 'unknown' };
-    if (p.header.unsafeGlobals && p.header.unsafeGlobals.length > 0) out.reason = `unsafe pickle: references ${p.header.unsafeGlobals.join(', ')} (never executed)`;
+    const unsafe = p.header.unsafeGlobals && p.header.unsafeGlobals.length > 0 ? `unsafe pickle: references ${p.header.unsafeGlobals.join(', ')} (never executed)` : undefined;
+    const why = [reason, unsafe].filter((x) => x !== undefined).join('; ');
+    if (why !== '') out.reason = why;
     return out;
   };
-  if (inStoreAlready) {
-    recordStoreMtime(db, sha256, p.path);
-    return outcome('imported');
-  }
-  if (isDuplicate && storeFile !== undefined) {
-    await finishSource(hub, model.id, p, storeFile, opts.mode, sha256);
-    return outcome('duplicate');
-  }
+  // Journal first: a crash from here on is finished or rolled back by the next command.
   inTransaction(db, () => recordSource(db, model!.id, p.path, 'importing'));
-  let placed;
   try {
-    placed = await placeInStore(hub.layout, p.path, sha256, basename(p.path), opts.mode, p.stamp);
+    if (storeFile !== undefined) {
+      // Prove the store file still holds these bytes before the original is linked or removed.
+      const stored = await hashFile(storeFile);
+      if (stored.sha256 === sha256) {
+        recordStoreMtime(db, sha256, storeFile);
+        await finishSource(hub, model.id, p, storeFile, opts.mode, sha256);
+        return outcome('duplicate');
+      }
+      const how = await repairStoreFile(hub.layout, p.path, sha256, storeFile, opts.mode, p.stamp);
+      recordStoreMtime(db, sha256, storeFile);
+      await finishSource(hub, model.id, p, storeFile, opts.mode, sha256, how === 'renamed');
+      return outcome('repaired', `the store file ${storeFile} was damaged (its bytes hash to ${stored.sha256.slice(0, 12)}…); replaced with the verified bytes of this file`);
+    }
+    const placed = await placeInStore(hub.layout, p.path, sha256, basename(p.path), opts.mode, p.stamp);
+    recordStoreMtime(db, sha256, placed.storeFile);
+    await finishSource(hub, model.id, p, placed.storeFile, opts.mode, sha256, placed.how === 'renamed');
+    return outcome('imported');
   } catch (err) {
-    inTransaction(db, () => db.prepare("DELETE FROM model_sources WHERE path = ? AND state = 'importing'").run(p.path));
+    unjournal(hub, p.path);
     throw err;
   }
-  recordStoreMtime(db, sha256, placed.storeFile, { onlyIfUnset: placed.how === 'existing' });
-  await finishSource(hub, model.id, p, placed.storeFile, opts.mode, sha256, placed.how === 'renamed');
-  return outcome(placed.how === 'existing' ? 'duplicate' : 'imported');
+}
+
+/**
+ * A file that lies in the store (under any spelling of its path) is registered, never moved,
+ * linked or removed: its folder name must be its content hash.
+ */
+function registerStoreFile(hub: Hub, p: Pending, folderSha: string, sha256: string, autov3: string | undefined, opts: ScanOptions): ScanOutcome {
+  if (folderSha !== sha256) {
+    throw new ModelHubError('STORE_CORRUPT', `${p.path} is in the store under ${folderSha} but its content hashes to ${sha256}`, {
+      path: p.path,
+      hint: 'the stored file is damaged; run `modelhub verify`, then scan a good copy of the model: the scan repairs the store from it',
+    });
+  }
+  const existing = getModelBySha(hub.db, sha256);
+  const cls = opts.classify({ fileName: basename(p.path), size: p.size, header: p.classHeader });
+  const model = registerModel(hub, p, sha256, autov3, cls, existing?.id);
+  recordStoreMtime(hub.db, sha256, p.path);
+  return { path: p.path, outcome: 'imported', sha256, size: p.size, type: model.primary_type, base: model.base_model };
+}
+
+/** Drop the journal entry of an import that failed before it changed anything. */
+function unjournal(hub: Hub, path: string): void {
+  const src = getSourceByPath(hub.db, path);
+  if (src?.state === 'importing') inTransaction(hub.db, () => hub.db.prepare("DELETE FROM model_sources WHERE path = ? AND state = 'importing'").run(path));
 }
 
 /** After the content is safe in the store: link back, remove, or keep the original per mode. */
@@ -288,6 +344,9 @@ function add(report: ScanReport, o: ScanOutcome): void {
       break;
     case 'duplicate':
       report.duplicates++;
+      break;
+    case 'repaired':
+      report.repaired++;
       break;
     case 'unchanged':
       report.unchanged++;

@@ -15,6 +15,9 @@ export function renderScanReport(report: ScanReport, opts: { mode: string; dryRu
       case 'duplicate':
         if (!opts.quiet) lines.push(`${chalk.cyan('=')} ${f.path}  ${chalk.dim(`duplicate of ${f.sha256?.slice(0, 12)} ${formatBytes(f.size ?? 0)}`)}`);
         break;
+      case 'repaired':
+        lines.push(`${chalk.magenta('*')} ${f.path}  ${chalk.dim(`repaired the store from this file ${formatBytes(f.size ?? 0)}`)}`);
+        break;
       case 'would-import':
         lines.push(`${chalk.green('+')} ${f.path}  ${chalk.dim(`would import ${formatBytes(f.size ?? 0)}`)}`);
         break;
@@ -35,7 +38,7 @@ export function renderScanReport(report: ScanReport, opts: { mode: string; dryRu
     lines.push(`Dry run (${opts.mode}): ${n} to import (${formatBytes(bytes)}), ${report.unchanged} unchanged, ${report.skipped} skipped, ${report.failed} failed. Nothing was changed.`);
   } else {
     lines.push(
-      `Scan (${opts.mode}): ${report.imported} imported, ${report.duplicates} duplicates, ${report.unchanged} unchanged, ` +
+      `Scan (${opts.mode}): ${report.imported} imported, ${report.duplicates} duplicates, ${report.repaired > 0 ? `${report.repaired} repaired, ` : ''}${report.unchanged} unchanged, ` +
         `${report.skipped} skipped, ${report.failed} failed; ${formatBytes(report.bytesHashed)} hashed.`,
     );
   }

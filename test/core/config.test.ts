@@ -10,7 +10,7 @@ const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ HOME: '/hom
 describe('configuration', () => {
   it('ships defaults that pass their own schema', () => {
     expect(() => readConfigFile(join(packageRoot(), 'config.yaml'))).not.toThrow();
-    expect(Object.keys(readConfigFile(join(packageRoot(), 'config.yaml')))).toEqual(['hub', 'manifests', 'page_size', 'symlinks', 'confidence_threshold', 'weights', 'rules', 'external_apis']);
+    expect(Object.keys(readConfigFile(join(packageRoot(), 'config.yaml')))).toEqual(['hub', 'manifests', 'page_size', 'symlinks', 'scan', 'confidence_threshold', 'weights', 'rules', 'external_apis']);
   });
 
   it('uses the shipped defaults', () => {
@@ -67,6 +67,13 @@ describe('configuration', () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'hub: [unclosed\npage_size: 3\n');
     expect(() => loadConfig({ flags: { config: file }, env: env() })).toThrowError(new RegExp(`${file}:\\d+:\\d+: `));
+  });
+
+  it('reports a bad alias in a config file with its position', () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'hub: /x\nrules: [*mine]\n');
+    expect(() => loadConfig({ flags: { config: file }, env: env() })).toThrowError(`${file}:2:9: alias *mine names no anchor; set &mine on a value before this alias`);
   });
 
   it('names a missing --config file', () => {

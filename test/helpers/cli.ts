@@ -22,7 +22,7 @@ class Capture extends Writable {
  * (`online: true` for tests that point MODELHUB_CIVITAI_URL at their own 127.0.0.1 server), and
  * an environment that cannot see the developer's own config or hub.
  */
-export async function cli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; configHome?: string; online?: boolean } = {}): Promise<CliResult> {
+export async function cli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; configHome?: string; online?: boolean; now?: () => number } = {}): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: opts.env?.HOME ?? process.env.HOME,
@@ -32,14 +32,23 @@ export async function cli(args: string[], opts: { cwd?: string; env?: NodeJS.Pro
   };
   // Tests never reach beyond 127.0.0.1: offline unless a test brings its own CivitAI server.
   const argv = opts.online === true ? args : ['--offline', ...args];
-  return runCapturing(argv, { env, cwd: opts.cwd ?? process.cwd() });
+  return runCapturing(argv, { env, cwd: opts.cwd ?? process.cwd(), ...(opts.now ? { now: opts.now } : {}) });
 }
 
 /**
  * The one in-process runner every test helper uses: output captured, stdout and stderr never a
  * terminal; `answer` makes stdin a terminal that types that line (for confirmation prompts).
  */
-export async function runCapturing(argv: string[], io: { env: NodeJS.ProcessEnv; cwd: string; answer?: string; stdin?: NodeJS.ReadableStream; stdinIsTTY?: boolean }): Promise<CliResult> {
+/**
+ * The clock tests give the CLI: an hour ahead, so files a test has just written count as
+ * downloaded an hour ago (outside scan's settle window). Tests of the window pass `now`.
+ */
+export const SETTLED_CLOCK = (): number => Date.now() + 3_600_000;
+
+export async function runCapturing(
+  argv: string[],
+  io: { env: NodeJS.ProcessEnv; cwd: string; answer?: string; stdin?: NodeJS.ReadableStream; stdinIsTTY?: boolean; now?: () => number },
+): Promise<CliResult> {
   const stdout = new Capture();
   const stderr = new Capture();
   const stdin = io.answer !== undefined ? Readable.from([`${io.answer}\n`]) : io.stdin;
@@ -51,6 +60,7 @@ export async function runCapturing(argv: string[], io: { env: NodeJS.ProcessEnv;
     stdoutIsTTY: false,
     stderrIsTTY: false,
     stdinIsTTY: io.stdinIsTTY ?? io.answer !== undefined,
+    now: io.now ?? SETTLED_CLOCK,
     ...(stdin !== undefined ? { stdin: stdin as NodeJS.ReadableStream & { isTTY?: boolean } } : {}),
   });
   return {
