@@ -20,10 +20,11 @@ export default async function validate(ctx: CommandContext, flags: ValidateFlags
   const { loadManifests } = await import('../reconcile/manifests.js');
   const { hubLayout } = await import('../store/hub.js');
   const dir = ctx.config.manifests;
-  const storeDir = hubLayout(ctx.config.hub).modelsDir;
+  const layout = hubLayout(ctx.config.hub);
+  const storeDir = layout.modelsDir;
   let m: Manifests;
   try {
-    m = loadManifests(dir, { env: ctx.io.env, cwd: ctx.io.cwd, storeDir });
+    m = loadManifests(dir, { env: ctx.io.env, cwd: ctx.io.cwd, storeDir, hubDir: layout.root });
   } catch (err) {
     if (!isModelHubError(err) || err.code !== 'ERR_MODELHUB_MANIFESTS_INVALID') throw err;
     const problems = err.details as YamlProblem[];

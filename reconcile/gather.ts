@@ -40,7 +40,7 @@ export interface Gathered extends PlanInput {
 export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
   const { hub, target } = opts;
   const storeDir = hub.layout.modelsDir;
-  const manifests = loadManifests(opts.manifestsDir, { env: opts.env ?? process.env, cwd: opts.cwd ?? process.cwd(), storeDir, ...(opts.extraBases ? { extraBases: opts.extraBases } : {}) });
+  const manifests = loadManifests(opts.manifestsDir, { env: opts.env ?? process.env, cwd: opts.cwd ?? process.cwd(), storeDir, hubDir: hub.layout.root, ...(opts.extraBases ? { extraBases: opts.extraBases } : {}) });
   const inventory = readInventoryModels(hub.db);
   const overrideRecords = readOverrideRecords(hub.db);
   const recorded = readRecordedLinks(hub.db, target);

@@ -1,4 +1,5 @@
-import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, posix, resolve } from 'node:path';
+import { isWithin, resolveReal } from '../core/fs-identity.js';
 import { expandPath } from '../core/paths.js';
 import { IMAGE_BASES, KNOWN_LLM_BASES, isKnownBase } from '../core/vocabulary.js';
 import { locate, type YamlDoc, type YamlProblem } from '../core/yaml.js';
@@ -19,6 +20,8 @@ export interface ResolveOptions {
   env: NodeJS.ProcessEnv;
   /** The hub's store (`<hub>/models`); no target may deploy inside it. */
   storeDir?: string | undefined;
+  /** The hub folder; no root or mapped folder may resolve to it. */
+  hubDir?: string | undefined;
   /** Names of every Target document, including those that failed the schema (no cascading "unknown target"). */
   targetNames: Set<string>;
   /** Bases declared by the user's classification rule files (config `rules`), valid beside the built-in ones. */
@@ -79,16 +82,16 @@ function resolveTarget(d: CheckedDoc, opts: ResolveOptions, report: Report): Tar
   const v = d.value;
   const rootAsWritten = typeof v.root === 'string' ? v.root : '';
   const root = expandPath(rootAsWritten, dirname(d.absFile), opts.env);
-  if (rootAsWritten !== '' && opts.storeDir !== undefined && isInside(root, opts.storeDir)) report('/root', `root ${root} lies inside the hub's store ${opts.storeDir}; deploy into application folders only`);
+  const rootProblem = rootAsWritten === '' ? undefined : forbiddenPlace(root, opts);
+  if (rootProblem !== undefined) report('/root', `root ${root} ${rootProblem}; deploy into application folders only`);
   const mappings: Record<string, string> = {};
   for (const [type, folder] of Object.entries(isRecord(v.mappings) ? v.mappings : {})) {
     if (typeof folder !== 'string') continue;
     // A folder with a problem stays in the (then discarded) spec so cross-checks do not cascade.
     const rel = checkMappingFolder(type, folder, (message) => report(`/mappings/${type}`, message));
     mappings[type] = rel ?? folder;
-    if (rel !== undefined && rootAsWritten !== '' && opts.storeDir !== undefined && isInside(resolve(root, rel), opts.storeDir)) {
-      report(`/mappings/${type}`, `mappings.${type}: ${resolve(root, rel)} lies inside the hub's store ${opts.storeDir}`);
-    }
+    const folderProblem = rel === undefined || rootAsWritten === '' || rel === '' ? undefined : forbiddenPlace(resolve(root, rel), opts);
+    if (folderProblem !== undefined) report(`/mappings/${type}`, `mappings.${type}: ${resolve(root, rel!)} ${folderProblem}`);
   }
   return {
     name: String(v.name),
@@ -100,6 +103,21 @@ function resolveTarget(d: CheckedDoc, opts: ResolveOptions, report: Report): Tar
     mappings,
     source: { file: d.doc.file, line: locate(d.doc, '').line },
   };
+}
+
+/**
+ * Why links may not go into `path`, or undefined. Judged on the resolved path (the real path of
+ * its longest existing part, the rest appended), so an alias symlink cannot smuggle a root into
+ * the hub: `/` itself, the hub folder itself, and anything inside the store are refused. A folder
+ * beside the store inside the hub, or one that holds the hub, is allowed.
+ */
+function forbiddenPlace(path: string, opts: ResolveOptions): string | undefined {
+  const real = resolveReal(path);
+  const via = real === path ? '' : `resolves to ${real}, `;
+  if (real === '/') return 'resolves to /';
+  if (opts.hubDir !== undefined && real === resolveReal(opts.hubDir)) return real === path ? `is the hub ${opts.hubDir} itself` : `resolves to the hub ${opts.hubDir} itself`;
+  if (opts.storeDir !== undefined && isWithin(real, resolveReal(opts.storeDir))) return `${via}${via === '' ? 'lies inside' : 'inside'} the hub's store ${opts.storeDir}`;
+  return undefined;
 }
 
 /** A mapping folder normalized (posix, no trailing slash, '' for the root), or undefined after reporting why not. */
@@ -186,11 +204,6 @@ function checkTypesReachTargets(docs: CheckedDoc[], deployments: DeploymentSpec[
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isInside(path: string, dir: string): boolean {
-  const rel = relative(resolve(dir), resolve(path));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && !rel.startsWith(sep));
 }
 
 function knownBase(base: string, extra: ReadonlySet<string> | undefined): boolean {

@@ -13,6 +13,8 @@ export interface LoadManifestsOptions {
   cwd?: string;
   /** The hub's store folder; a target deploying inside it is a problem. */
   storeDir?: string;
+  /** The hub folder; a root or mapped folder resolving to it is a problem. */
+  hubDir?: string;
   /** Bases declared by the user's classification rule files, valid beside the built-in ones. */
   extraBases?: ReadonlySet<string>;
 }
@@ -44,7 +46,7 @@ export function loadManifests(dir: string, opts: LoadManifestsOptions = {}): Man
       if (value !== null && typeof value === 'object' && !Array.isArray(value)) checked.push({ doc, absFile, value, valid: found.length === 0 });
     }
   }
-  const resolved = resolveManifestDocs(checked, { env, storeDir: opts.storeDir, targetNames, extraBases: opts.extraBases });
+  const resolved = resolveManifestDocs(checked, { env, storeDir: opts.storeDir, hubDir: opts.hubDir, targetNames, extraBases: opts.extraBases });
   problems.push(...resolved.problems);
   if (problems.length > 0) {
     const order = new Map(files.map((f) => [displayPath(f, cwd), files.indexOf(f)]));

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ function write(name: string, text: string): void {
 }
 
 /** The problems loadManifests reports, as `file:line:col: message` lines. */
-function problems(opts: { storeDir?: string } = {}): string[] {
+function problems(opts: { storeDir?: string; hubDir?: string } = {}): string[] {
   try {
     loadManifests(dir, { env, cwd: dir, ...opts });
   } catch (err) {
@@ -146,6 +146,30 @@ mappings: { lora: loras }
       't.yaml:9:24: select.type: "vae" has no mapping in target t; add one under mappings',
       't.yaml:10:25: exclude.base: unknown base "fluxx"; did you mean "flux"?',
     ]);
+  });
+
+  it('judges roots and mapped folders on resolved paths: / , the hub itself and the store are refused; a root holding the hub is not', () => {
+    const hub = join(dir, 'hub');
+    mkdirSync(join(hub, 'models'), { recursive: true });
+    mkdirSync(join(dir, 'apps/comfy'), { recursive: true });
+    symlinkSync(join(hub, 'models'), join(dir, 'apps/comfy/loras'));
+    symlinkSync(hub, join(dir, 'apps/hub-alias'));
+    write(
+      't.yaml',
+      [
+        `kind: Target\nname: a\nroot: ${dir}/apps/comfy\nmappings: { lora: loras, checkpoint: checkpoints }`,
+        `kind: Target\nname: b\nroot: ${dir}/apps/hub-alias/not-yet\nmappings: { lora: loras }`,
+        `kind: Target\nname: c\nroot: ${dir}\nmappings: { lora: hub, vae: apps, checkpoint: . }`,
+        `kind: Target\nname: d\nroot: ${dir}/apps/hub-alias\nmappings: { lora: loras }`,
+      ].join('\n---\n') + '\n',
+    );
+    expect(problems({ storeDir: join(hub, 'models'), hubDir: hub })).toEqual([
+      `t.yaml:4:19: mappings.lora: ${dir}/apps/comfy/loras resolves to ${hub}/models, inside the hub's store ${hub}/models`,
+      `t.yaml:14:19: mappings.lora: ${dir}/hub is the hub ${hub} itself`,
+      `t.yaml:18:7: root ${dir}/apps/hub-alias resolves to the hub ${hub} itself; deploy into application folders only`,
+    ]);
+    write('t.yaml', `kind: Target\nname: a\nroot: ${dir}/apps/hub-alias/models/x\nmappings: { lora: . }\n`);
+    expect(problems({ storeDir: join(hub, 'models'), hubDir: hub })[0]).toBe(`t.yaml:3:7: root ${dir}/apps/hub-alias/models/x resolves to ${hub}/models/x, inside the hub's store ${hub}/models; deploy into application folders only`);
   });
 
   it('accepts the shipped default manifests, and the commented examples once uncommented', () => {

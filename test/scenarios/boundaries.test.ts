@@ -5,10 +5,24 @@
  * needs the recorded inode, and a saved plan is re-planned before anything runs. The runner
  * checks that nothing foreign changed around every command.
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addModel, writeManifest } from './fixture.js';
-import { APPLY, IN_SYNC, expectAbsent, expectLink, runScenario, standardSetup, storeFile, type Scenario } from './runner.js';
+import { APPLY, IN_SYNC, comfyTarget, expectAbsent, expectLink, runScenario, standardSetup, storeFile, type Ctx, type Scenario } from './runner.js';
+
+/** The standard models, with the comfy target's root replaced by `root(c)`. */
+function setupWithRoot(root: (c: Ctx) => string): (c: Ctx) => void {
+  return (c) => {
+    standardSetup(c);
+    writeManifest(c.w, 'comfy.yaml', comfyTarget(c).replace(`root: ${c.comfy}`, `root: ${root(c)}`));
+  };
+}
+
+/** The store holds exactly the model folders of the setup, nothing apply made. */
+function expectStoreUntouched(c: Ctx): void {
+  expect(readdirSync(join(c.w.hub, 'models')).filter((n) => !/^[0-9a-f]{64}$/.test(n) && n !== 'README.txt' && !n.startsWith('.'))).toEqual([]);
+}
 
 const SCENARIOS: Scenario[] = [
   {
@@ -60,6 +74,35 @@ const SCENARIOS: Scenario[] = [
         check: (c) => (expectLink(c, 'loras/a.safetensors', 'a.safetensors'), expectLink(c, 'vae/c.safetensors', 'c.safetensors')),
       },
       IN_SYNC,
+    ],
+  },
+  {
+    name: 'a target root that is an alias of the store is refused at /root by validate, plan and apply',
+    setup: (c) => {
+      symlinkSync(join(c.w.hub, 'models'), join(c.w.apps, 'alias'));
+      setupWithRoot((x) => join(x.w.apps, 'alias'))(c);
+    },
+    steps: [
+      { run: ['validate'], exit: 1, stderr: [/manifests\/comfy\.yaml:3:7: root .*\/apps\/alias resolves to .*\/hub\/models, inside the hub's store/] },
+      { run: ['plan'], exit: 1, stderr: [/manifests\/comfy\.yaml:3:7: root .*\/apps\/alias resolves to/] },
+      { run: APPLY, exit: 1, check: expectStoreUntouched },
+    ],
+  },
+  {
+    name: 'a target root that resolves to the hub itself, or to /, is refused',
+    setup: (c) => {
+      symlinkSync(c.w.hub, join(c.w.apps, 'hub-alias'));
+      symlinkSync('/', join(c.w.apps, 'slash'));
+      setupWithRoot((x) => join(x.w.apps, 'hub-alias'))(c);
+      writeManifest(c.w, 'slash.yaml', `kind: Target\nname: slash\nroot: ${join(c.w.apps, 'slash')}\nmappings: { lora: loras }\n`);
+    },
+    steps: [
+      {
+        run: ['validate'],
+        exit: 1,
+        stderr: [/manifests\/comfy\.yaml:3:7: root .*\/apps\/hub-alias resolves to the hub .*\/hub itself/, /manifests\/slash\.yaml:3:7: root .*\/apps\/slash resolves to \//],
+      },
+      { run: APPLY, exit: 1, check: expectStoreUntouched },
     ],
   },
 ];
