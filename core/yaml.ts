@@ -1,6 +1,7 @@
 import { isMap, isNode, isPair, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMean } from './suggest.js';
+import { checkAliases, newAliasBudget, YAML_LIMITS, type YamlLimits } from './yaml-limits.js';
 
 /** One problem found in a YAML file, positioned for `file:line:col: message` output. */
 export interface YamlProblem {
@@ -20,15 +21,17 @@ export interface YamlDoc {
 }
 
 /**
- * Parse every document of a YAML text. Syntax errors are returned as problems (with the
- * parser's own position), never thrown; documents with syntax errors are left out.
+ * Parse every document of a YAML text, within `limits` (core/yaml-limits.ts). Syntax errors,
+ * bad aliases and exceeded limits are returned as positioned problems, never thrown; documents
+ * with problems are left out.
  */
-export function parseYamlDocuments(text: string, file: string): { docs: YamlDoc[]; problems: YamlProblem[] } {
+export function parseYamlDocuments(text: string, file: string, limits: Readonly<YamlLimits> = YAML_LIMITS): { docs: YamlDoc[]; problems: YamlProblem[] } {
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const list = Array.isArray(parsed) ? parsed : [];
   const docs: YamlDoc[] = [];
   const problems: YamlProblem[] = [];
+  const budget = newAliasBudget();
   for (const doc of list) {
     if (doc.errors.length > 0) {
       for (const err of doc.errors) {
@@ -38,7 +41,13 @@ export function parseYamlDocuments(text: string, file: string): { docs: YamlDoc[
       continue;
     }
     if (doc.contents === null) continue; // an empty document (e.g. a trailing `---`)
-    docs.push({ file, doc, lineCounter, value: doc.toJS({ maxAliasCount: 100 }) });
+    const aliasProblem = checkAliases(doc, budget, limits);
+    if (aliasProblem !== undefined) {
+      problems.push({ file, ...lineCounter.linePos(aliasProblem.offset), message: aliasProblem.message });
+      continue;
+    }
+    // checkAliases has bounded every alias; the library's own guard would refuse legitimate reuse.
+    docs.push({ file, doc, lineCounter, value: doc.toJS({ maxAliasCount: -1 }) });
   }
   return { docs, problems };
 }

@@ -172,6 +172,15 @@ mappings: { lora: loras }
     expect(problems({ storeDir: join(hub, 'models'), hubDir: hub })[0]).toBe(`t.yaml:3:7: root ${dir}/apps/hub-alias/models/x resolves to ${hub}/models/x, inside the hub's store ${hub}/models; deploy into application folders only`);
   });
 
+  it('reports bad aliases as positioned problems, and expands good ones', () => {
+    write('a.yaml', 'kind: Target\nname: *nope\nroot: /x\nmappings: { lora: loras }\n');
+    write('b.yaml', `${TARGET}---\nkind: Deployment\nname: d\ntarget: comfy\nselect: &s { type: lora }\nexclude: *s\n---\nkind: Deployment\nname: e\ntarget: comfy\nselect: *s\n`);
+    expect(problems()).toEqual([
+      'a.yaml:2:7: alias *nope names no anchor; set &nope on a value before this alias',
+      'b.yaml:17:9: alias *s names an anchor of an earlier document; anchors do not reach across ---, repeat the value or use one document',
+    ]);
+  });
+
   it('accepts the shipped default manifests, and the commented examples once uncommented', () => {
     cpSync(join(packageRoot(), 'manifests'), dir, { recursive: true });
     const m = loadManifests(dir, { env, cwd: dir });
