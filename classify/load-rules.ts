@@ -5,6 +5,7 @@ import type { ValidateFunction } from 'ajv';
 import { createAjv } from '../core/ajv.js';
 import { errnoCode, ModelHubError } from '../core/errors.js';
 import { formatProblems, parseYamlDocuments, validateDoc, type YamlProblem } from '../core/yaml.js';
+import { readYamlFile } from '../core/yaml-read.js';
 import { compileRuleSources, type RuleSource } from './compile-rules.js';
 import type { RawRuleFile } from './raw-rules.js';
 import type { RuleSet } from './ruleset.js';
@@ -21,15 +22,23 @@ export function loadRuleSet(extraFiles: string[] = []): RuleSet {
     .filter((f) => f.endsWith('.yaml'))
     .sort()
     .map((f) => join(dir, f));
-  return compileRuleTexts([...builtins, ...extraFiles].map((file) => ({ file, text: readRuleFile(file) })));
+  return compileRuleTexts([...builtins, ...extraFiles].map((file) => ({ file, ...readRuleFile(file) })));
 }
 
-/** The same as loadRuleSet for texts already in memory; `file` names each in messages. */
-export function compileRuleTexts(texts: { file: string; text: string }[]): RuleSet {
+/**
+ * The same as loadRuleSet for texts already in memory; `file` names each in messages. An entry
+ * may instead carry the problem that kept its file from being read.
+ */
+export function compileRuleTexts(texts: Array<{ file: string; text: string } | { file: string; problem: YamlProblem }>): RuleSet {
   const validate = rulesValidator();
   const problems: YamlProblem[] = [];
   const sources: RuleSource[] = [];
-  for (const { file, text } of texts) {
+  for (const entry of texts) {
+    if ('problem' in entry) {
+      problems.push(entry.problem);
+      continue;
+    }
+    const { file, text } = entry;
     const parsed = parseYamlDocuments(text, file);
     problems.push(...parsed.problems);
     if (parsed.docs.length > 1) problems.push({ file, line: 1, col: 1, message: 'a rule file holds one YAML document, found several' });
@@ -52,9 +61,10 @@ export function compileRuleTexts(texts: { file: string; text: string }[]): RuleS
   return compiled.rules;
 }
 
-function readRuleFile(file: string): string {
+/** A rule file's text, or why it is not read (core/yaml-limits.ts). */
+function readRuleFile(file: string): ReturnType<typeof readYamlFile> {
   try {
-    return readFileSync(file, 'utf8');
+    return readYamlFile(file);
   } catch (err) {
     const code = errnoCode(err);
     if (code === 'ENOENT') throw new ModelHubError('RULES_NOT_FOUND', `rule file ${file} does not exist`, { path: file, hint: 'check the rule file path' });
@@ -97,14 +107,15 @@ function findPackageRoot(): string {
 export function readDeclaredBases(files: string[]): Set<string> {
   const out = new Set<string>();
   for (const file of files) {
-    let text: string;
+    let read: ReturnType<typeof readYamlFile>;
     try {
-      text = readFileSync(file, 'utf8');
+      read = readYamlFile(file);
     } catch (err) {
       if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'EACCES' || errnoCode(err) === 'EISDIR') continue;
       throw err;
     }
-    for (const doc of parseYamlDocuments(text, file).docs) {
+    if ('problem' in read) continue;
+    for (const doc of parseYamlDocuments(read.text, file).docs) {
       const bases = (doc.value as { bases?: unknown } | null)?.bases;
       if (!Array.isArray(bases)) continue;
       for (const b of bases) if (typeof (b as { id?: unknown })?.id === 'string') out.add((b as { id: string }).id);

@@ -18,7 +18,6 @@ interface ApplyFlags {
  * inventory and mirror the targets into deploy_targets / deploy_mappings.
  */
 export default async function apply(ctx: CommandContext, planFile: string | undefined, flags: ApplyFlags): Promise<void> {
-  const { acquireLock } = await import('../store/lock.js');
   const { computePlan } = await import('../reconcile/gather.js');
   const { applyPlan, assertApplicable } = await import('../reconcile/apply.js');
   const { hasChanges } = await import('../reconcile/plan.js');
@@ -29,7 +28,7 @@ export default async function apply(ctx: CommandContext, planFile: string | unde
   const { inSyncPaths } = await import('./plan.js');
 
   const hub = await ctx.hub();
-  const lock = acquireLock(hub.layout.lockFile, 'modelhub apply');
+  const lock = await ctx.lock(hub, 'modelhub apply');
   try {
     const saved = planFile === undefined ? undefined : await loadSaved(ctx, planFile, flags);
     const options = saved?.options ?? { target: flags.target ?? null, adopt: flags.adopt ?? false };

@@ -2,6 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../core/config.js';
 import type { Hub } from '../store/hub.js';
+import type { HubLock } from '../store/lock.js';
 
 /** The streams and environment a command runs against; tests pass their own. */
 export interface CliIO {
@@ -16,6 +17,8 @@ export interface CliIO {
   stdinIsTTY: boolean;
   /** The clock (milliseconds since the epoch); tests pass their own. */
   now: () => number;
+  /** Pause (waiting for a held hub lock, --lock-timeout); tests pass their own. */
+  sleep: (ms: number) => Promise<void>;
 }
 
 /** Options every command accepts (see `modelhub --help`). */
@@ -27,6 +30,8 @@ export interface GlobalOptions {
   color?: boolean;
   quiet?: boolean;
   offline?: boolean;
+  /** --lock-timeout, parsed to milliseconds (0: fail at once when the hub lock is held). */
+  lockTimeout?: number;
 }
 
 /**
@@ -39,6 +44,7 @@ export class CommandContext {
   readonly chalk: ChalkInstance;
   private cachedConfig: Config | undefined;
   private openHubs: Hub[] = [];
+  private heldLocks: HubLock[] = [];
 
   constructor(
     readonly io: CliIO,
@@ -74,6 +80,25 @@ export class CommandContext {
     return hub;
   }
 
+  /**
+   * Take the hub's write lock for `command` (e.g. 'modelhub scan'), waiting up to --lock-timeout
+   * for a holder to finish. Every command takes the lock through here. Release it in a
+   * `finally`; the CLI entry releases any still held when the command ends.
+   */
+  async lock(hub: Hub, command: string): Promise<HubLock> {
+    const { describeHolder, takeHubLock } = await import('../store/lock.js');
+    const { formatDurationMs } = await import('../core/duration.js');
+    const timeoutMs = this.globals.lockTimeout ?? 0;
+    const lock = await takeHubLock(hub, command, {
+      timeoutMs,
+      now: this.io.now,
+      sleep: this.io.sleep,
+      onWait: (holder) => this.info(`Waiting for the hub lock held by ${describeHolder(holder)} (up to ${formatDurationMs(timeoutMs)})…`),
+    });
+    this.heldLocks.push(lock);
+    return lock;
+  }
+
   /** Bases declared by the user's rule files (config `rules`): manifests may name them. */
   async ruleBases(): Promise<ReadonlySet<string>> {
     if (this.config.rules.length === 0) return new Set();
@@ -104,6 +129,7 @@ export class CommandContext {
   }
 
   close(): void {
+    for (const lock of this.heldLocks.splice(0)) lock.release();
     for (const hub of this.openHubs.splice(0)) hub.close();
   }
 }

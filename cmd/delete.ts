@@ -32,8 +32,7 @@ export default async function del(ctx: CommandContext, refs: string[], flags: De
       return;
     }
   }
-  const { acquireLock } = await import('../store/lock.js');
-  const lock = acquireLock(hub.layout.lockFile, 'modelhub delete');
+  const lock = await ctx.lock(hub, 'modelhub delete');
   let gcResult: GcResult | null = null;
   try {
     markModelsDeleted(hub, plan.mark.map((m) => m.hash));

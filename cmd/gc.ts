@@ -19,8 +19,7 @@ export default async function gc(ctx: CommandContext, flags: GcFlags): Promise<v
   if (!ctx.json) ctx.out(renderGcPlan(plan, ctx.chalk));
   let result: GcResult | null = null;
   if (plan.remove.length + plan.staging.length > 0 && (await confirmOrRefuse(ctx, { yes: flags.yes ?? false, command: 'modelhub gc', question: 'Remove these from the store?' }))) {
-    const { acquireLock } = await import('../store/lock.js');
-    const lock = acquireLock(hub.layout.lockFile, 'modelhub gc');
+    const lock = await ctx.lock(hub, 'modelhub gc');
     try {
       result = await executeGc(hub, plan);
     } finally {

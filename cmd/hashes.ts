@@ -22,8 +22,7 @@ export default async function hashes(ctx: CommandContext, flags: HashesFlags): P
   if (!ctx.json) ctx.out(renderHashFilesPlan(plan, ctx.chalk));
   let result: HashFilesResult | null = null;
   if (plan.write.length > 0 && (await confirmOrRefuse(ctx, { yes: flags.yes ?? false, command: `modelhub hashes${flags.atSource === true ? ' --at-source' : ''}`, question: 'Write these hash files?' }))) {
-    const { acquireLock } = await import('../store/lock.js');
-    const lock = acquireLock(hub.layout.lockFile, 'modelhub hashes');
+    const lock = await ctx.lock(hub, 'modelhub hashes');
     try {
       result = writeHashFiles(hub, plan);
     } finally {

@@ -21,8 +21,7 @@ export default async function importInventory(ctx: CommandContext, file: string,
   let plan;
   if (dryRun) plan = planImport(gatherImport(hub, doc));
   else {
-    const { acquireLock } = await import('../store/lock.js');
-    const lock = acquireLock(hub.layout.lockFile, 'modelhub import');
+    const lock = await ctx.lock(hub, 'modelhub import');
     try {
       plan = planImport(gatherImport(hub, doc));
       executeImport(hub, plan, { file: path });

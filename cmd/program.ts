@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { parseDuration } from '../core/duration.js';
 import { packageRoot } from '../core/paths.js';
 import { isModelHubError } from '../core/errors.js';
 import { CommandContext, type CliIO, type GlobalOptions } from './context.js';
@@ -69,6 +70,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--no-color', 'no colours (also NO_COLOR=1)')
     .option('-q, --quiet', 'print only results and errors, no progress')
     .option('--offline', 'never use the network (no CivitAI lookups)')
+    .addOption(new Option('--lock-timeout <duration>', 'wait this long for a held hub lock (30s, 5m, 1h, or seconds; default 0s: fail at once)').argParser(parseLockTimeout))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
@@ -94,7 +96,15 @@ function defaultIO(io: Partial<CliIO>): CliIO {
     stderrIsTTY: io.stderrIsTTY ?? (stderr as { isTTY?: boolean }).isTTY === true,
     stdinIsTTY: io.stdinIsTTY ?? (stdin as { isTTY?: boolean }).isTTY === true,
     now: io.now ?? Date.now,
+    sleep: io.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };
+}
+
+/** --lock-timeout: a duration, or a usage error naming the value. */
+function parseLockTimeout(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new InvalidArgumentError(`"${value}" is not a duration; give e.g. 30s, 5m, 1h or a number of seconds.`);
+  return ms;
 }
 
 let version: string | undefined;

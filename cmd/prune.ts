@@ -19,8 +19,7 @@ export default async function prune(ctx: CommandContext, flags: PruneFlags): Pro
   if (!ctx.json) ctx.out(renderPrunePlan(plan, ctx.chalk));
   let result: PruneResult | null = null;
   if (plan.links.length + plan.linkBacks.length > 0 && (await confirmOrRefuse(ctx, { yes: flags.yes ?? false, command: 'modelhub prune', question: 'Remove these symlinks?' }))) {
-    const { acquireLock } = await import('../store/lock.js');
-    const lock = acquireLock(hub.layout.lockFile, 'modelhub prune');
+    const lock = await ctx.lock(hub, 'modelhub prune');
     try {
       result = await executePrune(hub, plan);
     } finally {

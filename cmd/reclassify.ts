@@ -20,14 +20,13 @@ interface ReclassifyFlags {
 export default async function reclassify(ctx: CommandContext, refs: string[], flags: ReclassifyFlags): Promise<void> {
   const { classifyStoredModels } = await import('../classify/stored.js');
   const { resolveModelRef } = await import('../store/inventory.js');
-  const { acquireLock } = await import('../store/lock.js');
   if (flags.online && flags.offline) throw new ModelHubError('USAGE', '--online and --offline contradict each other', { hint: 'give one of them' });
   if (refs.length === 0 && !flags.all) throw new ModelHubError('USAGE', 'name the models to reclassify, or pass --all', { hint: 'modelhub reclassify --all' });
   const online = flags.online ? true : flags.offline ? false : undefined;
   const hub = await ctx.hub();
   const setup = await createClassifierSetup(ctx, online === undefined ? {} : { online });
   const models = flags.all ? (hub.db.prepare('SELECT * FROM models ORDER BY filename COLLATE NOCASE').all() as ReturnType<typeof resolveModelRef>[]) : refs.map((r) => resolveModelRef(hub.db, r));
-  const lock = flags.dryRun ? undefined : acquireLock(hub.layout.lockFile, 'modelhub reclassify');
+  const lock = flags.dryRun ? undefined : await ctx.lock(hub, 'modelhub reclassify');
   let results: StoredClassification[];
   try {
     if (!flags.dryRun) await mirrorRulesInto(hub, setup, ctx);

@@ -20,12 +20,11 @@ interface ScanFlags {
  */
 export default async function scan(ctx: CommandContext, paths: string[], flags: ScanFlags): Promise<void> {
   const { scanPaths } = await import('../store/scan.js');
-  const { acquireLock } = await import('../store/lock.js');
   const config = ctx.config;
   const mode = flags.copy ? 'copy' : flags.link === false || !config.symlinks ? 'move' : 'link';
   const hub = await ctx.hub();
   const setup = await createClassifierSetup(ctx);
-  const lock = flags.dryRun ? undefined : acquireLock(hub.layout.lockFile, 'modelhub scan');
+  const lock = flags.dryRun ? undefined : await ctx.lock(hub, 'modelhub scan');
   try {
     if (!flags.dryRun) await mirrorRulesInto(hub, setup, ctx);
     const progress = ctx.showProgress ? new ProgressBar(ctx.io.stderr, 'hashing') : undefined;

@@ -4,6 +4,7 @@ import { createAjv } from './ajv.js';
 import { ModelHubError, errnoCode } from './errors.js';
 import { expandPath, packageRoot } from './paths.js';
 import { formatProblems, parseYamlDocuments, validateDoc, type YamlProblem } from './yaml.js';
+import { readYamlFile } from './yaml-read.js';
 
 /** The keys of a config file, as written in YAML (see the top-level config.yaml). */
 export interface ConfigValues {
@@ -91,16 +92,16 @@ function findUserConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: string)
 
 /** Read and validate one config file; an empty file is an empty config. */
 export function readConfigFile(file: string, opts: { validate?: boolean } = {}): Record<string, unknown> {
-  let text: string;
+  let read: ReturnType<typeof readYamlFile>;
   try {
-    text = readFileSync(file, 'utf8');
+    read = readYamlFile(file);
   } catch (err) {
     const code = errnoCode(err);
     if (code === 'EISDIR') throw new ModelHubError('CONFIG_INVALID', `config file ${file} is a directory`, { path: file });
     if (code === 'EACCES') throw new ModelHubError('CONFIG_INVALID', `config file ${file} is not readable (permission denied)`, { path: file });
     throw err;
   }
-  const { docs, problems } = parseYamlDocuments(text, file);
+  const { docs, problems } = 'problem' in read ? { docs: [], problems: [read.problem] } : parseYamlDocuments(read.text, file);
   const all: YamlProblem[] = [...problems];
   if (docs.length > 1) all.push({ file, line: 1, col: 1, message: 'a config file holds one YAML document, found several' });
   const doc = docs[0];

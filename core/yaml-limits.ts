@@ -1,11 +1,16 @@
-import { isAlias, isMap, isPair, isSeq, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 
 /**
  * What one YAML file may cost. Every YAML file ModelHub reads (manifests, config, rule files)
- * is held to these, each checked before the work it bounds: the aliases before a document
- * becomes a JavaScript value. Hand-written files stay far below them.
+ * is held to these, each checked before the work it bounds: the size before reading, the
+ * document count while parsing, the aliases before a document becomes a JavaScript value.
+ * Hand-written files stay far below them.
  */
 export interface YamlLimits {
+  /** Bytes in one file. */
+  maxBytes: number;
+  /** Documents (`---`) in one file. */
+  maxDocuments: number;
   /** Alias uses (`*name`) in one file. */
   maxAliases: number;
   /** Values the aliases of one file copy, counted after expansion (what an alias bomb inflates). */
@@ -13,6 +18,8 @@ export interface YamlLimits {
 }
 
 export const YAML_LIMITS: Readonly<YamlLimits> = {
+  maxBytes: 4 * 1024 * 1024,
+  maxDocuments: 10_000,
   maxAliases: 1_000,
   maxAliasedValues: 100_000,
 };
@@ -89,4 +96,11 @@ export function checkAliases(doc: Document.Parsed, budget: AliasBudget, limits: 
   walk(doc.contents);
   for (const name of anchors.keys()) budget.earlierAnchors.add(name);
   return problem;
+}
+
+/** A document with nothing in it (a trailing `---`, or only comments). */
+export function isEmptyDocument(doc: Document.Parsed): boolean {
+  const c = doc.contents;
+  if (c === null) return true;
+  return isScalar(c) && c.value === null && c.range[0] === c.range[1] && c.tag === undefined && c.anchor === undefined;
 }

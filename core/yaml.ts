@@ -1,7 +1,7 @@
-import { isMap, isNode, isPair, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { Composer, isMap, isNode, isPair, isScalar, LineCounter, Parser, type Document } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMean } from './suggest.js';
-import { checkAliases, newAliasBudget, YAML_LIMITS, type YamlLimits } from './yaml-limits.js';
+import { checkAliases, isEmptyDocument, newAliasBudget, YAML_LIMITS, type YamlLimits } from './yaml-limits.js';
 
 /** One problem found in a YAML file, positioned for `file:line:col: message` output. */
 export interface YamlProblem {
@@ -23,32 +23,39 @@ export interface YamlDoc {
 /**
  * Parse every document of a YAML text, within `limits` (core/yaml-limits.ts). Syntax errors,
  * bad aliases and exceeded limits are returned as positioned problems, never thrown; documents
- * with problems are left out.
+ * with problems are left out, and so are empty ones (a trailing `---`). Past the document limit
+ * parsing stops and the file yields no documents. Cost is linear in the text.
  */
 export function parseYamlDocuments(text: string, file: string, limits: Readonly<YamlLimits> = YAML_LIMITS): { docs: YamlDoc[]; problems: YamlProblem[] } {
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const list = Array.isArray(parsed) ? parsed : [];
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: true });
   const docs: YamlDoc[] = [];
   const problems: YamlProblem[] = [];
+  const at = (offset: number, message: string): YamlProblem => ({ file, ...lineCounter.linePos(offset), message });
   const budget = newAliasBudget();
-  for (const doc of list) {
+  const accept = (doc: Document.Parsed): void => {
     if (doc.errors.length > 0) {
-      for (const err of doc.errors) {
-        const pos = lineCounter.linePos(err.pos[0]);
-        problems.push({ file, line: pos.line, col: pos.col, message: firstLine(err.message) });
-      }
-      continue;
+      for (const err of doc.errors) problems.push(at(err.pos[0], firstLine(err.message)));
+      return;
     }
-    if (doc.contents === null) continue; // an empty document (e.g. a trailing `---`)
+    if (isEmptyDocument(doc)) return;
     const aliasProblem = checkAliases(doc, budget, limits);
     if (aliasProblem !== undefined) {
-      problems.push({ file, ...lineCounter.linePos(aliasProblem.offset), message: aliasProblem.message });
-      continue;
+      problems.push(at(aliasProblem.offset, aliasProblem.message));
+      return;
     }
     // checkAliases has bounded every alias; the library's own guard would refuse legitimate reuse.
     docs.push({ file, doc, lineCounter, value: doc.toJS({ maxAliasCount: -1 }) });
+  };
+  let count = 0;
+  for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
+    if (token.type === 'document' && ++count > limits.maxDocuments) {
+      return { docs: [], problems: [...problems, at(token.offset, `more than ${limits.maxDocuments} documents in one file (limit ${limits.maxDocuments}); split it into several files`)] };
+    }
+    for (const doc of composer.next(token)) accept(doc);
   }
+  for (const doc of composer.end()) accept(doc);
+  for (const err of composer.streamInfo().errors) problems.push(at(err.pos[0], firstLine(err.message)));
   return { docs, problems };
 }
 
@@ -127,7 +134,11 @@ export function errorPlace(err: ErrorObject): string {
 /** `file:line:col: message` lines, grouped by file in the order first seen. */
 export function formatProblems(problems: YamlProblem[]): string {
   const byFile = new Map<string, YamlProblem[]>();
-  for (const p of problems) byFile.set(p.file, [...(byFile.get(p.file) ?? []), p]);
+  for (const p of problems) {
+    const list = byFile.get(p.file);
+    if (list === undefined) byFile.set(p.file, [p]);
+    else list.push(p);
+  }
   const lines: string[] = [];
   for (const list of byFile.values()) {
     for (const p of list.sort((a, b) => a.line - b.line || a.col - b.col)) lines.push(`${p.file}:${p.line}:${p.col}: ${p.message}`);

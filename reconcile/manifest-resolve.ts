@@ -187,11 +187,16 @@ function resolveOverride(d: CheckedDoc, report: Report, extraBases: ReadonlySet<
 function checkTypesReachTargets(docs: CheckedDoc[], deployments: DeploymentSpec[], targets: TargetSpec[]): YamlProblem[] {
   const problems: YamlProblem[] = [];
   const byName = new Map(targets.map((t) => [t.name, t]));
+  const docOf = new Map<string, CheckedDoc>();
+  for (const x of docs) {
+    const key = `${x.doc.file}\n${String(x.value.name)}`;
+    if (x.value.kind === 'Deployment' && !docOf.has(key)) docOf.set(key, x);
+  }
   for (const dep of deployments) {
     const types = dep.select.type;
     const resolved = dep.targets.map((t) => byName.get(t));
     if (types === undefined || resolved.some((t) => t === undefined)) continue;
-    const d = docs.find((x) => x.doc.file === dep.source.file && x.value.name === dep.name && x.value.kind === 'Deployment');
+    const d = docOf.get(`${dep.source.file}\n${dep.name}`);
     types.forEach((type, i) => {
       if (resolved.some((t) => t !== undefined && type in t.mappings)) return;
       const pointer = dep.select.type!.length > 1 || Array.isArray((d?.value.select as Record<string, unknown> | undefined)?.type) ? `/select/type/${i}` : '/select/type';

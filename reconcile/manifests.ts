@@ -1,8 +1,9 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import fg from 'fast-glob';
 import { ModelHubError, errnoCode } from '../core/errors.js';
 import { formatProblems, parseYamlDocuments, type YamlProblem } from '../core/yaml.js';
+import { readYamlFile } from '../core/yaml-read.js';
 import type { Manifests } from './manifest-types.js';
 import { resolveManifestDocs, type CheckedDoc } from './manifest-resolve.js';
 import { validateManifestDoc } from './manifest-schema.js';
@@ -21,7 +22,8 @@ export interface LoadManifestsOptions {
 
 /**
  * Read every `*.yaml`/`*.yml` below `dir` (any depth, sorted, dot-folders skipped), validate each
- * document against schemas/manifest.schema.json and check references across documents.
+ * document against schemas/manifest.schema.json and check references across documents. Each
+ * file is held to the YAML limits (core/yaml-limits.ts); a file past one is a problem.
  * Every problem in every file is collected first; then, if there are any, ONE
  * ERR_MODELHUB_MANIFESTS_INVALID is thrown whose message lists them as `file:line:col: message`
  * (grouped by file) and whose `details` is the problem list. An empty folder is valid.
@@ -36,7 +38,12 @@ export function loadManifests(dir: string, opts: LoadManifestsOptions = {}): Man
   const targetNames = new Set<string>();
   for (const absFile of files) {
     const shown = displayPath(absFile, cwd);
-    const parsed = parseYamlDocuments(readFileSync(absFile, 'utf8'), shown);
+    const read = readYamlFile(absFile, shown);
+    if ('problem' in read) {
+      problems.push(read.problem);
+      continue;
+    }
+    const parsed = parseYamlDocuments(read.text, shown);
     problems.push(...parsed.problems);
     for (const doc of parsed.docs) {
       const value = doc.value as Record<string, unknown> | null;

@@ -1,6 +1,13 @@
+import { mkdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadRuleSet } from '../../classify/load-rules.js';
+import { loadConfig } from '../../core/config.js';
 import { parseYamlDocuments, type YamlProblem } from '../../core/yaml.js';
 import { YAML_LIMITS } from '../../core/yaml-limits.js';
+import { readYamlFile } from '../../core/yaml-read.js';
+import { loadManifests } from '../../reconcile/manifests.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const lines = (problems: YamlProblem[]): string[] => problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`);
 const parse = (text: string) => parseYamlDocuments(text, 'f.yaml');
@@ -55,5 +62,58 @@ describe('YAML aliases', () => {
     expect(lines(parse(text(YAML_LIMITS.maxAliases + 1)).problems)).toEqual([
       `f.yaml:2:${8 + 4 * YAML_LIMITS.maxAliases}: more than ${YAML_LIMITS.maxAliases} aliases in one file (limit ${YAML_LIMITS.maxAliases}); write the values out or split the file`,
     ]);
+  });
+});
+
+describe('YAML documents', () => {
+  it('leaves out empty documents such as a trailing ---, but not an explicit null', () => {
+    expect(parse('a: 1\n---\n').docs.map((d) => d.value)).toEqual([{ a: 1 }]);
+    expect(parse('---\n# only a comment\n---\n').docs).toEqual([]);
+    expect(parse('--- ~\n').docs.map((d) => d.value)).toEqual([null]);
+  });
+
+  it('reads up to the document limit and refuses one more, at its position', () => {
+    const n = YAML_LIMITS.maxDocuments;
+    expect(parse('---\nx: 1\n'.repeat(n)).docs).toHaveLength(n);
+    const over = parse('---\nx: 1\n'.repeat(n + 1));
+    expect(over.docs).toEqual([]);
+    expect(lines(over.problems)).toEqual([`f.yaml:${2 * n + 1}:1: more than ${n} documents in one file (limit ${n}); split it into several files`]);
+  });
+
+});
+
+describe('YAML files', () => {
+  const MiB4 = YAML_LIMITS.maxBytes;
+
+  it('reads a file of the size limit and refuses one byte more without reading it', () => {
+    const dir = tempDir();
+    const file = join(dir, 'big.yaml');
+    writeFileSync(file, `a: ${'x'.repeat(MiB4 - 4)}\n`);
+    const read = readYamlFile(file, 'big.yaml');
+    expect('text' in read && read.text.length).toBe(MiB4);
+    truncateSync(file, MiB4 + 1); // the extra byte is a NUL: refused on size, never read
+    expect(readYamlFile(file, 'big.yaml')).toEqual({
+      problem: { file: 'big.yaml', line: 1, col: 1, message: `${MiB4 + 1} bytes, larger than a YAML file may be (limit ${MiB4} bytes); split it into several files` },
+    });
+  });
+
+  it('holds manifests, config files and rule files to the same limits', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'manifests'));
+    const big = (name: string): string => {
+      const file = join(dir, name);
+      writeFileSync(file, '');
+      truncateSync(file, MiB4 + 1);
+      return file;
+    };
+    big('manifests/huge.yaml');
+    const limit = `larger than a YAML file may be (limit ${MiB4} bytes)`;
+    expect(() => loadManifests(join(dir, 'manifests'), { cwd: dir })).toThrowError(expect.objectContaining({ code: 'ERR_MODELHUB_MANIFESTS_INVALID', message: expect.stringContaining(`manifests/huge.yaml:1:1: ${MiB4 + 1} bytes, ${limit}`) }));
+    const config = big('config.yaml');
+    expect(() => loadConfig({ flags: { config }, env: { HOME: dir } })).toThrowError(expect.objectContaining({ code: 'ERR_MODELHUB_CONFIG_INVALID', message: expect.stringContaining(`${config}:1:1: ${MiB4 + 1} bytes, ${limit}`) }));
+    const rules = big('rules.yaml');
+    expect(() => loadRuleSet([rules])).toThrowError(expect.objectContaining({ code: 'ERR_MODELHUB_RULES_INVALID', message: expect.stringContaining(`${rules}:1:1: ${MiB4 + 1} bytes, ${limit}`) }));
+    writeFileSync(config, '---\n'.repeat(YAML_LIMITS.maxDocuments + 1));
+    expect(() => loadConfig({ flags: { config }, env: { HOME: dir } })).toThrowError(`${config}:${YAML_LIMITS.maxDocuments + 1}:1: more than ${YAML_LIMITS.maxDocuments} documents`);
   });
 });

@@ -47,7 +47,7 @@ export const SETTLED_CLOCK = (): number => Date.now() + 3_600_000;
 
 export async function runCapturing(
   argv: string[],
-  io: { env: NodeJS.ProcessEnv; cwd: string; answer?: string; stdin?: NodeJS.ReadableStream; stdinIsTTY?: boolean; now?: () => number },
+  io: { env: NodeJS.ProcessEnv; cwd: string; answer?: string; stdin?: NodeJS.ReadableStream; stdinIsTTY?: boolean; now?: () => number; sleep?: (ms: number) => Promise<void> },
 ): Promise<CliResult> {
   const stdout = new Capture();
   const stderr = new Capture();
@@ -61,6 +61,7 @@ export async function runCapturing(
     stderrIsTTY: false,
     stdinIsTTY: io.stdinIsTTY ?? io.answer !== undefined,
     now: io.now ?? SETTLED_CLOCK,
+    ...(io.sleep !== undefined ? { sleep: io.sleep } : {}),
     ...(stdin !== undefined ? { stdin: stdin as NodeJS.ReadableStream & { isTTY?: boolean } } : {}),
   });
   return {
