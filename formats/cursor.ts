@@ -1,4 +1,5 @@
-import { REDOWNLOAD_HINT, formatError, type ByteSource } from './source.js';
+import { formatError } from './errors.js';
+import type { ByteSource } from './source.js';
 
 const FIRST_CHUNK = 64 * 1024;
 const MAX_CHUNK = 4 * 1024 * 1024;
@@ -98,7 +99,7 @@ export class ByteCursor {
     if (target > this.region.end) {
       throw formatError('ERR_MODELHUB_TRUNCATED', this.source.path,
         `${this.region.what} is cut off: needs ${n} bytes at offset ${this.position} but it ends at byte ${this.region.end}` +
-          ` (file size ${this.source.size})`, REDOWNLOAD_HINT);
+          ` (file size ${this.source.size})`);
     }
   }
 

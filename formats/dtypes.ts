@@ -27,11 +27,15 @@ const GGML_TYPE_ROWS: Array<[number, string, number, number]> = [
   [20, 'IQ4_NL', 32, 18], [21, 'IQ3_S', 256, 110], [22, 'IQ2_S', 256, 82], [23, 'IQ4_XS', 256, 136],
   [24, 'I8', 1, 1], [25, 'I16', 1, 2], [26, 'I32', 1, 4], [27, 'I64', 1, 8], [28, 'F64', 1, 8],
   [29, 'IQ1_M', 256, 56], [30, 'BF16', 1, 2], [34, 'TQ1_0', 256, 54], [35, 'TQ2_0', 256, 66], [39, 'MXFP4', 32, 17],
+  [40, 'NVFP4', 64, 36], [41, 'Q1_0', 128, 18], [42, 'Q2_0', 64, 18],
 ];
 
 const UNQUANTIZED = new Set(['F32', 'F16', 'BF16', 'F64', 'I8', 'I16', 'I32', 'I64']);
 
-/** `enum ggml_type` by id. Ids missing here are removed or unknown types. */
+/**
+ * `enum ggml_type` by id, with block sizes and block bytes from ggml's type traits. Ids missing
+ * here are removed (4, 5: Q4_2/Q4_3; 31–33, 36–38: repacked types no GGUF may hold) or unknown.
+ */
 export const GGML_TYPES: ReadonlyMap<number, GgmlType> = new Map(
   GGML_TYPE_ROWS.map(([id, name, blockSize, typeSize]) => [id, { id, name, blockSize, typeSize, quantized: !UNQUANTIZED.has(name) }]),
 );
@@ -54,16 +58,36 @@ export function countElements(shape: readonly number[]): number {
   return n;
 }
 
-/** Bytes a safetensors tensor occupies, or undefined for an unknown dtype. */
-export function safetensorsByteSize(dtype: string, shape: readonly number[]): number | undefined {
-  const bits = SAFETENSORS_DTYPE_BITS[dtype];
-  return bits === undefined ? undefined : Math.ceil((countElements(shape) * bits) / 8);
+/** `countElements` exactly, for overflow checks against 64-bit limits. */
+export function countElementsExact(shape: readonly (number | bigint)[]): bigint {
+  let n = 1n;
+  for (const d of shape) n *= BigInt(d);
+  return n;
 }
 
-/** Bytes a GGML tensor occupies (rows are padded to whole blocks), or undefined for an unknown type. */
+/** The safetensors crate's bit size of a dtype, or undefined for a name outside the spec (exact case). */
+export function safetensorsDtypeBits(dtype: string): number | undefined {
+  return Object.prototype.hasOwnProperty.call(SAFETENSORS_DTYPE_BITS, dtype) ? SAFETENSORS_DTYPE_BITS[dtype] : undefined;
+}
+
+/**
+ * Bytes a safetensors tensor occupies, or undefined for an unknown dtype or for sub-byte
+ * elements that do not fill whole bytes (which the crate refuses).
+ */
+export function safetensorsByteSize(dtype: string, shape: readonly number[]): number | undefined {
+  const bits = safetensorsDtypeBits(dtype);
+  if (bits === undefined) return undefined;
+  const total = countElements(shape) * bits;
+  return total % 8 === 0 ? total / 8 : undefined;
+}
+
+/**
+ * Bytes a GGML tensor occupies, or undefined for an unknown type or a row (the innermost,
+ * last PyTorch dim) that is not a whole number of blocks, which ggml refuses.
+ */
 export function ggmlByteSize(type: GgmlType | undefined, shape: readonly number[]): number | undefined {
   if (type === undefined) return undefined;
   const inner = shape.length === 0 ? 1 : shape[shape.length - 1]!;
-  const rows = countElements(shape) / (inner === 0 ? 1 : inner);
-  return inner === 0 ? 0 : rows * Math.ceil(inner / type.blockSize) * type.typeSize;
+  if (inner % type.blockSize !== 0) return undefined;
+  return (countElements(shape) / type.blockSize) * type.typeSize;
 }

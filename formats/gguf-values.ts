@@ -1,6 +1,6 @@
 import { toSafeNumber } from './body.js';
 import type { ByteCursor } from './cursor.js';
-import { formatError } from './source.js';
+import { formatError } from './errors.js';
 import type { MetadataValue } from './types.js';
 
 /** Bounds on what a GGUF header may declare; exceeding one is ERR_MODELHUB_LIMIT, never an allocation. */

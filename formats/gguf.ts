@@ -2,7 +2,8 @@ import { setEntry, WarningTally, type HeaderBody } from './body.js';
 import { ByteCursor } from './cursor.js';
 import { GGML_TYPES, ggmlByteSize } from './dtypes.js';
 import { GgufValueReader, type GgufLimits } from './gguf-values.js';
-import { REDOWNLOAD_HINT, formatError, type ByteSource } from './source.js';
+import { formatError } from './errors.js';
+import type { ByteSource } from './source.js';
 import type { MetadataValue, TensorInfo } from './types.js';
 
 export interface GgufReadLimits extends GgufLimits {
@@ -88,7 +89,7 @@ async function readTensorInfo(c: ByteCursor, values: GgufValueReader, version: n
   await c.need(4);
   const nDims = c.u32();
   if (nDims > MAX_DIMS) {
-    throw formatError('ERR_MODELHUB_BAD_HEADER', c.path, `GGUF tensor "${name}" declares ${nDims} dimensions; at most ${MAX_DIMS} are allowed`, REDOWNLOAD_HINT);
+    throw formatError('ERR_MODELHUB_BAD_HEADER', c.path, `GGUF tensor "${name}" declares ${nDims} dimensions; at most ${MAX_DIMS} are allowed`);
   }
   const dimSize = version >= 2 ? 8 : 4;
   await c.need(nDims * dimSize + 12);
@@ -96,14 +97,14 @@ async function readTensorInfo(c: ByteCursor, values: GgufValueReader, version: n
   for (let d = 0; d < nDims; d++) {
     const dim = version >= 2 ? c.u64() : BigInt(c.u32());
     if (dim > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw formatError('ERR_MODELHUB_BAD_HEADER', c.path, `GGUF tensor "${name}" has an impossible dimension ${dim}`, REDOWNLOAD_HINT);
+      throw formatError('ERR_MODELHUB_BAD_HEADER', c.path, `GGUF tensor "${name}" has an impossible dimension ${dim}`);
     }
     dims.push(Number(dim));
   }
   const typeId = c.u32();
   const offset = c.u64();
   if (offset > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw formatError('ERR_MODELHUB_BAD_HEADER', c.path, `GGUF tensor "${name}" has an impossible data offset ${offset}`, REDOWNLOAD_HINT);
+    throw formatError('ERR_MODELHUB_BAD_HEADER', c.path, `GGUF tensor "${name}" has an impossible data offset ${offset}`);
   }
   const type = GGML_TYPES.get(typeId);
   const shape = dims.reverse();
@@ -140,7 +141,7 @@ function checkTensorData(source: ByteSource, o: { infos: StoredTensor[]; dataOff
   if (last !== undefined && maxEnd > available) {
     throw formatError('ERR_MODELHUB_TRUNCATED', source.path,
       `GGUF tensor data ends at byte ${o.dataOffset + maxEnd} (tensor "${last.name}") but the file has only ${source.size} bytes ` +
-        `(${o.dataOffset + maxEnd - source.size} bytes missing)`, REDOWNLOAD_HINT);
+        `(${o.dataOffset + maxEnd - source.size} bytes missing)`);
   }
   tally.flush(o.warnings);
 }

@@ -1,5 +1,6 @@
 import { toSafeNumber, type WarningTally } from './body.js';
 import type { ByteCursor } from './cursor.js';
+import type { FormatErrorCode } from './errors.js';
 import type { PickleLimits } from './pickle.js';
 import { parseQuotedString, parseTextInt } from './pickle-text.js';
 import type { PyValue } from './pickle-values.js';
@@ -17,7 +18,7 @@ export class PickleArgs {
   constructor(
     private readonly c: ByteCursor,
     private readonly lim: PickleLimits,
-    private readonly ctx: { tally: WarningTally; fail: (code: string, problem: string) => never; opcodeAt: () => number },
+    private readonly ctx: { tally: WarningTally; fail: (code: FormatErrorCode, problem: string) => never; opcodeAt: () => number },
   ) {}
 
   /**

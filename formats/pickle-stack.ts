@@ -1,6 +1,7 @@
+import type { FormatErrorCode } from './errors.js';
 import type { PyValue } from './pickle-values.js';
 
-type Fail = (code: string, problem: string) => never;
+type Fail = (code: FormatErrorCode, problem: string) => never;
 
 /**
  * The pickle machine's stack, MARK positions and memo, with CPython's semantics (a MARK hides

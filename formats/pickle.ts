@@ -5,7 +5,8 @@ import { PickleArgs } from './pickle-args.js';
 import { PickleStack } from './pickle-stack.js';
 import { parseRawUnicode } from './pickle-text.js';
 import type { PyDict, PyValue } from './pickle-values.js';
-import { BufferSource, formatError } from './source.js';
+import { formatError, type FormatErrorCode } from './errors.js';
+import { BufferSource } from './source.js';
 
 /** Bounds on what one pickle may make the scanner do; exceeding one is ERR_MODELHUB_LIMIT. */
 export interface PickleLimits {
@@ -76,7 +77,7 @@ class PickleMachine {
     private readonly c: ByteCursor,
     private readonly lim: PickleLimits,
   ) {
-    const fail = (code: string, problem: string): never => this.fail(code, problem);
+    const fail = (code: FormatErrorCode, problem: string): never => this.fail(code, problem);
     this.s = new PickleStack(lim, fail);
     this.a = new PickleArgs(c, lim, { tally: this.tally, fail, opcodeAt: () => this.at });
   }
@@ -246,7 +247,7 @@ class PickleMachine {
     if (this.unsafe.size < 100) this.unsafe.add(what);
   }
 
-  private fail(code: string, problem: string): never {
+  private fail(code: FormatErrorCode, problem: string): never {
     throw formatError(code, this.c.path, `${this.c.what} ${problem} (pickle offset ${this.at - this.c.start})`,
       code === 'ERR_MODELHUB_LIMIT' ? undefined : 're-download the file; it is damaged or not a checkpoint');
   }

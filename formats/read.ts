@@ -3,7 +3,8 @@ import type { HeaderBody } from './body.js';
 import { readGgufHeader } from './gguf.js';
 import { readSafetensorsHeader } from './safetensors.js';
 import { SNIFF_BYTES, describeUnrecognised, sniffContainer } from './sniff.js';
-import { FileSource, REDOWNLOAD_HINT, formatError, type ByteSource } from './source.js';
+import { formatError } from './errors.js';
+import { FileSource, type ByteSource } from './source.js';
 import { readTorchHeader } from './torch.js';
 import type { Container, ModelHeader } from './types.js';
 
@@ -41,7 +42,7 @@ export async function readOpenHeader(source: ByteSource, opts: ReadHeaderOptions
   if (container === undefined) {
     const { kind, problem, hint } = describeUnrecognised(head);
     if ((kind === 'binary' || kind === 'text' || kind === 'zeros') && source.size < 9) {
-      throw formatError('ERR_MODELHUB_TRUNCATED', source.path, `is only ${source.size} bytes, too short for any model header`, REDOWNLOAD_HINT);
+      throw formatError('ERR_MODELHUB_TRUNCATED', source.path, `is only ${source.size} bytes, too short for any model header`);
     }
     throw formatError(kind === 'legacy-ggml' ? 'ERR_MODELHUB_UNSUPPORTED' : 'ERR_MODELHUB_UNKNOWN_FORMAT', source.path, problem, hint);
   }

@@ -20,6 +20,8 @@ export function sniffContainer(firstBytes: Uint8Array): Container | undefined {
   }
   // A text file with '{' at byte 8 is not safetensors: a real header length is never 8 printable bytes.
   if (b.length >= 9 && b[8] === 0x7b && !isPrintable(b.subarray(0, 8))) return 'safetensors';
+  // A JSON array after a plausible length is a safetensors file whose header is broken, not an unknown format.
+  if (b.length >= 9 && b[8] === 0x5b && b.readBigUInt64LE(0) <= 100_000_000n && !isPrintable(b.subarray(0, 8))) return 'safetensors';
   if (b.length >= 2 && b[0] === 0x80 && b[1]! >= 2 && b[1]! <= 5) return 'pickle';
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { constants, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { ModelHubError, errnoCode } from '../core/errors.js';
+import { errnoCode } from '../core/errors.js';
+import { formatError } from './errors.js';
 
 /**
  * Random access to the bytes of one model file (or an in-memory buffer in tests).
@@ -13,13 +14,6 @@ export interface ByteSource {
   readonly bytesRead: number;
   read(offset: number, length: number): Promise<Buffer>;
 }
-
-/** A ModelHubError whose message starts with the path it concerns. */
-export function formatError(code: string, path: string, problem: string, hint?: string, cause?: unknown): ModelHubError {
-  return new ModelHubError(code, `${path}: ${problem}`, { path, hint, cause });
-}
-
-export const REDOWNLOAD_HINT = 're-download the file; it is incomplete or damaged';
 
 /** A read-only file opened for header reading. Close it with `close()` (always, in a finally). */
 export class FileSource implements ByteSource {
@@ -49,7 +43,7 @@ export class FileSource implements ByteSource {
         throw formatError('ERR_MODELHUB_NOT_A_FILE', path, `is ${what}, not a model file`);
       }
       if (stat.size === 0) {
-        throw formatError('ERR_MODELHUB_EMPTY_FILE', path, 'is empty (0 bytes)', REDOWNLOAD_HINT);
+        throw formatError('ERR_MODELHUB_EMPTY_FILE', path, 'is empty (0 bytes)');
       }
       return new FileSource(path, stat.size, handle);
     } catch (err) {
@@ -61,7 +55,7 @@ export class FileSource implements ByteSource {
   async read(offset: number, length: number): Promise<Buffer> {
     if (offset < 0 || length < 0 || offset + length > this.size) {
       throw formatError('ERR_MODELHUB_TRUNCATED', this.path,
-        `needs bytes ${offset}..${offset + length} but the file holds only ${this.size} bytes`, REDOWNLOAD_HINT);
+        `needs bytes ${offset}..${offset + length} but the file holds only ${this.size} bytes`);
     }
     const buffer = Buffer.allocUnsafe(length);
     let filled = 0;
@@ -97,7 +91,7 @@ export class BufferSource implements ByteSource {
   async read(offset: number, length: number): Promise<Buffer> {
     if (offset < 0 || length < 0 || offset + length > this.size) {
       throw formatError('ERR_MODELHUB_TRUNCATED', this.path,
-        `needs bytes ${offset}..${offset + length} but it holds only ${this.size} bytes`, REDOWNLOAD_HINT);
+        `needs bytes ${offset}..${offset + length} but it holds only ${this.size} bytes`);
     }
     this.bytesRead += length;
     return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + offset, length);
@@ -111,14 +105,12 @@ function mapOpenError(err: unknown, path: string): unknown {
     case 'ENOTDIR':
       return formatError('ERR_MODELHUB_NOT_FOUND', path, 'does not exist (a parent is not a directory)', undefined, err);
     case 'ELOOP':
-      return formatError('ERR_MODELHUB_SYMLINK_LOOP', path, 'is a symlink loop (or a chain of too many symlinks)',
-        'fix or remove the symlink', err);
+      return formatError('ERR_MODELHUB_SYMLINK_LOOP', path, 'is a symlink loop (or a chain of too many symlinks)', undefined, err);
     case 'EISDIR':
       return formatError('ERR_MODELHUB_NOT_A_FILE', path, 'is a directory, not a model file', undefined, err);
     case 'EACCES':
     case 'EPERM':
-      return formatError('ERR_MODELHUB_PERMISSION_DENIED', path, 'cannot be opened for reading (permission denied)',
-        'check the file permissions', err);
+      return formatError('ERR_MODELHUB_PERMISSION_DENIED', path, 'cannot be opened for reading (permission denied)', undefined, err);
     default:
       return err;
   }

@@ -3,7 +3,8 @@ import { ByteCursor } from './cursor.js';
 import { scanPickle, type PickleLimits, type PickleScan } from './pickle.js';
 import { flattenPickle } from './pickle-flatten.js';
 import { isPyDict } from './pickle-values.js';
-import { REDOWNLOAD_HINT, formatError, type ByteSource } from './source.js';
+import { formatError } from './errors.js';
+import type { ByteSource } from './source.js';
 import type { Container } from './types.js';
 import { locateEntryData, readZipDirectory, type ZipEntry } from './zip.js';
 
@@ -51,7 +52,7 @@ async function readTorchZip(source: ByteSource, limits: Partial<PickleLimits>): 
   }
   const start = await locateEntryData(source, pkl);
   if (start + pkl.size > source.size) {
-    throw formatError('ERR_MODELHUB_TRUNCATED', source.path, `${pkl.name} runs past the end of the file`, REDOWNLOAD_HINT);
+    throw formatError('ERR_MODELHUB_TRUNCATED', source.path, `${pkl.name} runs past the end of the file`);
   }
   const scan = await scanPickle(new ByteCursor(source, { start, end: start + pkl.size, what: pkl.name }), limits);
   const root = pkl.name.slice(0, pkl.name.indexOf('/'));
@@ -78,7 +79,7 @@ function zipWarnings(entries: ZipEntry[], root: string, storageKeys: Set<string>
 async function readLegacyTorch(source: ByteSource, limits: Partial<PickleLimits>): Promise<HeaderBody> {
   const c = new ByteCursor(source, { start: 0, end: source.size, limit: MAX_PICKLE_BYTES, what: 'legacy torch pickle' });
   const magic = await scanPickle(c, limits);
-  if (magic.value !== LEGACY_MAGIC) throw formatError('ERR_MODELHUB_BAD_MAGIC', source.path, 'does not start with the legacy torch magic number', REDOWNLOAD_HINT);
+  if (magic.value !== LEGACY_MAGIC) throw formatError('ERR_MODELHUB_BAD_MAGIC', source.path, 'does not start with the legacy torch magic number');
   const protocol = await scanPickle(c, limits);
   if (protocol.value !== LEGACY_PROTOCOL) {
     throw formatError('ERR_MODELHUB_UNSUPPORTED', source.path, `has legacy torch protocol ${String(protocol.value)}; only ${LEGACY_PROTOCOL} is supported`);
