@@ -1,16 +1,18 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type CST, type Document, type Node } from 'yaml';
 
 /**
  * What one YAML file may cost. Every YAML file ModelHub reads (manifests, config, rule files)
  * is held to these, each checked before the work it bounds: the size before reading, the
- * document count while parsing, the aliases before a document becomes a JavaScript value.
- * Hand-written files stay far below them.
+ * document count while parsing, the depth before a document is composed, the aliases before
+ * a document becomes a JavaScript value. Hand-written files stay far below them.
  */
 export interface YamlLimits {
   /** Bytes in one file. */
   maxBytes: number;
   /** Documents (`---`) in one file. */
   maxDocuments: number;
+  /** Nested maps and lists in one document. */
+  maxDepth: number;
   /** Alias uses (`*name`) in one file. */
   maxAliases: number;
   /** Values the aliases of one file copy, counted after expansion (what an alias bomb inflates). */
@@ -20,6 +22,7 @@ export interface YamlLimits {
 export const YAML_LIMITS: Readonly<YamlLimits> = {
   maxBytes: 4 * 1024 * 1024,
   maxDocuments: 10_000,
+  maxDepth: 64,
   maxAliases: 1_000,
   maxAliasedValues: 100_000,
 };
@@ -28,6 +31,25 @@ export const YAML_LIMITS: Readonly<YamlLimits> = {
 export interface OffsetProblem {
   offset: number;
   message: string;
+}
+
+/**
+ * The first collection of a parsed (not yet composed) document nested deeper than `maxDepth`,
+ * or undefined. The walk is iterative: the composer recurses once per level, so a document must
+ * be measured before it is composed.
+ */
+export function findTooDeep(doc: CST.Document, maxDepth: number): OffsetProblem | undefined {
+  const stack: Array<{ token: CST.Token | null | undefined; depth: number }> = [{ token: doc.value, depth: 0 }];
+  while (stack.length > 0) {
+    const { token, depth } = stack.pop()!;
+    if (token === null || token === undefined || !('items' in token)) continue;
+    if (depth + 1 > maxDepth) return { offset: token.offset, message: `nested deeper than ${maxDepth} levels (limit ${maxDepth}); flatten the maps and lists` };
+    for (const item of token.items) {
+      stack.push({ token: item.value, depth: depth + 1 });
+      if ('key' in item) stack.push({ token: item.key, depth: depth + 1 });
+    }
+  }
+  return undefined;
 }
 
 /** Alias bookkeeping across the documents of one file. */

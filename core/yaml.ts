@@ -1,7 +1,7 @@
-import { Composer, isMap, isNode, isPair, isScalar, LineCounter, Parser, type Document } from 'yaml';
+import { Composer, isMap, isNode, isPair, isScalar, LineCounter, Parser, type CST, type Document } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMean } from './suggest.js';
-import { checkAliases, isEmptyDocument, newAliasBudget, YAML_LIMITS, type YamlLimits } from './yaml-limits.js';
+import { checkAliases, findTooDeep, isEmptyDocument, newAliasBudget, YAML_LIMITS, type YamlLimits } from './yaml-limits.js';
 
 /** One problem found in a YAML file, positioned for `file:line:col: message` output. */
 export interface YamlProblem {
@@ -33,7 +33,10 @@ export function parseYamlDocuments(text: string, file: string, limits: Readonly<
   const problems: YamlProblem[] = [];
   const at = (offset: number, message: string): YamlProblem => ({ file, ...lineCounter.linePos(offset), message });
   const budget = newAliasBudget();
+  /** Offsets of documents measured too deep: the composer gets an empty document instead. */
+  const skipped = new Set<number>();
   const accept = (doc: Document.Parsed): void => {
+    if (skipped.has(doc.range[0])) return;
     if (doc.errors.length > 0) {
       for (const err of doc.errors) problems.push(at(err.pos[0], firstLine(err.message)));
       return;
@@ -49,10 +52,19 @@ export function parseYamlDocuments(text: string, file: string, limits: Readonly<
   };
   let count = 0;
   for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
-    if (token.type === 'document' && ++count > limits.maxDocuments) {
-      return { docs: [], problems: [...problems, at(token.offset, `more than ${limits.maxDocuments} documents in one file (limit ${limits.maxDocuments}); split it into several files`)] };
+    let next: CST.Token = token;
+    if (token.type === 'document') {
+      if (++count > limits.maxDocuments) {
+        return { docs: [], problems: [...problems, at(token.offset, `more than ${limits.maxDocuments} documents in one file (limit ${limits.maxDocuments}); split it into several files`)] };
+      }
+      const deep = findTooDeep(token, limits.maxDepth);
+      if (deep !== undefined) {
+        problems.push(at(deep.offset, deep.message));
+        skipped.add(token.offset);
+        next = { ...token, value: undefined };
+      }
     }
-    for (const doc of composer.next(token)) accept(doc);
+    for (const doc of composer.next(next)) accept(doc);
   }
   for (const doc of composer.end()) accept(doc);
   for (const err of composer.streamInfo().errors) problems.push(at(err.pos[0], firstLine(err.message)));

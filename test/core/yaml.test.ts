@@ -82,6 +82,27 @@ describe('YAML documents', () => {
 
 });
 
+describe('YAML nesting', () => {
+  const max = YAML_LIMITS.maxDepth;
+  const flow = (levels: number): string => `a: ${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}\n`;
+
+  it('reads a document nested to the limit and refuses one level more, at the collection that crosses it', () => {
+    expect(parse(flow(max)).problems).toEqual([]);
+    expect(lines(parse(flow(max + 1)).problems)).toEqual([`f.yaml:1:${4 + max - 1}: nested deeper than ${max} levels (limit ${max}); flatten the maps and lists`]);
+  });
+
+  it('measures block maps and lists too, and only the deep document is left out', () => {
+    const block = Array.from({ length: max + 1 }, (_, i) => `${'  '.repeat(i)}- k${i}:`).join('\n');
+    const { docs, problems } = parse(`ok: 1\n---\n${block} x\n---\nok: 2\n`);
+    expect(problems.map((p) => p.message)).toEqual([`nested deeper than ${max} levels (limit ${max}); flatten the maps and lists`]);
+    expect(docs.map((d) => d.value)).toEqual([{ ok: 1 }, { ok: 2 }]);
+  });
+
+  it('refuses deep nesting far past the stack instead of overflowing it', () => {
+    expect(parse(flow(10_000)).problems.map((p) => p.message)).toEqual([`nested deeper than ${max} levels (limit ${max}); flatten the maps and lists`]);
+  });
+});
+
 describe('YAML files', () => {
   const MiB4 = YAML_LIMITS.maxBytes;
 
@@ -95,6 +116,23 @@ describe('YAML files', () => {
     expect(readYamlFile(file, 'big.yaml')).toEqual({
       problem: { file: 'big.yaml', line: 1, col: 1, message: `${MiB4 + 1} bytes, larger than a YAML file may be (limit ${MiB4} bytes); split it into several files` },
     });
+  });
+
+  it('refuses Latin-1, UTF-16 and binary files as not UTF-8, at the first byte that is not', () => {
+    const dir = tempDir();
+    const read = (bytes: Buffer): unknown => {
+      writeFileSync(join(dir, 'f.yaml'), bytes);
+      const r = readYamlFile(join(dir, 'f.yaml'), 'f.yaml');
+      return 'problem' in r ? `${r.problem.file}:${r.problem.line}:${r.problem.col}: ${r.problem.message}` : r.text;
+    };
+    expect(read(Buffer.from('kind: Target\nname: café ✓\n'))).toBe('kind: Target\nname: café ✓\n');
+    expect(read(Buffer.from('kind: Target\nname: café\n', 'latin1'))).toBe('f.yaml:2:10: not UTF-8 text (byte 0xE9, as in Latin-1 or binary data); save the file as UTF-8');
+    expect(read(Buffer.from('\ufeffkind: Target\n', 'utf16le'))).toBe('f.yaml:1:1: not UTF-8 text (it starts with a UTF-16 byte order mark); save the file as UTF-8');
+    expect(read(Buffer.from('kind: Target\n', 'utf16le'))).toBe('f.yaml:1:2: not UTF-8 text (a NUL byte: UTF-16 or binary data); save the file as UTF-8');
+    expect(read(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe('f.yaml:1:1: not UTF-8 text (byte 0x89, as in Latin-1 or binary data); save the file as UTF-8');
+    // Well-formed bytes that are still not UTF-8: an overlong "/" and an encoded surrogate.
+    expect(read(Buffer.from([0x61, 0x3a, 0x20, 0xc0, 0xaf]))).toMatch(/^f\.yaml:1:4: not UTF-8 text \(byte 0xC0/);
+    expect(read(Buffer.from([0x61, 0x3a, 0x20, 0xed, 0xa0, 0x80]))).toMatch(/^f\.yaml:1:4: not UTF-8 text \(byte 0xED/);
   });
 
   it('holds manifests, config files and rule files to the same limits', () => {
@@ -113,6 +151,10 @@ describe('YAML files', () => {
     expect(() => loadConfig({ flags: { config }, env: { HOME: dir } })).toThrowError(expect.objectContaining({ code: 'ERR_MODELHUB_CONFIG_INVALID', message: expect.stringContaining(`${config}:1:1: ${MiB4 + 1} bytes, ${limit}`) }));
     const rules = big('rules.yaml');
     expect(() => loadRuleSet([rules])).toThrowError(expect.objectContaining({ code: 'ERR_MODELHUB_RULES_INVALID', message: expect.stringContaining(`${rules}:1:1: ${MiB4 + 1} bytes, ${limit}`) }));
+    writeFileSync(join(dir, 'manifests/huge.yaml'), Buffer.from('kind: Target\nname: café\n', 'latin1'));
+    expect(() => loadManifests(join(dir, 'manifests'), { cwd: dir })).toThrowError('manifests/huge.yaml:2:10: not UTF-8 text');
+    writeFileSync(rules, `bases: ${'['.repeat(YAML_LIMITS.maxDepth)}${']'.repeat(YAML_LIMITS.maxDepth)}\n`);
+    expect(() => loadRuleSet([rules])).toThrowError(`${rules}:1:${7 + YAML_LIMITS.maxDepth}: nested deeper than ${YAML_LIMITS.maxDepth} levels`);
     writeFileSync(config, '---\n'.repeat(YAML_LIMITS.maxDocuments + 1));
     expect(() => loadConfig({ flags: { config }, env: { HOME: dir } })).toThrowError(`${config}:${YAML_LIMITS.maxDocuments + 1}:1: more than ${YAML_LIMITS.maxDocuments} documents`);
   });

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../core/paths.js';
 import type { YamlProblem } from '../../core/yaml.js';
 import { loadManifests } from '../../reconcile/manifests.js';
+import { cli } from '../helpers/cli.js';
 
 let dir: string;
 const env = { HOME: '/home/tester' };
@@ -178,6 +179,20 @@ mappings: { lora: loras }
     expect(problems()).toEqual([
       'a.yaml:2:7: alias *nope names no anchor; set &nope on a value before this alias',
       'b.yaml:17:9: alias *s names an anchor of an earlier document; anchors do not reach across ---, repeat the value or use one document',
+    ]);
+  });
+
+  it('turns hostile YAML into problems that validate prints and exits 1 on, never a crash', async () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdef'[i]}`).join(', ')}]`)].join('\n');
+    write('bomb.yaml', `${bomb}\n`);
+    write('deep.yaml', `kind: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+    writeFileSync(join(dir, 'latin1.yaml'), Buffer.from('kind: Target\nname: café\n', 'latin1'));
+    const r = await cli(['validate', '--manifests', dir], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').slice(0, 3)).toEqual([
+      'bomb.yaml:6:8: aliases copy more than 100000 values (limit 100000), which looks like an alias bomb; alias smaller values',
+      'deep.yaml:1:70: nested deeper than 64 levels (limit 64); flatten the maps and lists',
+      'latin1.yaml:2:10: not UTF-8 text (byte 0xE9, as in Latin-1 or binary data); save the file as UTF-8',
     ]);
   });
 
