@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type { CommandContext } from './context.js';
 import { EXIT } from './program.js';
 import type { Gathered } from '../reconcile/gather.js';
@@ -29,15 +28,21 @@ export default async function plan(ctx: CommandContext, flags: PlanFlags): Promi
     target: flags.target ?? null,
     adopt: flags.adopt ?? false,
   });
+  // `--out -`: the saved plan is stdout, so the human view goes to stderr.
+  const toStdout = flags.out === '-';
   if (flags.out !== undefined) {
     const { writePlanFile } = await import('../reconcile/saved-plan.js');
-    writePlanFile(resolve(ctx.io.cwd, flags.out), result, { savedAt: new Date().toISOString(), hub: hub.layout.root, manifests: ctx.config.manifests });
+    writePlanFile(flags.out, result, { savedAt: new Date().toISOString(), hub: hub.layout.root, manifests: ctx.config.manifests }, ctx.io);
   }
-  if (ctx.json) ctx.printJson(result);
-  else {
+  if (ctx.json) {
+    if (!toStdout) ctx.printJson(result);
+  } else {
     const { renderPlan } = await import('./render/plan.js');
-    ctx.out(renderPlan(result, ctx.chalk, { inSync: inSyncPaths(result, gathered) }));
-    if (flags.out !== undefined) ctx.info(`\nSaved the plan to ${flags.out}. To perform exactly these actions, run: modelhub apply ${flags.out}`);
+    const text = renderPlan(result, ctx.chalk, { inSync: inSyncPaths(result, gathered) });
+    if (toStdout) ctx.err(text);
+    else ctx.out(text);
+    if (toStdout) ctx.info('\nSaved the plan to stdout. To perform exactly these actions, save it to a file and run: modelhub apply FILE');
+    else if (flags.out !== undefined) ctx.info(`\nSaved the plan to ${flags.out}. To perform exactly these actions, run: modelhub apply ${flags.out}`);
   }
   if (result.conflicts.length > 0) ctx.exitCode = EXIT.error;
   else if (flags.detailedExitcode === true && hasChanges(result)) ctx.exitCode = EXIT.changes;

@@ -1,5 +1,7 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { ModelHubError, errnoCode } from '../core/errors.js';
+import { writeOutput } from '../core/safe-write.js';
 import type { Plan } from './plan-types.js';
 
 /** A plan written by `plan --out FILE`: the plan itself plus where and when it was made. */
@@ -9,20 +11,14 @@ export interface SavedPlan extends Plan {
   manifests: string;
 }
 
-/** Write a plan as JSON (temporary file renamed into place, so a reader never sees half of it). */
-export function writePlanFile(file: string, plan: Plan, meta: { savedAt: string; hub: string; manifests: string }): void {
+/**
+ * Write a plan as JSON to `file` (relative to `io.cwd`), or to `io.stdout` for `-`. A file is
+ * written as core/safe-write.ts promises: only a regular file (or one a symlink points to),
+ * replaced by rename, so a reader never sees half of it; anything else is refused.
+ */
+export function writePlanFile(file: string, plan: Plan, meta: { savedAt: string; hub: string; manifests: string }, io: { cwd: string; stdout: Writable }): string {
   const saved: SavedPlan = { ...plan, ...meta };
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, `${JSON.stringify(saved, null, 2)}\n`);
-    renameSync(tmp, file);
-  } catch (err) {
-    const code = errnoCode(err);
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR') {
-      throw new ModelHubError('PLAN_WRITE', `cannot write the plan to ${file}: ${code}`, { path: file, hint: 'pass --out with a writable file path' });
-    }
-    throw err;
-  }
+  return writeOutput(file, `${JSON.stringify(saved, null, 2)}\n`, io);
 }
 
 /** Read a saved plan; a missing, unreadable or foreign file is an ERR_MODELHUB_PLAN_INVALID. */

@@ -1,8 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { extname } from 'node:path';
 import { Document, isScalar, visit } from 'yaml';
-import { ModelHubError, errnoCode } from '../core/errors.js';
 import { stmt } from './db.js';
 import type { Hub } from './hub.js';
 import { INVENTORY_FORMAT, type InventoryDoc, type InventoryDocModel } from './inventory-doc.js';
@@ -121,24 +118,4 @@ export function serializeInventory(doc: InventoryDoc, format: InventoryFileForma
     },
   });
   return yaml.toString({ lineWidth: 0, minContentWidth: 0 });
-}
-
-/** Write `text` to `file` atomically (a temporary file beside it, renamed into place). */
-export function writeFileAtomic(file: string, text: string): void {
-  const tmp = join(dirname(file), `.${basename(file)}.modelhub-${randomBytes(4).toString('hex')}`);
-  try {
-    writeFileSync(tmp, text, { flag: 'wx' });
-    renameSync(tmp, file);
-  } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch (e) {
-      if (errnoCode(e) !== 'ENOENT') throw e;
-    }
-    const code = errnoCode(err);
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR' || code === 'EROFS') {
-      throw new ModelHubError('EXPORT_FAILED', `cannot write ${file}: ${code}`, { path: file, hint: 'give a file in an existing, writable folder' });
-    }
-    throw err;
-  }
 }
