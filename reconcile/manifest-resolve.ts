@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, posix, resolve } from 'node:path';
 import { isWithin, resolveReal } from '../core/fs-identity.js';
+import { checkLinkName, quoteName } from '../core/names.js';
 import { expandPath } from '../core/paths.js';
 import { IMAGE_BASES, KNOWN_LLM_BASES, isKnownBase } from '../core/vocabulary.js';
 import { locate, type YamlDoc, type YamlProblem } from '../core/yaml.js';
@@ -178,6 +179,8 @@ function resolveOverride(d: CheckedDoc, report: Report, extraBases: ReadonlySet<
   const set = (isRecord(v.set) ? v.set : {}) as OverrideSpec['set'];
   const match = (isRecord(v.match) ? v.match : {}) as OverrideSpec['match'];
   if (typeof set.base === 'string' && !knownBase(set.base, extraBases)) report('/set/base', `set.base: unknown base "${set.base}"${didYouMean(set.base, [...IMAGE_BASES, ...KNOWN_LLM_BASES])}`);
+  const nameProblem = typeof set.name === 'string' ? checkLinkName(set.name) : undefined;
+  if (nameProblem !== undefined) report('/set/name', `set.name: ${quoteName(set.name!)} ${nameProblem}`);
   const line = locate(d.doc, '').line;
   const label = typeof v.name === 'string' ? v.name : `${d.doc.file}:${line}`;
   return { label, match: { ...match, ...(typeof match.hash === 'string' ? { hash: match.hash.toLowerCase() } : {}) }, set: { ...set }, source: { file: d.doc.file, line } };

@@ -196,6 +196,30 @@ mappings: { lora: loras }
     ]);
   });
 
+  it('refuses an Override name or path template that would make a hidden, invisible or broken file name, at its position', async () => {
+    const names = ['a\\0b.safetensors', 'a\\eb', 'evil\\u202Egnp.safetensors', 'x.safetensors ', 'x.', '.hidden', '..', 'a/b'];
+    write('o.yaml', names.map((n) => `kind: Override\nmatch: { hash: abcdef12 }\nset: { name: "${n}" }\n`).join('---\n'));
+    const paths = ['.cache/{name}', '{stem}. ', 'a\\x01/{name}', '{base}/{name}.'];
+    write('d.yaml', `${TARGET}${paths.map((p, i) => `---\nkind: Deployment\nname: d${i}\ntarget: comfy\nselect: {}\npath: "${p}"\n`).join('')}`);
+    expect(problems()).toEqual([
+      'd.yaml:12:7: path ".cache/{name}": ".cache" starts with "." (a hidden name)',
+      'd.yaml:18:7: path "{stem}. " ends with a space',
+      'd.yaml:24:7: path "a\\u0001/{name}": "a\\u0001" contains a control character (U+0001)',
+      'd.yaml:30:7: path "{base}/{name}.": "{name}." ends with a dot',
+      'o.yaml:3:14: set.name: "a\\u0000b.safetensors" contains a NUL character',
+      'o.yaml:7:14: set.name: "a\\u001bb" contains a control character (U+001B)',
+      'o.yaml:11:14: set.name: "evil\\u202egnp.safetensors" contains a bidirectional-text control (U+202E), which makes it display as something else',
+      'o.yaml:15:14: set.name: "x.safetensors " ends with a space',
+      'o.yaml:19:14: set.name: "x." ends with a dot',
+      'o.yaml:23:14: set.name: ".hidden" starts with "." (a hidden name)',
+      'o.yaml:27:14: set.name: ".." starts with "." (a hidden name)',
+      'o.yaml:31:14: set.name: "a/b" contains a / or \\; a name is one file name',
+    ]);
+    const r = await cli(['validate', '--manifests', dir], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('o.yaml:3:14: set.name: "a\\u0000b.safetensors" contains a NUL character');
+  });
+
   it('accepts the shipped default manifests, and the commented examples once uncommented', () => {
     cpSync(join(packageRoot(), 'manifests'), dir, { recursive: true });
     const m = loadManifests(dir, { env, cwd: dir });
