@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { ModelHubError, errnoCode } from '../core/errors.js';
+import { ApplyGuards } from './apply-guards.js';
 import { conflictHint } from './conflict-hints.js';
 import type { DeployFs } from './fs.js';
 import type { Ledger } from './ledger.js';
@@ -36,8 +37,9 @@ export interface ApplyResult {
  */
 export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyResult> {
   assertApplicable(plan, opts.allowEmpty ?? false);
-  await checkExpectations(plan, opts.fs);
-  const run = new Runner(plan, opts);
+  const guards = new ApplyGuards(opts.fs, opts.ledger, new Map(plan.targets.map((t) => [t.name, t.root])));
+  await checkExpectations(plan, opts.fs, guards);
+  const run = new Runner(plan, opts, guards);
   const order: Change['action'][] = ['delete', 'forget', 'replace', 'adopt', 'create'];
   try {
     for (const action of order) for (const c of plan.changes) if (c.action === action) await run.perform(c);
@@ -68,13 +70,16 @@ export function assertApplicable(plan: Plan, allowEmpty: boolean): void {
  * Phase 1: every path must still be as the plan saw it. Each folder is listed once, so a path
  * expected absent costs no syscall of its own; only paths that exist are looked at closely.
  */
-async function checkExpectations(plan: Plan, fs: DeployFs): Promise<void> {
+async function checkExpectations(plan: Plan, fs: DeployFs, guards: ApplyGuards): Promise<void> {
   const changed: string[] = [];
   const listings = new Map<string, Map<string, string> | null>();
   for (const c of plan.changes) {
     const dir = dirname(c.path);
     let listing = listings.get(dir);
-    if (listing === undefined) listings.set(dir, (listing = await fs.readdir(dir)));
+    if (listing === undefined) {
+      await guards.assertRealFolders(c);
+      listings.set(dir, (listing = await fs.readdir(dir)));
+    }
     // A missing or non-folder parent is rare: observe the path itself (absent or blocked).
     const now: Observed = listing !== null && !listing.has(basename(c.path)) ? { kind: 'absent' } : await observeWith(fs, c.path);
     if (!sameState(now, c.expect)) changed.push(c.path);
@@ -97,14 +102,14 @@ export async function observeWith(fs: DeployFs, path: string): Promise<Observed>
     throw err;
   }
   if (st === null) return { kind: 'absent' };
-  if (st.kind === 'symlink') return { kind: 'symlink', text: await fs.readlink(path) };
+  if (st.kind === 'symlink') return { kind: 'symlink', text: await fs.readlink(path), dev: st.dev, ino: st.ino };
   if (st.kind === 'file') return { kind: 'file', size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
   return { kind: st.kind };
 }
 
 function sameState(a: Observed, b: Expect): boolean {
   if (a.kind !== b.kind) return false;
-  if (a.kind === 'symlink' && b.kind === 'symlink') return a.text === b.text;
+  if (a.kind === 'symlink' && b.kind === 'symlink') return a.text === b.text && (b.ino === undefined || (a.ino === b.ino && a.dev === b.dev));
   if (a.kind === 'file' && b.kind === 'file') return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
   return true;
 }
@@ -120,6 +125,7 @@ class Runner {
   constructor(
     private readonly plan: Plan,
     private readonly opts: ApplyOptions,
+    private readonly guards: ApplyGuards,
   ) {
     this.roots = new Map(plan.targets.map((t) => [t.name, t.root]));
   }
@@ -128,7 +134,7 @@ class Runner {
     const { fs, ledger } = this.opts;
     switch (c.action) {
       case 'delete':
-        await this.assertStill(c.path, c.expect);
+        await this.assertStill(c, c.expect);
         await fs.unlink(c.path);
         this.stepDone(c);
         if (c.reason !== 'leftover-temp') ledger.forgetLink(c.path);
@@ -139,24 +145,25 @@ class Runner {
         this.result.forgotten.push(c.path);
         return;
       case 'replace':
-        await this.swapIn(c.path, c.linkTarget, c.expect);
+        await this.swapIn(c);
         this.stepDone(c);
-        this.record(c);
+        await this.record(c);
         this.result.replaced.push(c.path);
         return;
       case 'adopt':
         if (c.how !== 'record') {
-          await this.swapIn(c.path, c.linkTarget, c.expect);
+          await this.swapIn(c);
           this.stepDone(c);
         }
-        this.record(c);
+        await this.record(c);
         this.result.adopted.push(c.path);
         return;
       case 'create':
+        await this.guards.assertRealFolders(c);
         await this.ensureFolder(dirname(c.path), c.target);
         await this.createLink(c.path, c.linkTarget);
         this.stepDone(c);
-        this.record(c);
+        await this.record(c);
         this.result.created.push(c.path);
         return;
     }
@@ -176,9 +183,11 @@ class Runner {
     }
   }
 
-  /** Record a link the plan made (or took over) in the ledger. */
-  private record(c: Extract<Change, { linkTarget: string; deployment: string }>): void {
-    this.opts.ledger.recordLink({ target: c.target, path: c.path, linkTarget: c.linkTarget, hash: c.model.hash, deployment: c.deployment });
+  /** Record a link the plan made (or took over) in the ledger, with its inode lstat-ed now. */
+  private async record(c: Extract<Change, { linkTarget: string; deployment: string }>): Promise<void> {
+    const st = await this.opts.fs.lstat(c.path);
+    if (st?.kind !== 'symlink') throw new ModelHubError('PATH_CHANGED', `${c.path} changed while apply ran; left as it is (the steps before it are done and recorded)`, { path: c.path, hint: 'run `modelhub plan` to see the current state' });
+    this.opts.ledger.recordLink({ target: c.target, path: c.path, linkTarget: c.linkTarget, hash: c.model.hash, deployment: c.deployment, dev: st.dev, ino: st.ino });
   }
 
   private stepDone(c: Change): void {
@@ -186,12 +195,20 @@ class Runner {
     this.opts.onStep?.(this.steps, c);
   }
 
-  private async assertStill(path: string, expect: Expect): Promise<void> {
-    if (sameState(await observeWith(this.opts.fs, path), expect)) return;
-    throw new ModelHubError('PATH_CHANGED', `${path} changed while apply ran; left as it is (the steps before it are done and recorded)`, {
-      path,
-      hint: 'run `modelhub plan` to see the current state, then `modelhub apply` again',
-    });
+  /**
+   * Right before a removal or replacement: no symlinked folder on the way, the path still as
+   * the plan expected, and (for removing or re-pointing a link) still the link ModelHub recorded.
+   */
+  private async assertStill(c: Change, expect: Expect): Promise<void> {
+    await this.guards.assertRealFolders(c);
+    const now = await observeWith(this.opts.fs, c.path);
+    if (!sameState(now, expect)) {
+      throw new ModelHubError('PATH_CHANGED', `${c.path} changed while apply ran; left as it is (the steps before it are done and recorded)`, {
+        path: c.path,
+        hint: 'run `modelhub plan` to see the current state, then `modelhub apply` again',
+      });
+    }
+    if (c.action === 'delete' || c.action === 'replace') this.guards.assertOwned(c, now);
   }
 
   private async createLink(path: string, linkTarget: string): Promise<void> {
@@ -206,13 +223,14 @@ class Runner {
     }
   }
 
-  /** Replace what is at `path` (re-checked first) by a new link, atomically: temporary link, then rename over. */
-  private async swapIn(path: string, linkTarget: string, expect: Expect): Promise<void> {
-    const tmp = join(dirname(path), `.${shorten(basename(path))}.modelhub-tmp-${this.tag}-${this.counter++}`);
-    await this.opts.fs.symlink(linkTarget, tmp);
+  /** Replace what is at the path (re-checked first) by a new link, atomically: temporary link, then rename over. */
+  private async swapIn(c: Extract<Change, { linkTarget: string }>): Promise<void> {
+    await this.guards.assertRealFolders(c);
+    const tmp = join(dirname(c.path), `.${shorten(basename(c.path))}.modelhub-tmp-${this.tag}-${this.counter++}`);
+    await this.opts.fs.symlink(c.linkTarget, tmp);
     try {
-      await this.assertStill(path, expect);
-      await this.opts.fs.rename(tmp, path);
+      await this.assertStill(c, c.expect);
+      await this.opts.fs.rename(tmp, c.path);
     } catch (err) {
       await this.opts.fs.unlink(tmp);
       throw err;
@@ -227,7 +245,8 @@ class Runner {
     for (let d = dir; ; d = dirname(d)) {
       const st = await this.opts.fs.lstat(d);
       if (st !== null) {
-        if (st.kind !== 'dir' && st.kind !== 'symlink') throw new ModelHubError('PATH_CHANGED', `${d} is not a folder`, { path: d, hint: 'run `modelhub plan` to see the current state' });
+        // Only the root may be a symlink (assertRealFolders refused any below it just before).
+        if (st.kind !== 'dir' && !(st.kind === 'symlink' && d === root)) throw new ModelHubError('PATH_CHANGED', `${d} is not a folder`, { path: d, hint: 'run `modelhub plan` to see the current state' });
         break;
       }
       if (d === root || dirname(d) === d) throw new ModelHubError('TARGET_ROOT_MISSING', `target root ${d} does not exist`, { path: d, hint: 'install the application there, or fix the root in its Target manifest' });

@@ -6,6 +6,7 @@ export interface FsStat {
   kind: 'symlink' | 'file' | 'dir' | 'other';
   size: number;
   mtimeMs: number;
+  dev: number;
   ino: number;
 }
 
@@ -38,7 +39,7 @@ export function realFs(): DeployFs {
       const st = lstatSync(path, { throwIfNoEntry: false });
       if (st === undefined) return null;
       const kind = st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
-      return { kind, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+      return { kind, size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
     },
     async readdir(path) {
       try {
@@ -75,17 +76,21 @@ export type FsOp = { op: 'symlink'; linkTarget: string; path: string } | { op: '
 
 /**
  * Reads from `inner`, records every write in `ops` and, unless `dryRun`, performs it on
- * `inner` too. With `dryRun` nothing is written: "this cannot write" is a property of the object.
+ * `inner` too. With `dryRun` nothing is written: "this cannot write" is a property of the object;
+ * lstat then answers for the links and folders it pretended to make (inode 0), so a sequence of
+ * steps that reads back its own writes runs through.
  */
 export function recordingFs(inner: DeployFs, opts: { dryRun?: boolean } = {}): DeployFs & { ops: FsOp[] } {
   const ops: FsOp[] = [];
+  const pretended = new Map<string, FsStat>();
   const write = async (op: FsOp, run: () => Promise<void>): Promise<void> => {
     ops.push(op);
     if (!opts.dryRun) await run();
+    else if (op.op === 'symlink' || op.op === 'mkdir') pretended.set(op.path, { kind: op.op === 'mkdir' ? 'dir' : 'symlink', size: 0, mtimeMs: 0, dev: 0, ino: 0 });
   };
   return {
     ops,
-    lstat: (p) => inner.lstat(p),
+    lstat: async (p) => pretended.get(p) ?? inner.lstat(p),
     readdir: (p) => inner.readdir(p),
     readlink: (p) => inner.readlink(p),
     symlink: (t, p) => write({ op: 'symlink', linkTarget: t, path: p }, () => inner.symlink(t, p)),

@@ -2,7 +2,7 @@ import { ModelHubError } from '../core/errors.js';
 import type { Hub } from '../store/hub.js';
 import { computeDesired } from './desired.js';
 import { fingerprintInputs } from './fingerprint.js';
-import { readRecordedDirs, readRecordedLinks } from './ledger.js';
+import { readRecordedDirs, readRecordedLinks, readRecordedTargets } from './ledger.js';
 import type { Manifests } from './manifest-types.js';
 import { loadManifests } from './manifests.js';
 import { observeActual } from './observe.js';
@@ -51,7 +51,10 @@ export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
   const { links: desired, clashes } = computeDesired({ manifests, models, storeDir, onlyTarget: target ?? undefined });
   const inScope = manifests.targets.filter((t) => target === null || t.name === target);
   const sizes = opts.adopt ? new Map(models.map((m) => [m.hash, m.size])) : undefined;
-  const actual = await observeActual({ desired, recorded, targets: inScope.filter((t) => desired.some((d) => d.target === t.name)), storeDir, adopt: sizes && { sizes } });
+  const recordedTargets = readRecordedTargets(hub.db);
+  const roots = new Map<string, string[]>();
+  for (const t of [...manifests.targets, ...recordedTargets]) roots.set(t.name, [...new Set([...(roots.get(t.name) ?? []), t.root])]);
+  const actual = await observeActual({ desired, recorded, recordedDirs, targets: inScope.filter((t) => desired.some((d) => d.target === t.name)), roots, storeDir, adopt: sizes && { sizes } });
   const options = { target, adopt: opts.adopt };
   return {
     manifests,
@@ -62,7 +65,7 @@ export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
     recordedDirs,
     actual,
     targets: manifests.targets,
-    recordedTargets: hub.db.prepare('SELECT name, display_name AS displayName, root FROM deploy_targets ORDER BY name').all() as Gathered['recordedTargets'],
+    recordedTargets,
     deployments: manifests.deployments.map((d) => ({ name: d.name, enabled: d.enabled })),
     deletedModels: new Set(inventory.filter((m) => m.deleted).map((m) => m.hash)),
     modelNames: new Map(models.map((m) => [m.hash, m.name])),

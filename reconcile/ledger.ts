@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { inTransaction, stmt, type DB } from '../store/db.js';
 import type { TargetSpec } from './manifest-types.js';
 import type { RecordedDir, RecordedLink } from './plan-types.js';
@@ -11,6 +12,8 @@ import type { RecordedDir, RecordedLink } from './plan-types.js';
  * holding exactly the declared text is adopted.
  */
 export interface Ledger {
+  /** The record of the link at `path` as it stands now (including entries not yet committed). */
+  findLink(path: string): RecordedLink | undefined;
   recordLink(link: RecordedLink): void;
   forgetLink(path: string): void;
   recordDir(dir: RecordedDir): void;
@@ -47,17 +50,22 @@ export function sqliteLedger(db: DB): Ledger {
     pending = 0;
   };
   return {
+    findLink(path) {
+      return readRecordedLink(db, path);
+    },
     recordLink(l) {
       write(
-        `INSERT INTO deploy_links (target, link_path, link_target, model_sha256, deployment) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO deploy_links (target, link_path, link_target, model_sha256, deployment, link_dev, link_ino) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (link_path) DO UPDATE SET target = excluded.target, link_target = excluded.link_target,
-           model_sha256 = excluded.model_sha256, deployment = excluded.deployment,
-           created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
+           model_sha256 = excluded.model_sha256, deployment = excluded.deployment, link_dev = excluded.link_dev,
+           link_ino = excluded.link_ino, created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
         l.target,
         l.path,
         l.linkTarget,
         l.hash,
         l.deployment,
+        l.dev,
+        l.ino,
       );
     },
     forgetLink(path) {
@@ -73,16 +81,47 @@ export function sqliteLedger(db: DB): Ledger {
   };
 }
 
+const SELECT_LINKS = 'SELECT target, link_path AS path, link_target AS linkTarget, model_sha256 AS hash, deployment, link_dev AS dev, link_ino AS ino FROM deploy_links';
+
+/** The record of the link at `path`, if any. */
+export function readRecordedLink(db: DB, path: string): RecordedLink | undefined {
+  return stmt(db, `${SELECT_LINKS} WHERE link_path = ?`).get(path) as RecordedLink | undefined;
+}
+
 /** Recorded links, sorted by path; only one target's when `target` is given. */
 export function readRecordedLinks(db: DB, target: string | null = null): RecordedLink[] {
-  const sql = `SELECT target, link_path AS path, link_target AS linkTarget, model_sha256 AS hash, deployment FROM deploy_links
-    ${target === null ? '' : 'WHERE target = ?'} ORDER BY link_path`;
+  const sql = `${SELECT_LINKS} ${target === null ? '' : 'WHERE target = ?'} ORDER BY link_path`;
   return (target === null ? db.prepare(sql).all() : db.prepare(sql).all(target)) as RecordedLink[];
 }
 
 export function readRecordedDirs(db: DB, target: string | null = null): RecordedDir[] {
   const sql = `SELECT target, path FROM deploy_dirs ${target === null ? '' : 'WHERE target = ?'} ORDER BY path`;
   return (target === null ? db.prepare(sql).all() : db.prepare(sql).all(target)) as RecordedDir[];
+}
+
+/** A target as deploy_targets/deploy_mappings last mirrored it: its root and mapped folders (absolute). */
+export interface RecordedTarget {
+  name: string;
+  displayName: string;
+  root: string;
+  folders: string[];
+}
+
+/** The targets as the last apply mirrored them, sorted by name (for targets the manifests no longer name, or whose root moved). */
+export function readRecordedTargets(db: DB): RecordedTarget[] {
+  const rows = stmt(db, 'SELECT t.name, t.display_name AS displayName, t.root, m.folder FROM deploy_targets t LEFT JOIN deploy_mappings m ON m.target_id = t.id ORDER BY t.name, m.folder').all() as Array<{
+    name: string;
+    displayName: string;
+    root: string;
+    folder: string | null;
+  }>;
+  const out = new Map<string, RecordedTarget>();
+  for (const r of rows) {
+    const t = out.get(r.name) ?? { name: r.name, displayName: r.displayName, root: r.root, folders: [] };
+    if (r.folder !== null) t.folders.push(r.folder === '.' ? r.root : join(r.root, r.folder));
+    out.set(r.name, t);
+  }
+  return [...out.values()];
 }
 
 /**

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, lstatSync, readdirSync, readlinkSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { errnoCode } from '../core/errors.js';
+import { isWithin } from '../core/fs-identity.js';
 import { pointsAtSomething } from '../store/link-backs.js';
 import type { DesiredLink } from './desired.js';
 import type { TargetSpec } from './manifest-types.js';
-import type { ActualState, Observed, RecordedLink } from './plan-types.js';
+import type { ActualState, Observed, RecordedDir, RecordedLink } from './plan-types.js';
 
 /** Names apply gives a link before renaming it into place: `.NAME.modelhub-tmp-<hex>-<n>`. */
 export const TEMP_LINK_PATTERN = /^\..*\.modelhub-tmp-[0-9a-f]+-\d+$/s;
@@ -13,8 +14,14 @@ export const TEMP_LINK_PATTERN = /^\..*\.modelhub-tmp-[0-9a-f]+-\d+$/s;
 export interface ObserveInput {
   desired: DesiredLink[];
   recorded: RecordedLink[];
+  recordedDirs: RecordedDir[];
   /** Targets in scope (their roots are checked). */
   targets: TargetSpec[];
+  /**
+   * Per target, the roots its paths may lie below (the manifests' root, then the root as last
+   * recorded): folders are checked for symlinks from the first root holding the path down.
+   */
+  roots: Map<string, string[]>;
   storeDir: string;
   /** Hash regular files found at desired paths when their size equals the model's (for --adopt). */
   adopt?: { sizes: Map<string, number> } | undefined;
@@ -30,9 +37,14 @@ export interface ObserveInput {
  */
 export async function observeActual(input: ObserveInput): Promise<ActualState> {
   const listings = new Listings();
+  const folders = new FolderChecks(input.roots);
   const paths = new Map<string, Observed>();
-  for (const d of input.desired) paths.set(d.path, listings.observe(d.path));
-  for (const r of input.recorded) if (!paths.has(r.path)) paths.set(r.path, listings.observe(r.path));
+  const recordedPaths = new Set(input.recorded.map((r) => r.path));
+  for (const l of [...input.desired, ...input.recorded]) {
+    if (paths.has(l.path) || folders.symlinkAbove(l.target, dirname(l.path))) continue;
+    paths.set(l.path, listings.observe(l.path, recordedPaths.has(l.path)));
+  }
+  for (const d of input.recordedDirs) folders.symlinkAbove(d.target, d.path);
   if (input.adopt !== undefined) {
     for (const d of input.desired) {
       const obs = paths.get(d.path);
@@ -49,7 +61,48 @@ export async function observeActual(input: ObserveInput): Promise<ActualState> {
   }
   const missingRoots = new Set<string>();
   for (const t of input.targets) if (t.enabled && !isDirectory(t.root)) missingRoots.add(t.name);
-  return { paths, missingStoreFiles, missingRoots, leftovers: findLeftovers(input, listings) };
+  return { paths, missingStoreFiles, missingRoots, symlinkedFolders: folders.symlinked, leftovers: findLeftovers(input, listings, folders) };
+}
+
+/**
+ * lstat of every folder between a target root and the folders the plan looks at, once each.
+ * The root itself may be a symlink (it is resolved once, by the kernel); a symlink below it is
+ * recorded in `symlinked` and nothing behind it is looked at.
+ */
+class FolderChecks {
+  readonly symlinked = new Map<string, string>();
+  private readonly kinds = new Map<string, 'dir' | 'symlink' | 'none'>();
+
+  constructor(private readonly roots: Map<string, string[]>) {}
+
+  /** Whether `dir` or a folder between it and its target's root is a symlink. */
+  symlinkAbove(target: string, dir: string): boolean {
+    const root = this.roots.get(target)?.find((r) => dir !== r && isWithin(dir, r));
+    if (root === undefined) return false;
+    const chain: string[] = [];
+    for (let d = dir; d !== root; d = dirname(d)) chain.push(d);
+    for (const d of chain.reverse()) {
+      const kind = this.kindOf(d);
+      if (kind === 'symlink') return true;
+      if (kind === 'none') return false;
+    }
+    return false;
+  }
+
+  private kindOf(dir: string): 'dir' | 'symlink' | 'none' {
+    let kind = this.kinds.get(dir);
+    if (kind !== undefined) return kind;
+    let st;
+    try {
+      st = lstatSync(dir, { throwIfNoEntry: false });
+    } catch (err) {
+      if (errnoCode(err) !== 'ENOTDIR') throw err;
+    }
+    kind = st === undefined ? 'none' : st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'dir' : 'none';
+    if (kind === 'symlink') this.symlinked.set(dir, readlinkSync(dir));
+    this.kinds.set(dir, kind);
+    return kind;
+  }
 }
 
 /** Folder listings, read once each; `absent`/`blocked` when the folder (or a parent) is missing or not a folder. */
@@ -72,23 +125,30 @@ class Listings {
     return listing;
   }
 
-  observe(path: string): Observed {
+  /** What is at `path`; `withId`: a symlink's dev/ino too (at recorded paths, for ownership). */
+  observe(path: string, withId: boolean): Observed {
     const listing = this.list(dirname(path));
     if (listing === 'absent') return { kind: 'absent' };
     if (listing === 'blocked') return { kind: 'blocked' };
-    if (listing === 'unreadable') return observePath(path);
+    if (listing === 'unreadable') return observePath(path, withId);
     const entry = listing.get(basename(path));
     if (entry === undefined) return { kind: 'absent' };
     if (entry.isDirectory()) return { kind: 'dir' };
-    if (entry.isSymbolicLink() || entry.isFile()) return observePath(path);
+    if (entry.isSymbolicLink() || entry.isFile()) return observePath(path, withId);
     return { kind: 'other' };
   }
 }
 
-/** What is at one path: readlink first (one syscall for the common in-sync case), lstat otherwise. */
-export function observePath(path: string): Observed {
+/**
+ * What is at one path: readlink first (one syscall for the common in-sync case), lstat otherwise.
+ * `withId`: also lstat a symlink for its own dev/ino (what ownership is decided on).
+ */
+export function observePath(path: string, withId = false): Observed {
   try {
-    return { kind: 'symlink', text: readlinkSync(path) };
+    const text = readlinkSync(path);
+    if (!withId) return { kind: 'symlink', text };
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    return st === undefined ? { kind: 'absent' } : { kind: 'symlink', text, dev: st.dev, ino: st.ino };
   } catch (err) {
     const code = errnoCode(err);
     if (code === 'ENOENT') return { kind: 'absent' };
@@ -102,12 +162,13 @@ export function observePath(path: string): Observed {
 }
 
 /** Temporary links an interrupted apply left in the folders of desired or recorded links. */
-function findLeftovers(input: ObserveInput, listings: Listings): ActualState['leftovers'] {
+function findLeftovers(input: ObserveInput, listings: Listings, checks: FolderChecks): ActualState['leftovers'] {
   const folders = new Map<string, string>();
   for (const l of input.desired) folders.set(dirname(l.path), l.target);
   for (const l of input.recorded) folders.set(dirname(l.path), l.target);
   const out: ActualState['leftovers'] = [];
   for (const [folder, target] of folders) {
+    if (checks.symlinkAbove(target, folder)) continue;
     const listing = listings.list(folder);
     if (typeof listing === 'string') continue;
     for (const [name, entry] of listing) {

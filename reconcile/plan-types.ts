@@ -12,6 +12,13 @@ export interface RecordedLink {
   linkTarget: string;
   hash: string;
   deployment: string | null;
+  /**
+   * Device and inode of the link, lstat-ed right after apply made it: ownership needs the same
+   * inode, not only the same text (a copy made with `cp -a` has the text, not the inode). null
+   * for links recorded before ModelHub kept inodes: unknown (see reconcile/ownership.ts).
+   */
+  dev: number | null;
+  ino: number | null;
 }
 
 /** A folder ModelHub created (deploy_dirs), removed again when it becomes empty. */
@@ -23,7 +30,8 @@ export interface RecordedDir {
 /** What is at a path on disk, observed without following the final symlink. */
 export type Observed =
   | { kind: 'absent' }
-  | { kind: 'symlink'; text: string }
+  /** `dev`/`ino` (the link's own, lstat) are observed at recorded paths, where ownership is decided. */
+  | { kind: 'symlink'; text: string; dev?: number; ino?: number }
   | { kind: 'file'; size: number; mtimeMs: number; ino: number; sha256?: string }
   | { kind: 'dir' }
   | { kind: 'other' }
@@ -37,6 +45,11 @@ export interface ActualState {
   missingStoreFiles: Set<string>;
   /** Targets (by name) whose root folder does not exist. */
   missingRoots: Set<string>;
+  /**
+   * Folders below a target root (the root itself excluded) that are symlinks, with their text.
+   * Nothing behind one is observed, and apply never works through one.
+   */
+  symlinkedFolders: Map<string, string>;
   /** Temporary links an interrupted apply left behind (`.NAME.modelhub-tmp-…` pointing into the store). */
   leftovers: Array<{ target: string; path: string; text: string }>;
 }
@@ -57,7 +70,7 @@ export type ReplaceReason = 'model-changed' | 'link-changed';
 export type DeleteReason = 'not-declared' | 'target-disabled' | 'target-removed' | 'deployment-disabled' | 'model-deleted' | 'leftover-temp';
 export type AdoptReason = 'unrecorded-link' | 'record-outdated' | 'duplicate-file';
 export type ForgetReason = 'gone' | 'changed-by-user';
-export type ConflictReason = 'foreign-file' | 'foreign-symlink' | 'drifted' | 'directory' | 'parent-not-directory' | 'store-file-missing' | 'root-missing' | 'name-clash';
+export type ConflictReason = 'foreign-file' | 'foreign-symlink' | 'drifted' | 'directory' | 'parent-not-directory' | 'store-file-missing' | 'root-missing' | 'name-clash' | 'folder-is-symlink';
 
 /** Make a missing link. */
 export interface CreateChange extends Base {

@@ -2,6 +2,7 @@ import { basename, dirname, resolve, sep } from 'node:path';
 import type { DesiredLink, LinkClash } from './desired.js';
 import type { TargetSpec } from './manifest-types.js';
 import type { OverrideChange } from './overrides.js';
+import { ownership } from './ownership.js';
 import type { ActualState, Change, Conflict, DeleteReason, Observed, Plan, PlanTarget, RecordedDir, RecordedLink } from './plan-types.js';
 
 export interface PlanInput {
@@ -28,9 +29,11 @@ const ABSENT: Observed = { kind: 'absent' };
 
 /**
  * Compare desired, recorded and actual state and decide what to do at every path. PURE: no
- * filesystem, no database, no clock. Ownership: a path is ModelHub's when deploy_links records
- * it AND the symlink there still holds the recorded text. Only owned links are ever replaced or
- * deleted; anything else in the way of a desired link is a conflict.
+ * filesystem, no database, no clock. Ownership (reconcile/ownership.ts): a path is ModelHub's
+ * when deploy_links records it AND the symlink there holds the recorded text with the recorded
+ * inode. Only owned links are ever replaced or deleted; anything else in the way of a desired
+ * link is a conflict, and so is every path behind a symlinked folder below a target root (one
+ * `folder-is-symlink` conflict per such folder).
  */
 export function planReconcile(input: PlanInput): Plan {
   const changes: Change[] = [];
@@ -39,6 +42,7 @@ export function planReconcile(input: PlanInput): Plan {
   const declared = new Map<string, number>();
   const inSync = new Map<string, number>();
   const rootConflicts = new Set<string>();
+  const behind = symlinkedFolderConflicts(input);
   for (const clash of input.clashes) {
     recordedByPath.delete(clash.path);
     for (const t of new Set(clash.claims.map((c) => c.target))) declared.set(t, (declared.get(t) ?? 0) + 1);
@@ -59,6 +63,7 @@ export function planReconcile(input: PlanInput): Plan {
       }
       continue;
     }
+    if (behind.claim(d.target, d.path)) continue;
     if (input.actual.missingStoreFiles.has(d.storeFile)) {
       conflicts.push({ ...base, reason: 'store-file-missing', found: `${d.storeFile} is missing` });
       continue;
@@ -67,16 +72,19 @@ export function planReconcile(input: PlanInput): Plan {
     if (obs.kind === 'absent') {
       changes.push({ action: 'create', reason: rec === undefined ? 'declared' : 'missing', ...base, ...link, expect: obs });
     } else if (obs.kind === 'symlink') {
+      const owned = rec === undefined ? 'not-owned' : ownership(rec, obs);
       if (obs.text === d.linkTarget) {
-        if (rec !== undefined && rec.linkTarget === obs.text && rec.hash === d.model.hash) inSync.set(d.target, (inSync.get(d.target) ?? 0) + 1);
+        // Exactly the declared link: in sync when proven ours; otherwise recorded as it is (disk untouched).
+        if (owned === 'owned' && rec?.hash === d.model.hash) inSync.set(d.target, (inSync.get(d.target) ?? 0) + 1);
         else changes.push({ action: 'adopt', how: 'record', reason: rec === undefined ? 'unrecorded-link' : 'record-outdated', ...base, ...link, expect: obs });
-      } else if (rec !== undefined && obs.text === rec.linkTarget) {
+      } else if (rec !== undefined && owned !== 'not-owned') {
         const reason = rec.hash === d.model.hash ? 'link-changed' : 'model-changed';
         changes.push({ action: 'replace', reason, ...base, ...link, previous: { hash: rec.hash, linkTarget: rec.linkTarget }, expect: obs });
       } else if (rec === undefined && resolve(dirname(d.path), obs.text) === d.storeFile) {
         changes.push({ action: 'adopt', how: 'relink', reason: 'unrecorded-link', ...base, ...link, expect: obs });
       } else {
-        conflicts.push({ ...base, reason: rec === undefined ? 'foreign-symlink' : 'drifted', found: `symlink -> ${obs.text}` });
+        const copy = rec !== undefined && obs.text === rec.linkTarget ? ' (a copy: not the inode ModelHub made)' : '';
+        conflicts.push({ ...base, reason: rec === undefined ? 'foreign-symlink' : 'drifted', found: `symlink -> ${obs.text}${copy}` });
       }
     } else if (obs.kind === 'file' && input.options.adopt && obs.sha256 === d.model.hash) {
       changes.push({ action: 'adopt', how: 'replace-file', reason: 'duplicate-file', ...base, ...link, expect: obs });
@@ -84,14 +92,15 @@ export function planReconcile(input: PlanInput): Plan {
       conflicts.push({ ...base, ...describeObstacle(obs) });
     }
   }
-  for (const r of recordedByPath.values()) changes.push(planRecordedOnly(r, input));
+  for (const r of recordedByPath.values()) if (!behind.claim(r.target, r.path)) changes.push(planRecordedOnly(r, input));
+  conflicts.push(...behind.conflicts());
   for (const l of input.actual.leftovers) {
     const hash = hashInStorePath(l.text);
     changes.push({ action: 'delete', reason: 'leftover-temp', target: l.target, path: l.path, relPath: relativeToRoot(input, l.target, l.path), model: { hash, name: input.modelNames.get(hash) ?? basename(l.text) }, expect: { kind: 'symlink', text: l.text } });
   }
   changes.sort((a, b) => compare(a.target, b.target) || compare(a.path, b.path));
   conflicts.sort((a, b) => compare(a.target, b.target) || compare(a.path, b.path));
-  const dirs = planDirRemovals(input.desired, input.recordedDirs);
+  const dirs = planDirRemovals(input.desired, input.recordedDirs.filter((d) => behind.folderOf(d.path) === undefined && !input.actual.symlinkedFolders.has(d.path)));
   const targets = summarizeTargets(input, declared, inSync);
   const emptyTargets = findEmptyTargets(input, changes, declared);
   return {
@@ -117,7 +126,7 @@ export function hasChanges(plan: Plan): boolean {
 function planRecordedOnly(r: RecordedLink, input: PlanInput): Change {
   const obs = input.actual.paths.get(r.path) ?? ABSENT;
   const base = { target: r.target, path: r.path, relPath: relativeToRoot(input, r.target, r.path), model: { hash: r.hash, name: input.modelNames.get(r.hash) ?? basename(r.path) } };
-  if (obs.kind === 'symlink' && obs.text === r.linkTarget) return { action: 'delete', reason: deleteReason(r, input), ...base, expect: obs };
+  if (ownership(r, obs) !== 'not-owned') return { action: 'delete', reason: deleteReason(r, input), ...base, expect: obs };
   if (obs.kind === 'absent' || obs.kind === 'blocked') return { action: 'forget', reason: 'gone', ...base, expect: obs };
   return { action: 'forget', reason: 'changed-by-user', ...base, expect: obs };
 }
@@ -136,6 +145,41 @@ function deleteReason(r: RecordedLink, input: PlanInput): DeleteReason {
   const dep = r.deployment === null ? undefined : input.deployments.find((d) => d.name === r.deployment);
   if (dep !== undefined && !dep.enabled) return 'deployment-disabled';
   return 'not-declared';
+}
+
+/**
+ * Paths behind a symlinked folder below their target's root: each such folder becomes one
+ * `folder-is-symlink` conflict counting the links behind it. Pure lookups in
+ * actual.symlinkedFolders (which holds only folders below roots), walking up from each path.
+ */
+function symlinkedFolderConflicts(input: PlanInput) {
+  const found = new Map<string, { target: string; links: number }>();
+  const folderOf = (path: string): string | undefined => {
+    if (input.actual.symlinkedFolders.size === 0) return undefined;
+    for (let dir = dirname(path); dirname(dir) !== dir; dir = dirname(dir)) if (input.actual.symlinkedFolders.has(dir)) return dir;
+    return undefined;
+  };
+  return {
+    folderOf,
+    /** Whether `path` is behind a symlinked folder (then it is counted in that folder's conflict). */
+    claim(target: string, path: string): boolean {
+      const folder = folderOf(path);
+      if (folder === undefined) return false;
+      const entry = found.get(folder) ?? { target, links: 0 };
+      entry.links++;
+      found.set(folder, entry);
+      return true;
+    },
+    conflicts(): Conflict[] {
+      return [...found].map(([folder, { target, links }]) => ({
+        target,
+        path: folder,
+        relPath: relativeToRoot(input, target, folder),
+        reason: 'folder-is-symlink' as const,
+        found: `symlink -> ${input.actual.symlinkedFolders.get(folder)}; apply never works through it (${links} link${links === 1 ? '' : 's'} behind it)`,
+      }));
+    },
+  };
 }
 
 function clashConflict(clash: LinkClash): Conflict {

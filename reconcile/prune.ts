@@ -5,8 +5,9 @@ import { inTransaction, stmt } from '../store/db.js';
 import { storeHashOf, type Hub } from '../store/hub.js';
 import { findLinkBacks, pointsAtSomething, readlinkOrUndefined, type LinkBack } from '../store/link-backs.js';
 import { realFs, type DeployFs } from './fs.js';
-import { readRecordedLinks } from './ledger.js';
+import { readRecordedLink, readRecordedLinks } from './ledger.js';
 import { findBrokenLinks, observePath } from './observe.js';
+import { ownership } from './ownership.js';
 import type { Observed, RecordedLink } from './plan-types.js';
 
 export interface PruneInput {
@@ -34,8 +35,8 @@ export interface PrunePlan {
 
 /**
  * Decide what prune removes. PURE. Only two kinds of symlink are ever proposed: an owned
- * deployment link (recorded, still holding the recorded text, which names a file in this
- * hub's store) that no longer resolves, and a
+ * deployment link (recorded, still holding the recorded text with the recorded inode, naming a
+ * file in this hub's store) that no longer resolves, and a
  * recorded link-back (still pointing into the store at its model) whose model is deleted or
  * whose store file is gone. Every other broken symlink found is only listed.
  */
@@ -43,7 +44,7 @@ export function planPrune(input: PruneInput): PrunePlan {
   const plan: PrunePlan = { links: [], linkBacks: [], foreign: [] };
   const proposed = new Set<string>();
   for (const l of input.deployLinks) {
-    if (l.observed.kind !== 'symlink' || l.observed.text !== l.linkTarget || l.resolves || !l.intoStore) continue;
+    if (ownership(l, l.observed) === 'not-owned' || l.resolves || !l.intoStore) continue;
     plan.links.push({ path: l.path, text: l.linkTarget, target: l.target, hash: l.hash, name: input.modelNames.get(l.hash) ?? l.hash.slice(0, 12) });
     proposed.add(l.path);
   }
@@ -71,7 +72,7 @@ export function planPrune(input: PruneInput): PrunePlan {
  */
 export function gatherPrune(hub: Hub): PruneInput {
   const deployLinks = readRecordedLinks(hub.db).map((l) => {
-    const observed = observePath(l.path);
+    const observed = observePath(l.path, true);
     const intoStore = storeHashOf(hub.layout, resolve(dirname(l.path), l.linkTarget)) === l.hash;
     return { ...l, observed, resolves: observed.kind === 'symlink' ? pointsAtSomething(l.path) : true, intoStore };
   });
@@ -120,8 +121,8 @@ export interface PruneResult {
 export async function executePrune(hub: Hub, plan: PrunePlan, fs: DeployFs = realFs()): Promise<PruneResult> {
   const result: PruneResult = { removedLinks: [], removedLinkBacks: [], skipped: [] };
   for (const l of plan.links) {
-    const recorded = stmt(hub.db, 'SELECT 1 FROM deploy_links WHERE link_path = ? AND link_target = ?').get(l.path, l.text) !== undefined;
-    if (!recorded || readlinkOrUndefined(l.path) !== l.text || pointsAtSomething(l.path)) {
+    const rec = readRecordedLink(hub.db, l.path);
+    if (rec === undefined || rec.linkTarget !== l.text || ownership(rec, observePath(l.path, true)) === 'not-owned' || pointsAtSomething(l.path)) {
       result.skipped.push({ path: l.path, why: 'changed since the plan was shown' });
       continue;
     }

@@ -163,6 +163,17 @@ export const INVENTORY_MIGRATIONS: Migration[] = [
       CREATE INDEX hash_files_model ON hash_files (model_sha256);
     `,
   },
+  {
+    version: 4,
+    description: 'deploy_links: the device and inode of each link apply made (ownership needs the inode, not only the text)',
+    // link_dev/link_ino: lstat of the link right after apply made it. NULL for links recorded
+    // before this migration: unknown, not "any". The next plan re-adopts such a link (records its
+    // inode, disk untouched) where it is still declared and still holds the recorded text.
+    sql: `
+      ALTER TABLE deploy_links ADD COLUMN link_dev INTEGER;
+      ALTER TABLE deploy_links ADD COLUMN link_ino INTEGER;
+    `,
+  },
 ];
 
 export const CLASSIFICATION_MIGRATIONS: Migration[] = [

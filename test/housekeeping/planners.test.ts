@@ -61,10 +61,10 @@ describe('planPrune', () => {
   it('proposes only owned broken links and recorded link-backs of gone or deleted models', () => {
     const input: PruneInput = {
       deployLinks: [
-        { target: 't', path: '/apps/a', linkTarget: '/hub/models/x/a', hash: H('a'), deployment: 'd', observed: { kind: 'symlink', text: '/hub/models/x/a' }, resolves: false, intoStore: true },
-        { target: 't', path: '/apps/b', linkTarget: '/hub/models/x/b', hash: H('b'), deployment: 'd', observed: { kind: 'symlink', text: '/elsewhere' }, resolves: false, intoStore: true },
-        { target: 't', path: '/apps/moved', linkTarget: '/old-hub/models/x/m', hash: H('m'), deployment: 'd', observed: { kind: 'symlink', text: '/old-hub/models/x/m' }, resolves: false, intoStore: false },
-        { target: 't', path: '/apps/c', linkTarget: '/hub/models/x/c', hash: H('c'), deployment: 'd', observed: { kind: 'symlink', text: '/hub/models/x/c' }, resolves: true, intoStore: true },
+        { target: 't', path: '/apps/a', linkTarget: '/hub/models/x/a', hash: H('a'), deployment: 'd', dev: null, ino: null, observed: { kind: 'symlink', text: '/hub/models/x/a' }, resolves: false, intoStore: true },
+        { target: 't', path: '/apps/b', linkTarget: '/hub/models/x/b', hash: H('b'), deployment: 'd', dev: null, ino: null, observed: { kind: 'symlink', text: '/elsewhere' }, resolves: false, intoStore: true },
+        { target: 't', path: '/apps/moved', linkTarget: '/old-hub/models/x/m', hash: H('m'), deployment: 'd', dev: null, ino: null, observed: { kind: 'symlink', text: '/old-hub/models/x/m' }, resolves: false, intoStore: false },
+        { target: 't', path: '/apps/c', linkTarget: '/hub/models/x/c', hash: H('c'), deployment: 'd', dev: null, ino: null, observed: { kind: 'symlink', text: '/hub/models/x/c' }, resolves: true, intoStore: true },
       ],
       linkBacks: [
         { path: '/dl/a', hash: H('a'), name: 'a', text: '/hub/models/x/a', targetExists: false, deleted: false },

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -23,6 +23,7 @@ function memoryLedger(): Ledger & { links: Map<string, RecordedLink>; dirs: Reco
     links,
     dirs,
     flush: () => undefined,
+    findLink: (p) => links.get(p),
     recordLink: (l) => void links.set(l.path, l),
     forgetLink: (p) => void links.delete(p),
     recordDir: (d) => void dirs.push(d),
@@ -76,8 +77,9 @@ describe('applyPlan', () => {
     const path = join(root, 'apps/comfy/loras/old.safetensors');
     mkdirSync(join(root, 'apps/comfy/loras'));
     symlinkSync('/hub/models/x/old.safetensors', path);
-    const rec = recorded(path, 'old.safetensors', { linkTarget: '/hub/models/x/old.safetensors' });
-    const emptying = planReconcile(planInput({ recorded: [rec], actual: actual({ [path]: link(rec.linkTarget) }), targets: [target('comfy', { root: join(root, 'apps/comfy') })] }));
+    const st = lstatSync(path);
+    const rec = recorded(path, 'old.safetensors', { linkTarget: '/hub/models/x/old.safetensors', dev: st.dev, ino: st.ino });
+    const emptying = planReconcile(planInput({ recorded: [rec], actual: actual({ [path]: { kind: 'symlink', text: rec.linkTarget, dev: st.dev, ino: st.ino } }), targets: [target('comfy', { root: join(root, 'apps/comfy') })] }));
     const fs = recordingFs(realFs());
     await expect(applyPlan(emptying, { fs, ledger: memoryLedger() })).rejects.toMatchObject({ code: 'ERR_MODELHUB_EMPTY_DESIRED' });
     const conflicted: Plan = { ...createPlan(), conflicts: [{ target: 'comfy', path, relPath: 'loras/old.safetensors', reason: 'foreign-file' }] };
@@ -88,5 +90,40 @@ describe('applyPlan', () => {
     await applyPlan(emptying, { fs, ledger, allowEmpty: true });
     expect(fs.ops).toEqual([{ op: 'unlink', path }]);
     expect(ledger.links.size).toBe(0);
+  });
+
+  it('records the inode of every link it makes, lstat-ed right after making it', async () => {
+    const ledger = memoryLedger();
+    await applyPlan(createPlan(), { fs: realFs(), ledger });
+    const path = join(root, 'apps/comfy/loras/a.safetensors');
+    const st = lstatSync(path);
+    expect(ledger.links.get(path)).toMatchObject({ dev: st.dev, ino: st.ino });
+  });
+
+  it('never works through a symlinked folder below the root, and never removes a copy of an owned link, whatever plan it is handed', async () => {
+    const comfy = join(root, 'apps/comfy');
+    mkdirSync(join(root, 'elsewhere'));
+    symlinkSync(join(root, 'elsewhere'), join(comfy, 'loras'));
+    const fs = recordingFs(realFs());
+    await expect(applyPlan(createPlan(), { fs, ledger: memoryLedger() })).rejects.toMatchObject({ code: 'ERR_MODELHUB_FOLDER_IS_SYMLINK', path: join(comfy, 'loras') });
+
+    // A delete through the symlinked folder, of a link that is recorded with exactly that text.
+    const path = join(comfy, 'loras/mine.safetensors');
+    symlinkSync('/hub/models/x/mine.safetensors', join(root, 'elsewhere/mine.safetensors'));
+    const st = lstatSync(path);
+    const rec = recorded(path, 'mine.safetensors', { linkTarget: '/hub/models/x/mine.safetensors', dev: st.dev, ino: st.ino });
+    const ledger = memoryLedger();
+    ledger.links.set(path, rec);
+    const through = planReconcile(planInput({ recorded: [rec], actual: actual({ [path]: { kind: 'symlink', text: rec.linkTarget, dev: st.dev, ino: st.ino } }), targets: [target('comfy', { root: comfy })] }));
+    await expect(applyPlan(through, { fs, ledger, allowEmpty: true })).rejects.toMatchObject({ code: 'ERR_MODELHUB_FOLDER_IS_SYMLINK' });
+
+    // The same link in a real folder, but a copy (another inode) of the one recorded.
+    rmSync(join(comfy, 'loras'));
+    mkdirSync(join(comfy, 'loras'));
+    symlinkSync(rec.linkTarget, path);
+    const copy = lstatSync(path);
+    await expect(applyPlan({ ...through, changes: through.changes.map((c) => ({ ...c, expect: { kind: 'symlink', text: rec.linkTarget, dev: copy.dev, ino: copy.ino } })) }, { fs, ledger, allowEmpty: true })).rejects.toMatchObject({ code: 'ERR_MODELHUB_NOT_OWNED' });
+    expect(fs.ops).toEqual([]);
+    expect(readdirSync(join(root, 'elsewhere'))).toEqual(['mine.safetensors']);
   });
 });

@@ -57,14 +57,15 @@ export function desired(rel: string, name: string, over: Partial<DesiredLink> = 
 
 export function recorded(path: string, name: string, over: Partial<RecordedLink> = {}): RecordedLink {
   const h = over.hash ?? hash(name);
-  return { target: 'comfy', path, linkTarget: `${STORE}/${h}/${name}`, hash: h, deployment: 'all', ...over };
+  return { target: 'comfy', path, linkTarget: `${STORE}/${h}/${name}`, hash: h, deployment: 'all', dev: 1, ino: 1, ...over };
 }
 
 export function actual(paths: Record<string, Observed> = {}, over: Partial<ActualState> = {}): ActualState {
-  return { paths: new Map(Object.entries(paths)), missingStoreFiles: new Set(), missingRoots: new Set(), leftovers: [], ...over };
+  return { paths: new Map(Object.entries(paths)), missingStoreFiles: new Set(), missingRoots: new Set(), symlinkedFolders: new Map(), leftovers: [], ...over };
 }
 
-export const link = (text: string): Observed => ({ kind: 'symlink', text });
+/** A symlink as observed at a recorded path: its text, and dev/ino 1/1 (the builders' recorded inode). */
+export const link = (text: string, ino = 1): Observed => ({ kind: 'symlink', text, dev: 1, ino });
 export const file = (size = 10, sha256?: string): Observed => ({ kind: 'file', size, mtimeMs: 1, ino: 1, ...(sha256 !== undefined ? { sha256 } : {}) });
 
 export function planInput(over: Partial<PlanInput> = {}): PlanInput {

@@ -170,6 +170,39 @@ describe('planReconcile: recorded links nothing declares any more', () => {
   });
 });
 
+describe('planReconcile: ownership needs the recorded inode; symlinked folders are never worked through', () => {
+  const R = recorded('/apps/comfy/loras/old.safetensors', 'old.safetensors');
+
+  it('a copy of an owned link (same text, another inode) is not owned: forgotten when undeclared, drifted when another model is declared, re-adopted when exact', () => {
+    const copy = actual({ [R.path]: link(R.linkTarget, 2) });
+    expect(only(planReconcile(planInput({ recorded: [R], actual: copy })).changes)).toEqual({ action: 'forget', reason: 'changed-by-user', path: R.path });
+    const other = desired('loras/old.safetensors', 'new.safetensors');
+    const drifted = planReconcile(planInput({ desired: [other], recorded: [R], actual: copy }));
+    expect(drifted.changes).toEqual([]);
+    expect(drifted.conflicts).toMatchObject([{ path: R.path, reason: 'drifted', found: `symlink -> ${R.linkTarget} (a copy: not the inode ModelHub made)` }]);
+    const exact = desired('loras/old.safetensors', 'old.safetensors');
+    expect(only(planReconcile(planInput({ desired: [exact], recorded: [R], actual: copy })).changes)).toEqual({ action: 'adopt', how: 'record', reason: 'record-outdated', path: R.path });
+  });
+
+  it('a record without an inode (older ModelHub) rests on its text: re-adopted where declared, removed where not', () => {
+    const legacy = { ...R, dev: null, ino: null };
+    const there = actual({ [R.path]: link(R.linkTarget, 7) });
+    const exact = desired('loras/old.safetensors', 'old.safetensors');
+    expect(only(planReconcile(planInput({ desired: [exact], recorded: [legacy], actual: there })).changes)).toEqual({ action: 'adopt', how: 'record', reason: 'record-outdated', path: R.path });
+    expect(only(planReconcile(planInput({ recorded: [legacy], actual: there })).changes)).toEqual({ action: 'delete', reason: 'not-declared', path: R.path });
+  });
+
+  it('every path behind a symlinked folder is one folder-is-symlink conflict per folder; its recorded links and folders are left alone', () => {
+    const B = desired('loras/sdxl/b.safetensors', 'b.safetensors');
+    const C = desired('checkpoints/c.safetensors', 'c.safetensors');
+    const symlinkedFolders = new Map([['/apps/comfy/loras', '/elsewhere']]);
+    const plan = planReconcile(planInput({ desired: [A, B, C], recorded: [R], recordedDirs: [{ target: 'comfy', path: '/apps/comfy/loras/sdxl' }], actual: actual({ [R.path]: link(R.linkTarget) }, { symlinkedFolders }) }));
+    expect(plan.changes.map((c) => [c.action, c.path])).toEqual([['create', C.path]]);
+    expect(plan.conflicts).toEqual([{ target: 'comfy', path: '/apps/comfy/loras', relPath: 'loras', reason: 'folder-is-symlink', found: 'symlink -> /elsewhere; apply never works through it (3 links behind it)' }]);
+    expect(plan.dirs).toEqual([]);
+  });
+});
+
 describe('planReconcile: guards and folders', () => {
   const R = recorded('/apps/comfy/loras/old.safetensors', 'old.safetensors');
   const owned = actual({ [R.path]: link(R.linkTarget) });

@@ -5,11 +5,25 @@
  * needs the recorded inode, and a saved plan is re-planned before anything runs. The runner
  * checks that nothing foreign changed around every command.
  */
-import { readdirSync, rmSync, symlinkSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { cpSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addModel, writeManifest } from './fixture.js';
-import { APPLY, IN_SYNC, comfyTarget, expectAbsent, expectLink, runScenario, standardSetup, storeFile, type Ctx, type Scenario } from './runner.js';
+import { addModel, readLinkOrNull, writeManifest } from './fixture.js';
+import { APPLY, IN_SYNC, comfyTarget, expectAbsent, expectAllLinked, expectLink, query, runScenario, standardSetup, storeFile, type Ctx, type Scenario } from './runner.js';
+
+/** Change the inventory behind ModelHub's back (what an older version left). */
+function execHub(c: Ctx, sql: string): void {
+  const db = new Database(join(c.w.hub, 'modelhub.db'));
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+
+/** The deployment declaring everything but LoRAs: apply would remove loras/a.safetensors. */
+const WITHOUT_LORAS = 'kind: Deployment\nname: all\ntarget: comfy\nselect: { type: [checkpoint, vae] }\n';
 
 /** The standard models, with the comfy target's root replaced by `root(c)`. */
 function setupWithRoot(root: (c: Ctx) => string): (c: Ctx) => void {
@@ -103,6 +117,62 @@ const SCENARIOS: Scenario[] = [
         stderr: [/manifests\/comfy\.yaml:3:7: root .*\/apps\/hub-alias resolves to the hub .*\/hub itself/, /manifests\/slash\.yaml:3:7: root .*\/apps\/slash resolves to \//],
       },
       { run: APPLY, exit: 1, check: expectStoreUntouched },
+    ],
+  },
+  {
+    name: 'a mapped folder that is a symlink is a folder-is-symlink conflict; nothing is made through it',
+    steps: [
+      {
+        act: (c) => (mkdirSync(join(c.w.apps, 'elsewhere')), symlinkSync(join(c.w.apps, 'elsewhere'), join(c.comfy, 'loras'))),
+        run: ['plan'],
+        exit: 1,
+        stdout: [/! loras {2}folder-is-symlink: symlink -> .*\/apps\/elsewhere; apply never works through it \(1 link behind it\)/, '+ checkpoints/b.safetensors', '1 conflict'],
+      },
+      { run: APPLY, exit: 1, stderr: ['1 conflict; nothing was changed', 'hint: apply never works through a symlinked folder below a target root'], check: (c) => expect(readdirSync(join(c.w.apps, 'elsewhere'))).toEqual([]) },
+    ],
+  },
+  {
+    name: 'links the user copied (cp -a) into a folder now reached through a symlink are never removed',
+    steps: [
+      { run: APPLY },
+      {
+        act: (c) => {
+          cpSync(join(c.comfy, 'loras'), join(c.w.apps, 'mine'), { recursive: true, verbatimSymlinks: true });
+          rmSync(join(c.comfy, 'loras'), { recursive: true });
+          symlinkSync(join(c.w.apps, 'mine'), join(c.comfy, 'loras'));
+          writeManifest(c.w, 'deploy.yaml', WITHOUT_LORAS);
+        },
+        run: ['plan'],
+        exit: 1,
+        stdout: [/! loras {2}folder-is-symlink: symlink -> .*\/apps\/mine/],
+      },
+      { run: APPLY, exit: 1, check: (c) => expect(readLinkOrNull(join(c.w.apps, 'mine/a.safetensors'))).toBe(storeFile(c, 'a.safetensors')) },
+    ],
+  },
+  {
+    name: 'ownership needs the recorded inode: a copied link at the recorded path is forgotten, never removed, and re-adopted when declared',
+    steps: [
+      { run: APPLY, check: (c) => expect(query<{ n: number }>(c.w, 'SELECT COUNT(*) AS n FROM deploy_links WHERE link_dev IS NOT NULL AND link_ino IS NOT NULL')).toEqual([{ n: 3 }]) },
+      {
+        act: (c) => {
+          cpSync(join(c.comfy, 'loras'), join(c.comfy, 'loras.copy'), { recursive: true, verbatimSymlinks: true });
+          rmSync(join(c.comfy, 'loras'), { recursive: true });
+          renameSync(join(c.comfy, 'loras.copy'), join(c.comfy, 'loras'));
+        },
+        run: ['plan'],
+        stdout: ['= loras/a.safetensors', 'record-outdated', '0 to link, 0 to relink, 0 to remove, 1 to adopt'],
+      },
+      { act: (c) => writeManifest(c.w, 'deploy.yaml', WITHOUT_LORAS), run: ['plan'], stdout: ['x loras/a.safetensors', 'changed by hand', '0 to remove, 1 record to forget'] },
+      { run: APPLY, check: (c) => expect(readLinkOrNull(join(c.comfy, 'loras/a.safetensors'))).toBe(storeFile(c, 'a.safetensors')) },
+    ],
+  },
+  {
+    name: 'links recorded before inodes were kept are re-adopted by the next apply, disk untouched',
+    steps: [
+      { run: APPLY },
+      { act: (c) => execHub(c, 'UPDATE deploy_links SET link_dev = NULL, link_ino = NULL'), run: ['plan', '--detailed-exitcode'], exit: 2, stdout: ['= loras/a.safetensors', 'record-outdated', '3 to adopt'] },
+      { run: APPLY, stdout: ['0 linked, 0 relinked, 0 removed, 3 adopted.'], check: expectAllLinked },
+      IN_SYNC,
     ],
   },
 ];
