@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { formatDurationMs } from '../core/duration.js';
 import { ModelHubError, errnoCode } from '../core/errors.js';
 import type { Hub } from './hub.js';
+import { recoverHub } from './recover.js';
 
 /**
  * The hub's write lock: one `scan`, `apply`, `gc`, … at a time.
@@ -55,25 +56,21 @@ export interface LockWait {
 
 /**
  * Take the hub's write lock for `command` (e.g. `modelhub scan`), waiting as `wait` says. The
- * one entry point commands use: work that must follow every acquisition belongs here.
+ * one entry point commands use: work that must follow every acquisition belongs here. While the
+ * lock is held and before the command does anything, what interrupted processes left is dealt
+ * with (store/recover.ts recoverHub: their temporary files removed, their imports finished or
+ * rolled back).
  */
 export async function takeHubLock(hub: Hub, command: string, wait: LockWait = {}): Promise<HubLock> {
   const lock = await acquireLock(hub.layout.lockFile, command, wait);
   try {
-    afterLockTaken(hub);
+    await recoverHub(hub);
   } catch (err) {
     lock.release();
     throw err;
   }
   return lock;
 }
-
-/**
- * LEFTOVER CLEANUP HOOK: runs right after every acquisition of the hub lock, while it is held,
- * before the command does anything (the place for store/leftovers.ts `cleanLeftovers(hub)`).
- * No-op for now.
- */
-function afterLockTaken(_hub: Hub): void {}
 
 /**
  * Take the lock on `file`, trying again every `pollMs` until `timeoutMs` has passed. A lock

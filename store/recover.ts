@@ -4,6 +4,7 @@ import { errnoCode } from '../core/errors.js';
 import { inTransaction, stmt } from './db.js';
 import { storeHashOf, type Hub } from './hub.js';
 import { findStoreFile, linkBack } from './import.js';
+import { cleanLeftovers, type LeftoverCleanup } from './leftovers.js';
 
 export interface Recovery {
   path: string;
@@ -62,4 +63,18 @@ async function inspect(path: string): Promise<{ kind: 'missing' } | { kind: 'lin
     if (errnoCode(err) === 'ENOENT') return { kind: 'missing' };
     throw err;
   }
+}
+
+export interface HubRecovery extends LeftoverCleanup {
+  imports: Recovery[];
+}
+
+/**
+ * What the next command that takes the hub lock does first: remove the temporary files of dead
+ * processes (staging copies, temporary links), then finish or roll back the imports they
+ * journalled. The caller holds the lock.
+ */
+export async function recoverHub(hub: Hub): Promise<HubRecovery> {
+  const cleaned = cleanLeftovers(hub);
+  return { ...cleaned, imports: await recoverPendingImports(hub) };
 }

@@ -261,3 +261,31 @@ describe('modelhub scan and the settle window', () => {
     expect(lstatSync(join(src, 'fresh.safetensors')).isSymbolicLink()).toBe(true);
   });
 });
+
+describe('the next command that takes the hub lock', () => {
+  it('removes the staging copies and temporary links of dead processes and finishes their imports', async () => {
+    const root = tempDir();
+    const hubDir = join(root, 'hub');
+    const src = join(root, 'downloads');
+    mkdirSync(src);
+    const digest = await modelFile(join(src, 'a.safetensors'), 11);
+    expect((await cli(['--hub', hubDir, 'scan', '--no-link', src], { cwd: root })).code).toBe(0);
+    const hub = openHub(hubDir);
+    // A process died after moving a.safetensors into the store, before linking it back.
+    hub.db.prepare("UPDATE model_sources SET state = 'importing'").run();
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const dead = Number(child.stdout);
+    const staging = join(hub.layout.tmpDir, `${digest}.${hostTag()}-${dead}.0badcafe.partial`);
+    writeFileSync(staging, 'a full-size copy nobody will finish');
+    const tempLink = join(src, `.a.safetensors.modelhub-${hostTag()}-${dead}-0badcafe`);
+    symlinkSync(storePath(hub.layout, digest, 'a.safetensors'), tempLink);
+    hub.close();
+    const empty = join(root, 'empty');
+    mkdirSync(empty);
+    const next = await cli(['--hub', hubDir, 'scan', empty], { cwd: root });
+    expect(next.code, next.stderr).toBe(0);
+    expect(existsSync(staging)).toBe(false);
+    expect(existsSync(tempLink)).toBe(false);
+    expect(readlinkSync(join(src, 'a.safetensors'))).toBe(storePath(openHub(hubDir).layout, digest, 'a.safetensors'));
+  });
+});
