@@ -1,6 +1,6 @@
 import { toSafeNumber } from './body.js';
 import type { ByteCursor } from './cursor.js';
-import { formatError } from './errors.js';
+import { corruptError, formatError } from './errors.js';
 import type { MetadataValue } from './types.js';
 
 /** Bounds on what a GGUF header may declare; exceeding one is ERR_MODELHUB_LIMIT, never an allocation. */
@@ -67,7 +67,7 @@ export class GgufValueReader {
     const at = this.c.position;
     const type = this.c.u32();
     if (type >= GGUF_VALUE_TYPES.length) {
-      throw formatError('ERR_MODELHUB_BAD_HEADER', this.c.path, `GGUF ${what} has unknown value type ${type} at offset ${at}`);
+      throw corruptError(this.c.path, 'GGUF file', `${what} has unknown value type ${type} at offset ${at}`);
     }
     return type;
   }

@@ -21,12 +21,13 @@ function head(path: string, n: number): Buffer {
   }
 }
 
-async function expectError(path: string, code: string, message?: RegExp): Promise<void> {
+async function expectError(path: string, code: string, message?: RegExp): Promise<ModelHubError> {
   const err = await readModelHeader(path).then(() => undefined, (e: unknown) => e);
   expect(err).toBeInstanceOf(ModelHubError);
   expect((err as ModelHubError).code).toBe(code);
   expect((err as ModelHubError).message).toContain(path);
   if (message) expect((err as ModelHubError).message).toMatch(message);
+  return err as ModelHubError;
 }
 
 /** GGUF v3 prefix: magic, version, counts; callers append KVs / tensor infos by hand. */
@@ -71,10 +72,10 @@ describe('readModelHeader: GGUF', () => {
     expect(describeHeader(h)).toMatchObject({ tensorCount: 4, quantization: 'Q4_K_M', dtypes: { Q4_K: 2, Q6_K: 1, F32: 1 } });
   });
 
-  it('reads v1, v2 and v3 files to the same result', async () => {
+  it('reads v2 and v3 files to the same result and refuses v1, which llama.cpp no longer reads', async () => {
     const dir = tempDir();
     const results = [];
-    for (const version of [1, 2, 3] as const) {
+    for (const version of [2, 3] as const) {
       const path = join(dir, `v${version}.gguf`);
       await writeGguf(path, { version, kv: LLM_KV, tensors: LLM_TENSORS });
       const { tensors, metadata, version: v, warnings } = await readModelHeader(path);
@@ -82,8 +83,11 @@ describe('readModelHeader: GGUF', () => {
       expect(warnings).toEqual([]);
       results.push({ tensors, metadata });
     }
-    expect(results[0]).toEqual(results[2]);
-    expect(results[1]).toEqual(results[2]);
+    expect(results[0]).toEqual(results[1]);
+    const v1 = join(dir, 'v1.gguf');
+    await writeGguf(v1, { version: 1, kv: LLM_KV, tensors: LLM_TENSORS });
+    const e = await expectError(v1, 'ERR_MODELHUB_UNSUPPORTED', /: unsupported GGUF version 1 /);
+    expect(e.hint).toMatch(/current GGUF/);
   });
 
   it('decodes all 13 value types, nested arrays, and 64-bit values beyond 2^53 as bigint', async () => {
@@ -160,20 +164,18 @@ describe('readModelHeader: GGUF', () => {
     expect(describeHeader(await readModelHeader(path))).toMatchObject({ quantization: 'Q5_K', tensorCount: 5 });
   });
 
-  it('warns about unknown GGML types and reports truncated tensor data', async () => {
+  it('refuses unknown GGML types and tensor data cut off by the end of the file as CORRUPT', async () => {
     const dir = tempDir();
     const unknown = join(dir, 'unknown.gguf');
     await writeGguf(unknown, { kv: {}, tensors: [{ name: 't', shape: [8] }], ggmlType: 99 });
-    const h = await readModelHeader(unknown);
-    expect(h.tensors[0]!.dtype).toBe('GGML_TYPE_99');
-    expect(h.warnings.join('\n')).toMatch(/unknown GGML tensor type/);
+    await expectError(unknown, 'ERR_MODELHUB_CORRUPT', /tensor "t" has ggml type 99, which ggml does not define/);
 
     const cut = join(dir, 'cut.gguf');
     await writeGguf(cut, { kv: LLM_KV, tensors: LLM_TENSORS });
     const header = (await readModelHeader(cut)).dataOffset;
     const bytes = head(cut, header + 1000);
     writeFileSync(cut, bytes.subarray(0, header + 1000));
-    await expectError(cut, 'ERR_MODELHUB_TRUNCATED', /tensor data ends at byte \d+ .*bytes missing/);
+    await expectError(cut, 'ERR_MODELHUB_CORRUPT', /tensor "\S+" ends at byte \d+ .*bytes missing: the file is cut off/);
   });
 
   it('reports truncation inside the header at every interesting offset', async () => {
@@ -186,7 +188,10 @@ describe('readModelHeader: GGUF', () => {
     for (const cut of cuts) {
       const path = join(dir, `cut-${cut}.gguf`);
       writeFileSync(path, bytes.subarray(0, cut));
-      await expectError(path, 'ERR_MODELHUB_TRUNCATED');
+      // Cut in the tensor infos: the header cannot be read; cut in the alignment padding after them: the data is missing.
+      const err = (await readModelHeader(path).catch((e: unknown) => e)) as ModelHubError;
+      expect(['ERR_MODELHUB_TRUNCATED', 'ERR_MODELHUB_CORRUPT']).toContain(err.code);
+      expect(err.message).toMatch(/cut off/);
     }
   });
 
@@ -219,24 +224,24 @@ describe('readModelHeader: GGUF', () => {
     await expectError(write('kvs.gguf', ggufPrefix(0, 2n ** 63n)), 'ERR_MODELHUB_LIMIT', /key\/value count/);
 
     const dims = gstr(ggufPrefix(1, 0), 'w').u32(200);
-    await expectError(write('dims.gguf', dims), 'ERR_MODELHUB_BAD_HEADER', /200 dimensions/);
+    await expectError(write('dims.gguf', dims), 'ERR_MODELHUB_CORRUPT', /200 dimensions/);
 
     const type = gstr(ggufPrefix(0, 1), 'k').u32(13);
-    await expectError(write('type.gguf', type), 'ERR_MODELHUB_BAD_HEADER', /unknown value type 13/);
+    await expectError(write('type.gguf', type), 'ERR_MODELHUB_CORRUPT', /unknown value type 13/);
 
     let deep = gstr(ggufPrefix(0, 1), 'deep').u32(9);
     for (let i = 0; i < 10; i++) deep = deep.u32(9).u64(1);
     await expectError(write('deep.gguf', deep.u32(0).u64(0)), 'ERR_MODELHUB_LIMIT', /nest deeper/);
 
     const align = gstr(ggufPrefix(0, 1), 'general.alignment').u32(4).u32(48);
-    await expectError(write('align.gguf', align), 'ERR_MODELHUB_BAD_HEADER', /power of two/);
+    await expectError(write('align.gguf', align), 'ERR_MODELHUB_CORRUPT', /general\.alignment is 48, not a power of two/);
 
     await expectError(write('v4.gguf', ggufPrefix(0, 0, 4)), 'ERR_MODELHUB_UNSUPPORTED', /version 4/);
   });
 
   it('rejects a wrong magic when called directly', async () => {
     const source = new BufferSource('mem.gguf', Buffer.from('GGUX\x03\x00\x00\x00', 'latin1'));
-    await expect(readGgufHeader(source)).rejects.toMatchObject({ code: 'ERR_MODELHUB_BAD_MAGIC', path: 'mem.gguf' });
+    await expect(readGgufHeader(source)).rejects.toMatchObject({ code: 'ERR_MODELHUB_UNKNOWN_FORMAT', path: 'mem.gguf' });
   });
 
   it('caps the total header size', async () => {

@@ -4,6 +4,7 @@
  */
 import { SAFETENSORS_DTYPE_BITS, safetensorsByteSize } from '../../formats/dtypes.js';
 import type { Prng } from '../fixtures/prng.js';
+import { ruleCases, type RuleCase } from './rule-cases.js';
 import { encodeSafetensors, encodeSafetensorsHeader, layoutSafetensors, safetensorsJson, type LayoutTensor, type SafetensorsLayout } from '../fixtures/safetensors-layout.js';
 
 export const ST_DTYPES = Object.keys(SAFETENSORS_DTYPE_BITS);
@@ -28,14 +29,6 @@ export function safetensorsBase(prng: Prng): SafetensorsLayout {
   }
   const metadata = prng.chance(0.5) ? { format: 'pt', ss_tag_frequency: '{"a": {"b": 2}}', n: String(prng.int(100)) } : undefined;
   return layoutSafetensors(tensors, metadata);
-}
-
-/** A generated case: the file's bytes, the rule broken, and a name its error message must mention. */
-export interface SafetensorsCase {
-  rule: string;
-  bytes: Buffer;
-  /** The message names at least one of these (the tensor or field at fault). */
-  mentions: string[];
 }
 
 type Edit = (l: SafetensorsLayout, prng: Prng) => { layout?: SafetensorsLayout; bytes?: Buffer; mentions: string | string[] } | undefined;
@@ -85,17 +78,13 @@ export const SAFETENSORS_RULES: Record<string, Edit> = {
   },
 };
 
-/** Every rule applied to `count` generated bases (cases a base cannot express are left out). */
-export function safetensorsCases(prng: Prng, count: number): SafetensorsCase[] {
-  const out: SafetensorsCase[] = [];
-  for (let i = 0; i < count; i++) {
-    const base = safetensorsBase(prng);
-    for (const [rule, edit] of Object.entries(SAFETENSORS_RULES)) {
-      const r = edit(base, prng);
-      if (r !== undefined) out.push({ rule, bytes: r.bytes ?? encodeSafetensors(r.layout!), mentions: [r.mentions].flat() });
-    }
-  }
-  return out;
+/** Every rule applied to `count` generated bases. */
+export function safetensorsCases(prng: Prng, count: number): RuleCase[] {
+  return ruleCases(prng, count, {
+    base: safetensorsBase,
+    rules: SAFETENSORS_RULES,
+    encode: (r: NonNullable<ReturnType<Edit>>) => ({ bytes: r.bytes ?? encodeSafetensors(r.layout!), mentions: [r.mentions].flat() }),
+  });
 }
 
 /** Edits that keep a file valid: shuffled key order, a header padded with many spaces, null metadata. */
