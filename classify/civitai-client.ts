@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ModelHubError } from '../core/errors.js';
-import type { CivitaiVersion } from './civitai.js';
+import { badCivitaiResponse, forFile, parseModelVersion, pickAnswers, type BatchAnswer, type VersionAnswer } from './civitai-version.js';
+
+export { civitaiMetadata, parseModelVersion, toCivitaiVersion, type BatchAnswer, type CivitaiFile, type CivitaiModelVersion, type VersionAnswer } from './civitai-version.js';
 
 /**
  * The CivitAI REST client: `GET {base}/model-versions/by-hash/{hash}` and the batch
@@ -34,12 +36,6 @@ export interface CivitaiClientOptions {
   /** Requests in flight at once. Default 2. */
   concurrency?: number;
   userAgent?: string;
-}
-
-/** One answer of a lookup: the hash that was asked (upper-case) and the version it names. */
-export interface VersionAnswer {
-  hash: string;
-  version: CivitaiModelVersion;
 }
 
 interface Request {
@@ -104,16 +100,22 @@ export class CivitaiClient {
       return null;
     }
     if (status === 405) throw this.httpError(req, status, text);
-    return { hash: h, version: parseModelVersion(parseJson(req, text), this.siteOrigin, req.url) };
+    const version = parseModelVersion(parseJson(req, text), this.siteOrigin, req.url);
+    // CivitAI matched one of the stored hashes of some file; the SHA256 one names it best.
+    const file = version.files.find((f) => f.hashes.SHA256 === h) ?? version.files.find((f) => Object.values(f.hashes).includes(h));
+    return { hash: h, version: forFile(version, file) };
   }
 
   /**
-   * Batch lookup of whole-file SHA-256 hashes, in requests of at most 100. Returns one answer
-   * per requested hash that a returned version lists in `files[].hashes.SHA256`; hashes without
-   * an answer are not on CivitAI. Throws ERR_MODELHUB_CIVITAI_NO_BATCH when the server has no
-   * batch endpoint (404/405), so the caller can fall back to getByHash.
+   * Batch lookup of whole-file SHA-256 hashes, in requests of at most 100. CivitAI answers with
+   * one element per matching file, in no particular order, some of them null; each element is
+   * mapped back by its `files[].hashes.SHA256` (see pickAnswers). Returns one answer per
+   * requested hash that an element names: its version, or an error when only an unreadable
+   * element names it. Hashes without an answer are not on CivitAI. Throws
+   * ERR_MODELHUB_CIVITAI_NO_BATCH when the server has no batch endpoint (404/405), so the caller
+   * can fall back to getByHash.
    */
-  async postByHashes(sha256s: string[]): Promise<VersionAnswer[]> {
+  async postByHashes(sha256s: string[]): Promise<BatchAnswer[]> {
     const wanted = [...new Set(sha256s.map((s) => normalizeHash(s, /^[0-9A-F]{64}$/)))];
     const chunks: string[][] = [];
     for (let i = 0; i < wanted.length; i += CIVITAI_BATCH_LIMIT) chunks.push(wanted.slice(i, i + CIVITAI_BATCH_LIMIT));
@@ -121,7 +123,7 @@ export class CivitaiClient {
     return answers.flat();
   }
 
-  private async postChunk(chunk: string[]): Promise<VersionAnswer[]> {
+  private async postChunk(chunk: string[]): Promise<BatchAnswer[]> {
     const req: Request = { method: 'POST', url: `${this.baseUrl}/model-versions/by-hash`, body: JSON.stringify(chunk) };
     const { status, text } = await this.send(req);
     if (status === 404 || status === 405) {
@@ -129,18 +131,7 @@ export class CivitaiClient {
     }
     const json = parseJson(req, text);
     if (!Array.isArray(json)) throw badResponse(req, 'expected a JSON array of model versions');
-    const wanted = new Set(chunk);
-    const out: VersionAnswer[] = [];
-    for (const raw of json) {
-      const version = parseModelVersion(raw, this.siteOrigin, req.url);
-      for (const file of version.files) {
-        const sha = file.hashes.SHA256?.toUpperCase();
-        if (sha === undefined || !wanted.has(sha)) continue;
-        wanted.delete(sha); // the API orders versions oldest first; the first one wins
-        out.push({ hash: sha, version });
-      }
-    }
-    return out;
+    return pickAnswers(json, chunk, (raw) => parseModelVersion(raw, this.siteOrigin, req.url));
   }
 
   /** Run one request to an answer: 2xx, 404 or 405. Retries what can be retried, throws the rest. */
@@ -322,94 +313,10 @@ function readErrorField(text: string): string | undefined {
   }
 }
 
-function badResponse(req: Request | string, why: string): ModelHubError {
-  const where = typeof req === 'string' ? req : `${req.method} ${req.url}`;
-  return new ModelHubError('ERR_MODELHUB_CIVITAI_BAD_RESPONSE', `unexpected answer from CivitAI to ${where}: ${why}`, {
-    hint: 'check external_apis.civitai.base_url; if it is right, CivitAI may be having trouble (try again later, or pass --offline)',
-  });
-}
-
-// ---- model versions -------------------------------------------------------------------------
-
-/** One file of a model version, as far as ModelHub cares. `hashes` keys as CivitAI spells them (SHA256, AutoV2, AutoV3, …). */
-export interface CivitaiFile {
-  name: string;
-  sizeKB: number | undefined;
-  primary: boolean;
-  hashes: Record<string, string>;
-}
-
-/** A CivitAI model version, reduced to what classification and metadata use. */
-export interface CivitaiModelVersion {
-  id: number;
-  modelId: number;
-  /** The version's name, e.g. "8" or "v1.0". */
-  name: string;
-  modelName: string;
-  /** `model.type`: Checkpoint, LORA, … */
-  modelType: string | undefined;
-  baseModel: string | undefined;
-  trainedWords: string[];
-  files: CivitaiFile[];
-  /** `<site>/models/<modelId>?modelVersionId=<id>` */
-  pageUrl: string;
-  downloadUrl: string | undefined;
-}
-
-/**
- * Parse one model-version object (by-hash GET, or an element of the batch answer). Throws
- * ERR_MODELHUB_CIVITAI_BAD_RESPONSE naming `source` when `id`/`modelId` are missing; other
- * fields are optional and ignored when of the wrong type.
- */
-export function parseModelVersion(raw: unknown, siteOrigin: string, source: string): CivitaiModelVersion {
-  if (!isRecord(raw) || !Number.isInteger(raw.id) || !Number.isInteger(raw.modelId)) throw badResponse(source, 'a model version without numeric id and modelId');
-  const id = raw.id as number;
-  const modelId = raw.modelId as number;
-  const model = isRecord(raw.model) ? raw.model : {};
-  return {
-    id,
-    modelId,
-    name: readString(raw.name) ?? '',
-    modelName: readString(model.name) ?? '',
-    modelType: readString(model.type),
-    baseModel: readString(raw.baseModel),
-    trainedWords: Array.isArray(raw.trainedWords) ? raw.trainedWords.filter((w): w is string => typeof w === 'string') : [],
-    files: Array.isArray(raw.files) ? raw.files.filter(isRecord).map(parseFile) : [],
-    pageUrl: `${siteOrigin}/models/${modelId}?modelVersionId=${id}`,
-    downloadUrl: readString(raw.downloadUrl),
-  };
-}
-
-function parseFile(raw: Record<string, unknown>): CivitaiFile {
-  const hashes: Record<string, string> = {};
-  if (isRecord(raw.hashes)) for (const [k, v] of Object.entries(raw.hashes)) if (typeof v === 'string') hashes[k] = v.toUpperCase();
-  return { name: readString(raw.name) ?? '', sizeKB: typeof raw.sizeKB === 'number' ? raw.sizeKB : undefined, primary: raw.primary === true, hashes };
-}
-
-/** What classify/civitai.ts needs: type, base and a label "<model> v<version> (#<id>)". */
-export function toCivitaiVersion(v: CivitaiModelVersion): CivitaiVersion {
-  return { modelType: v.modelType, baseModel: v.baseModel, label: `${v.modelName} v${v.name} (#${v.id})` };
-}
-
-/** Metadata rows (source "civitai") for a model: ids, names, trained words, page URL. Empty values are left out. */
-export function civitaiMetadata(v: CivitaiModelVersion): Record<string, string> {
-  const all: Record<string, string | undefined> = {
-    'civitai.model_id': String(v.modelId),
-    'civitai.version_id': String(v.id),
-    'civitai.model_name': v.modelName,
-    'civitai.version_name': v.name,
-    'civitai.type': v.modelType,
-    'civitai.base_model': v.baseModel,
-    'civitai.trained_words': v.trainedWords.join(', '),
-    'civitai.url': v.pageUrl,
-  };
-  return Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+function badResponse(req: Request, why: string): ModelHubError {
+  return badCivitaiResponse(`${req.method} ${req.url}`, why);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function readString(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
 }

@@ -161,7 +161,7 @@ class LookupRun {
     if (!this.batchMissing) {
       try {
         if (this.fatal !== undefined) throw this.fatal;
-        for (const a of await this.client.postByHashes(hashes)) out.set(a.hash, a.version);
+        for (const a of await this.client.postByHashes(hashes)) out.set(a.hash, 'error' in a ? a.error : a.version);
         return out;
       } catch (err) {
         if (!(err instanceof ModelHubError) || err.code !== 'ERR_MODELHUB_CIVITAI_NO_BATCH') throw err;

@@ -2,14 +2,17 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { afterEach, expect } from 'vitest';
 
 /**
  * A CivitAI stand-in on 127.0.0.1 (port 0): `GET /api/v1/model-versions/by-hash/:hash` and the
  * batch `POST /api/v1/model-versions/by-hash`, answering with full model-version objects like
  * the real API (404 `{"error":"Model not found"}`, 400 for a bad batch). A GET matches any
  * stored hash type: SHA256, AutoV2 (first 10 hex), AutoV3 (only its first 12 hex, as CivitAI
- * stores it), AutoV1, CRC32, BLAKE3. Failures are scripted per hash or per request number,
- * and every request is recorded.
+ * stores it), AutoV1, CRC32, BLAKE3. The batch answers, as the real one does, with one element
+ * per file whose SHA256 was asked (a version with two such files comes twice); `rewriteBatch`
+ * lets a test shuffle it, put nulls in it or null out fields. Failures are scripted per hash or
+ * per request number, and every request is recorded.
  */
 
 export interface FakeFileSpec {
@@ -19,6 +22,13 @@ export interface FakeFileSpec {
   name?: string;
   sizeKB?: number;
   primary?: boolean;
+  /** `files[].type`: Model (default), Pruned Model, VAE, Config, Training Data, … */
+  type?: string;
+  /**
+   * Listed in the version's answer but not one of its own files, like the VAE CivitAI appends
+   * to a checkpoint version that names one (vaeId, file type VAE): lookups never find it here.
+   */
+  linked?: boolean;
 }
 
 export interface FakeVersionSpec {
@@ -53,6 +63,8 @@ export interface FakeCivitaiOptions {
   delayMs?: number;
   /** How the batch endpoint behaves: true (default), or the status a mirror without it answers. */
   batch?: true | 404 | 405;
+  /** Rewrites each batch answer (one element per matching file, in registration order) before it is sent. */
+  rewriteBatch?: (elements: Array<Record<string, unknown>>) => unknown[];
 }
 
 type Script = { reply: FakeReply; left: number };
@@ -65,8 +77,9 @@ export class FakeCivitai {
   maxInFlight = 0;
   private inFlight = 0;
   private nextId = 1000;
-  private readonly versions: Array<Record<string, unknown>> = [];
   private readonly byHash = new Map<string, Record<string, unknown>>();
+  /** Every own file of every version, by upper-case SHA256, in registration order. */
+  private readonly fileRows: Array<{ sha256: string; version: Record<string, unknown> }> = [];
   private readonly hashScripts = new Map<string, Script>();
   private readonly requestScripts = new Map<number, FakeReply>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -94,10 +107,12 @@ export class FakeCivitai {
   /** Register a model version; returns the object the API answers with. */
   addVersion(spec: FakeVersionSpec): Record<string, unknown> {
     const version = buildVersion(spec, this.nextId++, this.baseUrl);
-    this.versions.push(version);
-    for (const file of version.files as Array<{ hashes: Record<string, string> }>) {
-      for (const h of Object.values(file.hashes)) if (!this.byHash.has(h)) this.byHash.set(h, version);
-    }
+    spec.files.forEach((f, i) => {
+      if (f.linked === true) return;
+      const file = (version.files as Array<{ hashes: Record<string, string> }>)[i];
+      for (const h of Object.values(file?.hashes ?? {})) if (!this.byHash.has(h)) this.byHash.set(h, version);
+      this.fileRows.push({ sha256: f.sha256.toUpperCase(), version });
+    });
     return version;
   }
 
@@ -151,8 +166,9 @@ export class FakeCivitai {
     if (rec.method === 'POST' && rec.path === '/api/v1/model-versions/by-hash' && this.opts.batch !== 404) {
       const hashes = parseBatch(rec.body);
       if (typeof hashes === 'string') return sendJson(res, 400, { error: hashes });
-      const found = new Set(hashes.map((h) => this.byHash.get(h.toUpperCase())).filter((v) => v !== undefined));
-      return sendJson(res, 200, this.versions.filter((v) => found.has(v)));
+      const asked = new Set(hashes.map((h) => h.toUpperCase()));
+      const elements = this.fileRows.filter((row) => asked.has(row.sha256)).map((row) => structuredClone(row.version));
+      return sendJson(res, 200, this.opts.rewriteBatch === undefined ? elements : this.opts.rewriteBatch(elements));
     }
     send(res, 404, '<!DOCTYPE html><html><body>404: This page could not be found</body></html>', { 'Content-Type': 'text/html' });
   }
@@ -179,6 +195,21 @@ export class FakeCivitai {
     });
   }
 }
+
+const started: FakeCivitai[] = [];
+
+/** A fake closed after the current test, which then also fails if serving a request threw. */
+export async function startFakeCivitai(opts: FakeCivitaiOptions = {}): Promise<FakeCivitai> {
+  const fake = await FakeCivitai.start(opts);
+  started.push(fake);
+  return fake;
+}
+
+afterEach(async () => {
+  const fakes = started.splice(0);
+  for (const f of fakes) await f.close();
+  expect(fakes.flatMap((f) => f.errors)).toEqual([]);
+});
 
 /** A full model-version object as the API returns it. */
 function buildVersion(spec: FakeVersionSpec, id: number, baseUrl: string): Record<string, unknown> {
@@ -222,7 +253,7 @@ function buildFile(f: FakeFileSpec, i: number, versionId: number, site: string):
     id: versionId * 10 + i,
     sizeKB: f.sizeKB ?? 2082642.6,
     name: f.name ?? `model_${versionId}_${i}.safetensors`,
-    type: 'Model',
+    type: f.type ?? 'Model',
     pickleScanResult: 'Success',
     pickleScanMessage: 'No Pickle imports',
     virusScanResult: 'Success',
