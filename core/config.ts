@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createAjv } from './ajv.js';
 import { ModelHubError, errnoCode } from './errors.js';
-import { expandPath, packageRoot } from './paths.js';
-import { formatProblems, parseYamlDocuments, validateDoc, type YamlProblem } from './yaml.js';
+import { describeUnsetVariable, expandPath, findUnsetVariable, packageRoot } from './paths.js';
+import { formatProblems, locate, parseYamlDocuments, validateDoc, type YamlDoc, type YamlProblem } from './yaml.js';
 import { readYamlFile } from './yaml-read.js';
 
 /** The keys of a config file, as written in YAML (see the top-level config.yaml). */
@@ -58,7 +58,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
 
   const userFile = findUserConfig(flags, env, cwd);
   if (userFile !== null) {
-    const user = readConfigFile(userFile);
+    const user = readConfigFile(userFile, { env });
     merged = deepMerge(merged, resolvePaths(user, dirname(userFile), env)) as ConfigValues;
   }
   const hub = pick(flags.hub, env.MODELHUB_HUB, cwd, env) ?? merged.hub;
@@ -90,8 +90,11 @@ function findUserConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: string)
   return existsSync(implicit) ? implicit : null;
 }
 
-/** Read and validate one config file; an empty file is an empty config. */
-export function readConfigFile(file: string, opts: { validate?: boolean } = {}): Record<string, unknown> {
+/**
+ * Read and validate one config file; an empty file is an empty config. With `env`, a path
+ * naming an unset variable is a problem at its position too.
+ */
+export function readConfigFile(file: string, opts: { validate?: boolean; env?: NodeJS.ProcessEnv } = {}): Record<string, unknown> {
   let read: ReturnType<typeof readYamlFile>;
   try {
     read = readYamlFile(file);
@@ -106,6 +109,7 @@ export function readConfigFile(file: string, opts: { validate?: boolean } = {}):
   if (docs.length > 1) all.push({ file, line: 1, col: 1, message: 'a config file holds one YAML document, found several' });
   const doc = docs[0];
   if (doc !== undefined && opts.validate !== false) all.push(...validateDoc(configValidator(), doc));
+  if (doc !== undefined && opts.env !== undefined) all.push(...unsetVariableProblems(doc, opts.env));
   if (all.length > 0) {
     throw new ModelHubError('CONFIG_INVALID', `invalid config file ${file}:\n${formatProblems(all)}`, {
       path: file,
@@ -123,6 +127,24 @@ function configValidator(): ReturnType<ReturnType<typeof createAjv>['compile']> 
     compiled = createAjv().compile(schema);
   }
   return compiled;
+}
+
+/** The config's paths (hub, manifests, rules) that name a variable the environment leaves unset. */
+function unsetVariableProblems(doc: YamlDoc, env: NodeJS.ProcessEnv): YamlProblem[] {
+  if (!isPlainObject(doc.value)) return [];
+  const v = doc.value;
+  const paths: Array<[string, string, unknown]> = [
+    ['/hub', 'hub', v.hub],
+    ['/manifests', 'manifests', v.manifests],
+    ...(Array.isArray(v.rules) ? v.rules.map((r, i): [string, string, unknown] => [`/rules/${i}`, `rules[${i}]`, r]) : []),
+  ];
+  const problems: YamlProblem[] = [];
+  for (const [pointer, key, value] of paths) {
+    const unset = typeof value === 'string' ? findUnsetVariable(value, env) : undefined;
+    if (unset === undefined) continue;
+    problems.push({ file: doc.file, ...locate(doc, pointer), message: `${key}: ${describeUnsetVariable(value as string, unset)}` });
+  }
+  return problems;
 }
 
 function resolvePaths<T extends Record<string, unknown>>(values: T, base: string, env: NodeJS.ProcessEnv): T {

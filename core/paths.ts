@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ModelHubError } from './errors.js';
 
 let cachedRoot: string | undefined;
 
@@ -30,12 +31,52 @@ function readPackageName(file: string): string | undefined {
   }
 }
 
+/** `${VAR}`, `${VAR:-default}` or `$VAR`. */
+const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/** A variable a path names that the environment leaves unset (or empty), with no default. */
+export interface UnsetVariable {
+  name: string;
+  /** Set, but to the empty string. */
+  empty: boolean;
+}
+
 /**
- * Expand `~`, `$VAR` and `${VAR}` in a user-written path, then make it absolute against `base`.
- * An unset variable expands to the empty string, as in a shell.
+ * The first variable in `input` that `env` leaves unset or empty and that has no `:-default`,
+ * or undefined when every variable expands.
+ */
+export function findUnsetVariable(input: string, env: NodeJS.ProcessEnv = process.env): UnsetVariable | undefined {
+  for (const m of input.matchAll(VARIABLE)) {
+    const name = (m[1] ?? m[3])!;
+    const hasDefault = m[2] !== undefined;
+    const value = env[name];
+    if (!hasDefault && (value === undefined || value === '')) return { name, empty: value === '' };
+  }
+  return undefined;
+}
+
+/** The message for an unset variable: names it, the path it is in, and both ways out. */
+export function describeUnsetVariable(input: string, unset: UnsetVariable): string {
+  const state = unset.empty ? 'is empty' : 'is not set';
+  return `environment variable ${unset.name} ${state} (in ${JSON.stringify(input)}); set it, or give a default: \${${unset.name}:-/some/path}`;
+}
+
+/**
+ * Expand `~`, `$VAR`, `${VAR}` and `${VAR:-default}` (the default, taken literally, when VAR is
+ * unset or empty) in a user-written path, then make it absolute against `base`. A variable that
+ * is unset or empty with no default throws ERR_MODELHUB_PATH_VARIABLE_UNSET naming it, because a
+ * path that silently lost a part points somewhere else (`${COMFY_ROOT}/models` is not `/models`).
+ * Callers that know where the path was written check findUnsetVariable first and report there.
  */
 export function expandPath(input: string, base: string, env: NodeJS.ProcessEnv = process.env): string {
-  let out = input.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, a: string | undefined, b: string | undefined) => env[a ?? b ?? ''] ?? '');
+  const unset = findUnsetVariable(input, env);
+  if (unset !== undefined) {
+    throw new ModelHubError('PATH_VARIABLE_UNSET', describeUnsetVariable(input, unset), { hint: `export ${unset.name}=..., or write \${${unset.name}:-DEFAULT} in the path` });
+  }
+  let out = input.replace(VARIABLE, (_m, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+    const value = env[braced ?? bare ?? ''];
+    return value === undefined || value === '' ? (fallback ?? '') : value;
+  });
   if (out === '~' || out.startsWith('~/')) out = join(env.HOME ?? homedir(), out.slice(1));
   return isAbsolute(out) ? resolve(out) : resolve(base, out);
 }

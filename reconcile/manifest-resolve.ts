@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, posix, resolve } from 'node:path';
 import { isWithin, resolveReal } from '../core/fs-identity.js';
 import { checkLinkName, quoteName } from '../core/names.js';
-import { expandPath } from '../core/paths.js';
+import { describeUnsetVariable, expandPath, findUnsetVariable } from '../core/paths.js';
 import { IMAGE_BASES, KNOWN_LLM_BASES, isKnownBase } from '../core/vocabulary.js';
 import { locate, type YamlDoc, type YamlProblem } from '../core/yaml.js';
 import type { DeploymentSpec, OverrideSpec, Selector, TargetSpec } from './manifest-types.js';
@@ -82,8 +82,12 @@ type Report = (pointer: string, message: string) => void;
 function resolveTarget(d: CheckedDoc, opts: ResolveOptions, report: Report): TargetSpec {
   const v = d.value;
   const rootAsWritten = typeof v.root === 'string' ? v.root : '';
-  const root = expandPath(rootAsWritten, dirname(d.absFile), opts.env);
-  const rootProblem = rootAsWritten === '' ? undefined : forbiddenPlace(root, opts);
+  const unset = findUnsetVariable(rootAsWritten, opts.env);
+  if (unset !== undefined) report('/root', `root: ${describeUnsetVariable(rootAsWritten, unset)}`);
+  // Without a root (none written, or a variable missing) there is no place to judge.
+  const known = rootAsWritten !== '' && unset === undefined;
+  const root = unset === undefined ? expandPath(rootAsWritten, dirname(d.absFile), opts.env) : rootAsWritten;
+  const rootProblem = known ? forbiddenPlace(root, opts) : undefined;
   if (rootProblem !== undefined) report('/root', `root ${root} ${rootProblem}; deploy into application folders only`);
   const mappings: Record<string, string> = {};
   for (const [type, folder] of Object.entries(isRecord(v.mappings) ? v.mappings : {})) {
@@ -91,7 +95,7 @@ function resolveTarget(d: CheckedDoc, opts: ResolveOptions, report: Report): Tar
     // A folder with a problem stays in the (then discarded) spec so cross-checks do not cascade.
     const rel = checkMappingFolder(type, folder, (message) => report(`/mappings/${type}`, message));
     mappings[type] = rel ?? folder;
-    const folderProblem = rel === undefined || rootAsWritten === '' || rel === '' ? undefined : forbiddenPlace(resolve(root, rel), opts);
+    const folderProblem = rel === undefined || !known || rel === '' ? undefined : forbiddenPlace(resolve(root, rel), opts);
     if (folderProblem !== undefined) report(`/mappings/${type}`, `mappings.${type}: ${resolve(root, rel!)} ${folderProblem}`);
   }
   return {
@@ -112,7 +116,7 @@ function resolveTarget(d: CheckedDoc, opts: ResolveOptions, report: Report): Tar
  * the hub: `/` itself, the hub folder itself, and anything inside the store are refused. A folder
  * beside the store inside the hub, or one that holds the hub, is allowed.
  */
-function forbiddenPlace(path: string, opts: ResolveOptions): string | undefined {
+export function forbiddenPlace(path: string, opts: { storeDir?: string | undefined; hubDir?: string | undefined }): string | undefined {
   const real = resolveReal(path);
   const via = real === path ? '' : `resolves to ${real}, `;
   if (real === '/') return 'resolves to /';

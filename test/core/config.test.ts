@@ -76,6 +76,25 @@ describe('configuration', () => {
     expect(() => loadConfig({ flags: { config: file }, env: env() })).toThrowError(`${file}:2:9: alias *mine names no anchor; set &mine on a value before this alias`);
   });
 
+  it('refuses config paths naming an unset variable, at their position, and the same from the environment', () => {
+    const dir = tempDir();
+    const file = join(dir, 'vars.yaml');
+    writeFileSync(file, 'hub: $HUB_DISK/hub\nrules:\n  - ${HOME}/ok.yaml\n  - ${RULES_DIR}/mine.yaml\n');
+    let message = '';
+    try {
+      loadConfig({ flags: { config: file }, env: env() });
+    } catch (err) {
+      message = (err as Error).message;
+      expect((err as { code: string }).code).toBe('ERR_MODELHUB_CONFIG_INVALID');
+    }
+    expect(message.split('\n').slice(1)).toEqual([
+      `${file}:1:6: hub: environment variable HUB_DISK is not set (in "$HUB_DISK/hub"); set it, or give a default: \${HUB_DISK:-/some/path}`,
+      `${file}:4:5: rules[1]: environment variable RULES_DIR is not set (in "\${RULES_DIR}/mine.yaml"); set it, or give a default: \${RULES_DIR:-/some/path}`,
+    ]);
+    expect(loadConfig({ flags: { config: file }, env: env({ HUB_DISK: '/mnt/d', RULES_DIR: '/r' }) }).hub).toBe('/mnt/d/hub');
+    expect(() => loadConfig({ env: env({ MODELHUB_HUB: '$NOPE/hub' }) })).toThrowError(expect.objectContaining({ code: 'ERR_MODELHUB_PATH_VARIABLE_UNSET', message: expect.stringContaining('NOPE is not set') }));
+  });
+
   it('names a missing --config file', () => {
     expect(() => loadConfig({ flags: { config: '/nope/config.yaml' }, env: env() })).toThrowError('config file /nope/config.yaml does not exist');
   });

@@ -220,6 +220,14 @@ mappings: { lora: loras }
     expect(r.stderr).toContain('o.yaml:3:14: set.name: "a\\u0000b.safetensors" contains a NUL character');
   });
 
+  it('refuses a root naming an unset variable, naming it, and takes a ${VAR:-default}', () => {
+    write('t.yaml', 'kind: Target\nname: comfy\nroot: ${COMFY_ROOT}/models\nmappings: { lora: loras }\n');
+    expect(problems()).toEqual(['t.yaml:3:7: root: environment variable COMFY_ROOT is not set (in "${COMFY_ROOT}/models"); set it, or give a default: ${COMFY_ROOT:-/some/path}']);
+    write('t.yaml', 'kind: Target\nname: comfy\nroot: ${COMFY_ROOT:-/opt/comfy}/models\nmappings: { lora: loras }\n');
+    expect(loadManifests(dir, { env, cwd: dir }).targets[0]?.root).toBe('/opt/comfy/models');
+    expect(loadManifests(dir, { env: { ...env, COMFY_ROOT: '/srv/comfy' }, cwd: dir }).targets[0]?.root).toBe('/srv/comfy/models');
+  });
+
   it('accepts the shipped default manifests, and the commented examples once uncommented', () => {
     cpSync(join(packageRoot(), 'manifests'), dir, { recursive: true });
     const m = loadManifests(dir, { env, cwd: dir });
