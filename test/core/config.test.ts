@@ -7,6 +7,17 @@ import { tempDir } from '../helpers/tmp.js';
 
 const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ HOME: '/home/u', XDG_CONFIG_HOME: '/nonexistent', ...extra });
 
+/** The message of the ERR_MODELHUB_CONFIG_INVALID that loading this config file gives. */
+function invalidConfigMessage(file: string): string {
+  try {
+    loadConfig({ flags: { config: file }, env: env() });
+  } catch (err) {
+    expect((err as { code: string }).code).toBe('ERR_MODELHUB_CONFIG_INVALID');
+    return (err as Error).message;
+  }
+  throw new Error(`expected ${file} to be an invalid config`);
+}
+
 describe('configuration', () => {
   it('ships defaults that pass their own schema', () => {
     expect(() => readConfigFile(join(packageRoot(), 'config.yaml'))).not.toThrow();
@@ -50,13 +61,7 @@ describe('configuration', () => {
     const dir = tempDir();
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'hub: /x\npage_sise: 10\nconfidence_threshold: 2\nexternal_apis:\n  civitai:\n    base_url: ftp://nope\n');
-    let message = '';
-    try {
-      loadConfig({ flags: { config: file }, env: env() });
-    } catch (err) {
-      message = (err as Error).message;
-      expect((err as { code: string }).code).toBe('ERR_MODELHUB_CONFIG_INVALID');
-    }
+    const message = invalidConfigMessage(file);
     expect(message).toContain(`${file}:2:1: unknown key "page_sise"; did you mean "page_size"?`);
     expect(message).toContain(`${file}:3:23: confidence_threshold: must be <= 1`);
     expect(message).toContain(`${file}:6:15: external_apis.civitai.base_url: "ftp://nope" is not valid (must match ^https?://)`);
@@ -80,13 +85,7 @@ describe('configuration', () => {
     const dir = tempDir();
     const file = join(dir, 'vars.yaml');
     writeFileSync(file, 'hub: $HUB_DISK/hub\nrules:\n  - ${HOME}/ok.yaml\n  - ${RULES_DIR}/mine.yaml\n');
-    let message = '';
-    try {
-      loadConfig({ flags: { config: file }, env: env() });
-    } catch (err) {
-      message = (err as Error).message;
-      expect((err as { code: string }).code).toBe('ERR_MODELHUB_CONFIG_INVALID');
-    }
+    const message = invalidConfigMessage(file);
     expect(message.split('\n').slice(1)).toEqual([
       `${file}:1:6: hub: environment variable HUB_DISK is not set (in "$HUB_DISK/hub"); set it, or give a default: \${HUB_DISK:-/some/path}`,
       `${file}:4:5: rules[1]: environment variable RULES_DIR is not set (in "\${RULES_DIR}/mine.yaml"); set it, or give a default: \${RULES_DIR:-/some/path}`,
