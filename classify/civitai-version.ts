@@ -143,9 +143,11 @@ export function forFile(version: CivitaiModelVersion, file: CivitaiFile | undefi
   return file?.type === undefined ? rest : { ...rest, fileType: file.type };
 }
 
-/** What classify/civitai.ts needs: the type, the base and a label "<model> v<version> (#<id>)". */
+/** What classify/civitai.ts needs: the model and file types, the base and a label "<model> v<version> (#<id>)". */
 export function toCivitaiVersion(v: CivitaiModelVersion): CivitaiVersion {
-  return { modelType: v.modelType, baseModel: v.baseModel, label: `${v.modelName || `model ${v.modelId}`}${v.name ? ` v${v.name}` : ''} (#${v.id})` };
+  const out: CivitaiVersion = { modelType: v.modelType, baseModel: v.baseModel, label: `${v.modelName || `model ${v.modelId}`}${v.name ? ` v${v.name}` : ''} (#${v.id})` };
+  if (v.fileType !== undefined) out.fileType = v.fileType;
+  return out;
 }
 
 /** Metadata rows (source "civitai") for a model: ids, names, trained words, page URL. Empty values are left out. */
@@ -156,6 +158,7 @@ export function civitaiMetadata(v: CivitaiModelVersion): Record<string, string> 
     'civitai.model_name': v.modelName,
     'civitai.version_name': v.name,
     'civitai.type': v.modelType,
+    'civitai.file_type': v.fileType,
     'civitai.base_model': v.baseModel,
     'civitai.trained_words': v.trainedWords.join(', '),
     'civitai.url': v.pageUrl,

@@ -3,7 +3,9 @@ import type { Report } from './compile-condition.js';
 import { compileLoraSettings } from './compile-lora.js';
 import * as S from './compile-sections.js';
 import type { RawRuleFile } from './raw-rules.js';
-import type { CivitaiMapping, RuleSet } from './ruleset.js';
+import type { CivitaiField, CivitaiMapping, RuleSet } from './ruleset.js';
+
+const CIVITAI_FIELDS: readonly CivitaiField[] = ['model_types', 'base_models', 'file_types'];
 
 /** A schema-valid rule file with the parsed document it came from (for positions). */
 export interface RuleSource {
@@ -75,7 +77,11 @@ export function compileRuleSources(sources: RuleSource[]): { rules: RuleSet; pro
     filenames: filenameEntries.flatMap((l) => S.compileFilename(l, ctx, qualifiers)),
     metadata: S.groupMetadata(metadataEntries.flatMap((l) => S.compileMetadata(l, ctx))),
     sizes: sizeEntries.map((l) => S.compileSize(l, ctx)),
-    civitai: { modelTypes: civitaiTable(sources, 'model_types', ctx, reportAt), baseModels: civitaiTable(sources, 'base_models', ctx, reportAt) },
+    civitai: {
+      modelTypes: civitaiTable(sources, 'model_types', ctx, reportAt),
+      baseModels: civitaiTable(sources, 'base_models', ctx, reportAt),
+      fileTypes: civitaiTable(sources, 'file_types', ctx, reportAt),
+    },
     qualifiers,
     entries: {
       modelTypes: typeEntries.map(origin),
@@ -85,10 +91,7 @@ export function compileRuleSources(sources: RuleSource[]): { rules: RuleSet; pro
       filenames: filenameEntries.map(origin),
       metadata: metadataEntries.map(origin),
       sizes: sizeEntries.map(origin),
-      civitai: sources.flatMap((src) => [
-        ...(src.value.civitai?.model_types ?? []).map((value) => ({ value, file: src.doc.file, field: 'model_types' as const })),
-        ...(src.value.civitai?.base_models ?? []).map((value) => ({ value, file: src.doc.file, field: 'base_models' as const })),
-      ]),
+      civitai: sources.flatMap((src) => CIVITAI_FIELDS.flatMap((field) => (src.value.civitai?.[field] ?? []).map((value) => ({ value, file: src.doc.file, field })))),
     },
   };
   return { rules, problems };
@@ -115,7 +118,7 @@ function mergeSection<K extends keyof RawRuleFile>(
   return [...merged.values()];
 }
 
-function civitaiTable(sources: RuleSource[], field: 'model_types' | 'base_models', ctx: CompileContext, reportAt: (src: RuleSource, base: string) => Report): Map<string, CivitaiMapping> {
+function civitaiTable(sources: RuleSource[], field: CivitaiField, ctx: CompileContext, reportAt: (src: RuleSource, base: string) => Report): Map<string, CivitaiMapping> {
   const out = new Map<string, CivitaiMapping>();
   for (const src of sources) {
     (src.value.civitai?.[field] ?? []).forEach((m, i) => {

@@ -16,7 +16,7 @@ export interface RawRuleFile {
   filenames?: RawFilenameRule[];
   metadata?: RawMetadataRule[];
   sizes?: RawSizeRule[];
-  civitai?: { model_types?: RawCivitaiMapping[]; base_models?: RawCivitaiMapping[] };
+  civitai?: { model_types?: RawCivitaiMapping[]; base_models?: RawCivitaiMapping[]; file_types?: RawCivitaiMapping[] };
 }
 
 export interface RawArchitectureRule extends RawCondition {

@@ -25,7 +25,8 @@ export interface RuleSet {
   /** Metadata rules by metadata key, highest priority first within a key. */
   metadata: Map<string, MetadataRule[]>;
   sizes: SizeRule[];
-  civitai: { modelTypes: Map<string, CivitaiMapping>; baseModels: Map<string, CivitaiMapping> };
+  /** CivitAI names by lower-case name: `model.type`, `baseModel`, and `files[].type` of the matched file. */
+  civitai: { modelTypes: Map<string, CivitaiMapping>; baseModels: Map<string, CivitaiMapping>; fileTypes: Map<string, CivitaiMapping> };
   /** Ids of rules whose variant is a qualifier appended to the chosen variant (high_noise). */
   qualifiers: Set<string>;
   /** The effective entries as written, each with its file: what classification.db mirrors. */
@@ -42,7 +43,7 @@ export interface RuleEntries {
   filenames: Entry<RawFilenameRule>[];
   metadata: Entry<RawMetadataRule>[];
   sizes: Entry<RawSizeRule>[];
-  civitai: Array<Entry<RawCivitaiMapping> & { field: 'model_types' | 'base_models' }>;
+  civitai: Array<Entry<RawCivitaiMapping> & { field: CivitaiField }>;
 }
 
 export interface BaseInfo {
@@ -204,6 +205,9 @@ export interface ComponentPattern {
   component: Exclude<Component, 'file'>;
   pattern: KeyPattern;
 }
+
+/** The tables of a rule file's `civitai:` section. */
+export type CivitaiField = 'model_types' | 'base_models' | 'file_types';
 
 export interface CivitaiMapping {
   type?: ModelType;
