@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../core/config.js';
+import { escapeTerminalOutput } from '../core/terminal-text.js';
 import type { Hub } from '../store/hub.js';
 import type { HubLock } from '../store/lock.js';
 
@@ -111,12 +112,18 @@ export class CommandContext {
     return this.io.stderrIsTTY && !this.json && !this.quiet;
   }
 
+  /**
+   * A block of human output on stdout. Renderers escape the untrusted values they lay out
+   * (core/terminal-text.ts forTerminal); here every block passes escapeTerminalOutput as well,
+   * so no control sequence but ModelHub's own colours ever reaches the terminal.
+   */
   out(text = ''): void {
-    this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    this.write(this.io.stdout, escapeTerminalOutput(text));
   }
 
+  /** A block of human output on stderr (escaped like `out`). */
   err(text: string): void {
-    this.io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+    this.write(this.io.stderr, escapeTerminalOutput(text));
   }
 
   /** Informational lines on stderr, silenced by --quiet. */
@@ -124,8 +131,13 @@ export class CommandContext {
     if (!this.quiet) this.err(text);
   }
 
+  /** The result as JSON on stdout, every string exactly as it is (JSON escapes control characters itself). */
   printJson(value: unknown): void {
-    this.out(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2));
+    this.write(this.io.stdout, JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2));
+  }
+
+  private write(stream: Writable, text: string): void {
+    stream.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
   close(): void {

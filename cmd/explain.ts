@@ -1,5 +1,6 @@
 import type { CommandContext } from './context.js';
 import { createClassifierSetup } from './classifier.js';
+import { forTerminal } from '../core/terminal-text.js';
 import { formatConfidence } from './format.js';
 import { renderEvidence } from './render/evidence.js';
 
@@ -39,19 +40,21 @@ export default async function explain(ctx: CommandContext, ref: string): Promise
     return;
   }
   const { chalk } = ctx;
+  const v = forTerminal(result);
   const lines = [
-    `${chalk.bold(m.filename)}  ${chalk.dim(m.sha256.slice(0, 12))}`,
-    `  is ${chalk.bold(`${decision.type}${decision.variant ? ` (${decision.variant})` : ''}`)}, base ${chalk.bold(decision.base)}, confidence ${formatConfidence(decision.confidence)}` +
-      (override === undefined ? '' : chalk.cyan(`  — set by an Override (${override.origin})`)),
+    `${chalk.bold(v.name)}  ${chalk.dim(v.hash.slice(0, 12))}`,
+    `  is ${chalk.bold(`${v.decision.type}${v.decision.variant ? ` (${v.decision.variant})` : ''}`)}, base ${chalk.bold(v.decision.base)}, confidence ${formatConfidence(v.decision.confidence)}` +
+      (v.override === null ? '' : chalk.cyan(`  — set by an Override (${v.override.origin})`)),
   ];
-  if (r?.error !== undefined) lines.push(`  ${chalk.red('cannot classify again:')} ${r.error}`);
-  if (c !== null) {
-    if (override !== undefined) lines.push(`  the classifier alone says ${c.type}/${c.base}${c.variant ? `/${c.variant}` : ''} (${formatConfidence(c.confidence)})`);
-    lines.push('', chalk.bold('evidence'), renderEvidence(c.evidence, chalk));
-    lines.push('', chalk.bold('candidates'), ...c.candidates.map((k) => `  ${`${k.type}/${k.base}`.padEnd(32)} ${formatConfidence(k.score)}`));
+  if (v.error !== null) lines.push(`  ${chalk.red('cannot classify again:')} ${v.error}`);
+  if (v.classifier !== null) {
+    const k = v.classifier;
+    if (v.override !== null) lines.push(`  the classifier alone says ${k.type}/${k.base}${k.variant ? `/${k.variant}` : ''} (${formatConfidence(k.confidence)})`);
+    lines.push('', chalk.bold('evidence'), renderEvidence(v.evidence, chalk));
+    lines.push('', chalk.bold('candidates'), ...v.candidates.map((x) => `  ${`${x.type}/${x.base}`.padEnd(32)} ${formatConfidence(x.score)}`));
   }
-  lines.push('', chalk.bold('CivitAI'), `  ${describeCivitai(result.civitai, setup.civitai !== null)}`);
-  lines.push('', chalk.bold('what would change it'), ...advice.map((a) => `  - ${a}`));
+  lines.push('', chalk.bold('CivitAI'), `  ${describeCivitai(v.civitai, setup.civitai !== null)}`);
+  lines.push('', chalk.bold('what would change it'), ...v.whatWouldChangeIt.map((a) => `  - ${a}`));
   ctx.out(lines.join('\n'));
 }
 

@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, resolve, sep } from 'node:path';
 import { errnoCode, isModelHubError } from '../core/errors.js';
+import { forTerminal } from '../core/terminal-text.js';
 import type { Evidence } from '../classify/types.js';
 import type { ModelHeader } from '../formats/types.js';
 import type { CommandContext } from './context.js';
@@ -99,7 +100,7 @@ export default async function inspect(ctx: CommandContext, files: string[], flag
   }
   ctx.exitCode = results.some((r) => r.error) ? EXIT.error : EXIT.ok;
   if (ctx.json) ctx.printJson(results);
-  else ctx.out(results.map((r) => renderOne(ctx, r)).join('\n\n'));
+  else ctx.out(forTerminal(results).map((r) => renderOne(ctx, r)).join('\n\n'));
 }
 
 /** A file inside a hub's store (directly or through a link) carries its SHA-256 in its folder name. */

@@ -1,4 +1,5 @@
 import type { CommandContext } from './context.js';
+import { forTerminal } from '../core/terminal-text.js';
 import { formatBytes, formatConfidence, renderTable } from './format.js';
 import type { ListSort } from '../store/query.js';
 
@@ -34,7 +35,7 @@ export default async function list(ctx: CommandContext, flags: ListFlags): Promi
     return;
   }
   const { chalk } = ctx;
-  const rows = models.map((m) => [
+  const rows = forTerminal(models).map((m) => [
     m.hash.slice(0, 12),
     m.name,
     m.type,

@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { parseDuration } from '../core/duration.js';
 import { packageRoot } from '../core/paths.js';
 import { isModelHubError } from '../core/errors.js';
+import { escapeTerminalOutput } from '../core/terminal-text.js';
 import { CommandContext, type CliIO, type GlobalOptions } from './context.js';
 import { registerCommands } from './commands.js';
 
@@ -49,12 +50,13 @@ function reportError(io: CliIO, ctx: CommandContext | undefined, err: unknown): 
   if (isModelHubError(err)) {
     if (json) io.stdout.write(`${JSON.stringify({ error: err.toJSON() }, null, 2)}\n`);
     const red = ctx?.chalk.red ?? ((s: string) => s);
-    io.stderr.write(`${red('error:')} ${err.message}\n`);
-    if (err.hint !== undefined) io.stderr.write(`hint: ${err.hint}\n`);
+    // Messages quote paths and names: escaped, their own line breaks kept.
+    io.stderr.write(`${red('error:')} ${escapeTerminalOutput(err.message)}\n`);
+    if (err.hint !== undefined) io.stderr.write(`hint: ${escapeTerminalOutput(err.hint)}\n`);
     return EXIT.error;
   }
   const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
-  io.stderr.write(`internal error (this is a bug in ModelHub; please report it with the text below):\n${stack}\n`);
+  io.stderr.write(`internal error (this is a bug in ModelHub; please report it with the text below):\n${escapeTerminalOutput(stack)}\n`);
   return EXIT.internal;
 }
 
@@ -74,8 +76,8 @@ export function buildProgram(io: CliIO): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+      writeOut: (s) => io.stdout.write(escapeTerminalOutput(s)),
+      writeErr: (s) => io.stderr.write(escapeTerminalOutput(s)),
     });
   registerCommands(program);
   for (const cmd of program.commands) cmd.exitOverride();

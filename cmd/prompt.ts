@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { ModelHubError } from '../core/errors.js';
+import { escapeTerminalOutput } from '../core/terminal-text.js';
 import type { CommandContext } from './context.js';
 
 /**
@@ -22,7 +23,7 @@ function readAnswer(ctx: CommandContext, question: string): Promise<string> {
   return new Promise((resolve) => {
     const rl = createInterface({ input: ctx.io.stdin, output: ctx.json ? ctx.io.stderr : ctx.io.stdout, terminal: false });
     let answered = false;
-    (ctx.json ? ctx.io.stderr : ctx.io.stdout).write(question);
+    (ctx.json ? ctx.io.stderr : ctx.io.stdout).write(escapeTerminalOutput(question));
     rl.once('line', (line) => {
       answered = true;
       rl.close();

@@ -1,4 +1,5 @@
 import { ModelHubError } from '../core/errors.js';
+import { escapeForTerminal, forTerminal } from '../core/terminal-text.js';
 import type { StoredClassification } from '../classify/stored.js';
 import type { CommandContext } from './context.js';
 import { createClassifierSetup, mirrorRulesInto } from './classifier.js';
@@ -50,13 +51,13 @@ export default async function reclassify(ctx: CommandContext, refs: string[], fl
   }
   const { chalk } = ctx;
   const show = (s: StoredClassification['before']): string => `${s.type}/${s.base}${s.variant ? `/${s.variant}` : ''} (${formatConfidence(s.confidence)})`;
-  for (const r of changed) {
+  for (const r of forTerminal(changed)) {
     const note = overridden.has(r.hash) ? chalk.dim('  (an Override keeps it in the inventory as the manifests say)') : '';
     ctx.out(`${chalk.yellow('~')} ${r.hash.slice(0, 12)}  ${r.name}: ${show(r.before)} → ${chalk.bold(show(r.after))}${note}`);
   }
-  for (const r of failed) ctx.out(`${chalk.red('!')} ${r.hash.slice(0, 12)}  ${r.name}: ${r.error}`);
+  for (const r of forTerminal(failed)) ctx.out(`${chalk.red('!')} ${r.hash.slice(0, 12)}  ${r.name}: ${r.error}`);
   const civitaiErrors = results.filter((r) => r.civitai.status === 'error');
-  if (civitaiErrors.length > 0) ctx.err(`${chalk.yellow('warning:')} CivitAI lookups failed for ${civitaiErrors.length} models: ${civitaiErrors[0]?.civitai.error ?? ''}`);
+  if (civitaiErrors.length > 0) ctx.err(`${chalk.yellow('warning:')} CivitAI lookups failed for ${civitaiErrors.length} models: ${escapeForTerminal(civitaiErrors[0]?.civitai.error ?? '')}`);
   const verb = flags.dryRun ? 'would change' : 'changed';
   ctx.out(`Reclassified ${results.length} models: ${changed.length} ${verb}, ${failed.length} failed${setup.civitai === null ? ' (offline: CivitAI answers from the cache only)' : ''}.`);
 }

@@ -1,5 +1,6 @@
 import type { StoredClassification } from '../classify/stored.js';
 import type { ScanReport } from '../store/scan.js';
+import { escapeForTerminal } from '../core/terminal-text.js';
 import type { CommandContext } from './context.js';
 import { createClassifierSetup, mirrorRulesInto } from './classifier.js';
 import { ProgressBar } from './progress.js';
@@ -56,7 +57,7 @@ export default async function scan(ctx: CommandContext, paths: string[], flags: 
       });
     } else {
       ctx.out(renderScanReport(report, { mode, dryRun: flags.dryRun === true, chalk: ctx.chalk, quiet: ctx.quiet }));
-      if (civitai.asked) ctx.info(`CivitAI: ${civitai.found} found, ${civitai.notFound} not on CivitAI${civitai.errors > 0 ? `, ${civitai.errors} failed (${civitai.firstError})` : ''}.`);
+      if (civitai.asked) ctx.info(`CivitAI: ${civitai.found} found, ${civitai.notFound} not on CivitAI${civitai.errors > 0 ? `, ${civitai.errors} failed (${escapeForTerminal(civitai.firstError ?? '')})` : ''}.`);
     }
     ctx.exitCode = report.failed > 0 ? EXIT.error : EXIT.ok;
   } finally {

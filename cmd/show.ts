@@ -1,3 +1,5 @@
+import type { ChalkInstance } from 'chalk';
+import { forTerminal } from '../core/terminal-text.js';
 import type { Hub } from '../store/hub.js';
 import type { ModelRow } from '../store/inventory.js';
 import type { CommandContext } from './context.js';
@@ -44,29 +46,54 @@ export default async function show(ctx: CommandContext, ref: string): Promise<vo
     ctx.printJson(result);
     return;
   }
-  const { chalk } = ctx;
-  const row = (k: string, v: string): string => `${chalk.dim(k.padEnd(12))} ${v}`;
+  ctx.out(renderShow(forTerminal({ ...result, deletedAt: m.deleted_at }), ctx.chalk));
+}
+
+type ShowResult = {
+  hash: string;
+  autov2: string | null;
+  autov3: string | null;
+  name: string;
+  size: number;
+  format: string;
+  container: string | null;
+  type: string;
+  base: string;
+  variant: string | null;
+  confidence: number;
+  unsafe: boolean;
+  deleted: boolean;
+  deletedAt: string | null;
+  storeFile: string | null;
+  paths: Array<{ path: string; state: string }>;
+  metadata: Array<{ source: string; key: string; value: string | null }>;
+  evidence: Parameters<typeof renderEvidence>[0];
+};
+
+/** The human view of `show`, from the same result as --json (its strings already escaped). */
+function renderShow(v: ShowResult, chalk: ChalkInstance): string {
+  const row = (k: string, text: string): string => `${chalk.dim(k.padEnd(12))} ${text}`;
   const lines = [
-    chalk.bold(m.filename),
-    row('hash', m.sha256),
-    row('autov2', m.autov2 ?? '-'),
-    row('autov3', m.autov3 ? m.autov3.slice(0, 12).toUpperCase() : '-'),
-    row('size', `${formatBytes(m.file_size)} (${m.file_size} bytes)`),
-    row('format', `${m.format}${m.container && m.container !== m.format ? ` (${m.container})` : ''}`),
-    row('type', `${m.primary_type}${m.sub_type ? ` (${m.sub_type})` : ''}`),
-    row('base', m.base_model),
-    row('confidence', formatConfidence(m.confidence)),
-    row('civitai', describeCivitai(metadata)),
-    row('store', storeFile ?? chalk.red('missing from the store (run `modelhub verify`)')),
+    chalk.bold(v.name),
+    row('hash', v.hash),
+    row('autov2', v.autov2 ?? '-'),
+    row('autov3', v.autov3 ? v.autov3.slice(0, 12).toUpperCase() : '-'),
+    row('size', `${formatBytes(v.size)} (${v.size} bytes)`),
+    row('format', `${v.format}${v.container && v.container !== v.format ? ` (${v.container})` : ''}`),
+    row('type', `${v.type}${v.variant ? ` (${v.variant})` : ''}`),
+    row('base', v.base),
+    row('confidence', formatConfidence(v.confidence)),
+    row('civitai', describeCivitai(v.metadata)),
+    row('store', v.storeFile ?? chalk.red('missing from the store (run `modelhub verify`)')),
   ];
-  if (m.unsafe === 1) lines.push(row('warning', chalk.yellow('pickle references code outside what torch uses; ModelHub never executes it')));
-  if (m.deleted === 1) lines.push(row('deleted', m.deleted_at ?? 'yes'));
-  lines.push('', chalk.bold(`paths (${sources.length})`));
-  for (const s of sources) lines.push(`  ${s.path}  ${chalk.dim(s.state)}`);
-  lines.push('', chalk.bold('classification evidence'), renderEvidence(evidence, chalk));
-  lines.push('', chalk.bold(`metadata (${metadata.length})`));
-  for (const md of metadata) lines.push(`  ${chalk.dim(`${md.source}:`)}${md.key} = ${truncate(md.value ?? 'null', 200)}`);
-  ctx.out(lines.join('\n'));
+  if (v.unsafe) lines.push(row('warning', chalk.yellow('pickle references code outside what torch uses; ModelHub never executes it')));
+  if (v.deleted) lines.push(row('deleted', v.deletedAt ?? 'yes'));
+  lines.push('', chalk.bold(`paths (${v.paths.length})`));
+  for (const s of v.paths) lines.push(`  ${s.path}  ${chalk.dim(s.state)}`);
+  lines.push('', chalk.bold('classification evidence'), renderEvidence(v.evidence, chalk));
+  lines.push('', chalk.bold(`metadata (${v.metadata.length})`));
+  for (const md of v.metadata) lines.push(`  ${chalk.dim(`${md.source}:`)}${md.key} = ${truncate(md.value ?? 'null', 200)}`);
+  return lines.join('\n');
 }
 
 function truncate(s: string, max: number): string {

@@ -1,4 +1,5 @@
 import type { CommandContext } from './context.js';
+import { escapeForTerminal, forTerminal } from '../core/terminal-text.js';
 import { formatBytes, renderTable } from './format.js';
 import type { Bucket } from '../store/query.js';
 
@@ -6,18 +7,19 @@ import type { Bucket } from '../store/query.js';
 export default async function stats(ctx: CommandContext): Promise<void> {
   const { inventoryStats } = await import('../store/query.js');
   const hub = await ctx.hub();
-  const s = inventoryStats(hub.db);
+  const raw = inventoryStats(hub.db);
   if (ctx.json) {
-    ctx.printJson(s);
+    ctx.printJson(raw);
     return;
   }
+  const s = forTerminal(raw);
   const { chalk } = ctx;
   const section = (title: string, buckets: Bucket[]): string =>
     `${chalk.bold(title)}\n${renderTable(
       [{ header: title.toUpperCase() }, { header: 'MODELS', align: 'right' }, { header: 'SIZE', align: 'right' }],
       buckets.map((b) => [b.key, String(b.count), formatBytes(b.bytes)]),
     )}`;
-  ctx.out(`${chalk.bold(`${s.models} models, ${formatBytes(s.bytes)}`)} in ${hub.layout.modelsDir}`);
+  ctx.out(`${chalk.bold(`${s.models} models, ${formatBytes(s.bytes)}`)} in ${escapeForTerminal(hub.layout.modelsDir)}`);
   ctx.out('');
   ctx.out(section('type', s.byType));
   ctx.out('');

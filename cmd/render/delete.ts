@@ -2,9 +2,11 @@ import type { ChalkInstance } from 'chalk';
 import type { DeletePlan, RestorePlan } from '../../store/delete.js';
 import { shortHash } from '../removal.js';
 import { renderGcPlan } from './gc.js';
+import { forTerminal } from '../../core/terminal-text.js';
 
 /** The human view of a delete: what is marked, what deployments lose, and (--hard) the store removal. */
-export function renderDeletePlan(plan: DeletePlan, chalk: ChalkInstance): string {
+export function renderDeletePlan(input: DeletePlan, chalk: ChalkInstance): string {
+  const plan = forTerminal(input);
   const lines: string[] = [];
   for (const m of plan.mark) lines.push(`${chalk.red('delete')}  ${chalk.dim(shortHash(m.hash))}  ${m.name}`);
   for (const m of plan.already) lines.push(`${chalk.dim('already deleted')}  ${chalk.dim(shortHash(m.hash))}  ${m.name}`);
@@ -16,7 +18,8 @@ export function renderDeletePlan(plan: DeletePlan, chalk: ChalkInstance): string
   return lines.join('\n');
 }
 
-export function renderRestorePlan(plan: RestorePlan, chalk: ChalkInstance): string {
+export function renderRestorePlan(input: RestorePlan, chalk: ChalkInstance): string {
+  const plan = forTerminal(input);
   const lines: string[] = [];
   for (const m of plan.restore) lines.push(`${chalk.green('restored')}  ${chalk.dim(shortHash(m.hash))}  ${m.name}`);
   for (const m of plan.notDeleted) lines.push(`${chalk.dim('not deleted')}  ${chalk.dim(shortHash(m.hash))}  ${m.name}`);

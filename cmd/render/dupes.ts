@@ -2,9 +2,11 @@ import type { ChalkInstance } from 'chalk';
 import type { DupesReport } from '../../store/dupes.js';
 import { formatBytes } from '../format.js';
 import { shortHash } from '../removal.js';
+import { forTerminal } from '../../core/terminal-text.js';
 
 /** The human view of `dupes`: three groups, each with the bytes it saves or wastes. */
-export function renderDupes(r: DupesReport, chalk: ChalkInstance): string {
+export function renderDupes(input: DupesReport, chalk: ChalkInstance): string {
+  const r = forTerminal(input);
   const lines: string[] = [];
   if (r.sourcePaths.length > 0) {
     lines.push(chalk.bold('Found at several paths (one store entry each)'));

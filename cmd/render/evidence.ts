@@ -1,10 +1,12 @@
 import type { ChalkInstance } from 'chalk';
 import type { EvidenceRow } from '../../store/inventory.js';
+import { forTerminal } from '../../core/terminal-text.js';
 
 export type EvidenceLike = Pick<EvidenceRow, 'method' | 'observed' | 'type' | 'base' | 'variant' | 'weight'>;
 
 /** One line per piece of evidence: method, what it concluded, weight, and what it saw. */
-export function renderEvidence(evidence: EvidenceLike[], chalk: ChalkInstance): string {
+export function renderEvidence(input: EvidenceLike[], chalk: ChalkInstance): string {
+  const evidence = forTerminal(input);
   if (evidence.length === 0) return '  (none)';
   return evidence
     .map((e) => {

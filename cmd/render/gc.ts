@@ -2,10 +2,12 @@ import type { ChalkInstance } from 'chalk';
 import type { GcPlan, GcRefusal, GcResult } from '../../store/gc.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { shortHash } from '../removal.js';
+import { escapeForTerminal, forTerminal } from '../../core/terminal-text.js';
 
 /** The human view of a gc plan: what goes (with sizes), what is refused and why, the total. */
-export function renderGcPlan(plan: GcPlan, chalk: ChalkInstance, opts: { command?: string } = {}): string {
-  const command = opts.command ?? 'modelhub gc';
+export function renderGcPlan(input: GcPlan, chalk: ChalkInstance, opts: { command?: string } = {}): string {
+  const plan = forTerminal(input);
+  const command = escapeForTerminal(opts.command ?? 'modelhub gc');
   const lines: string[] = [];
   if (plan.remove.length > 0 || plan.staging.length > 0) {
     lines.push(`${command} will remove:`, '');
@@ -32,7 +34,8 @@ export function renderGcPlan(plan: GcPlan, chalk: ChalkInstance, opts: { command
   return lines.join('\n');
 }
 
-export function renderRefusal(r: GcRefusal, chalk: ChalkInstance): string[] {
+export function renderRefusal(input: GcRefusal, chalk: ChalkInstance): string[] {
+  const r = forTerminal(input);
   const out = [`  ${chalk.yellow('!')} ${chalk.dim(shortHash(r.hash))}  ${r.name}  ${formatBytes(r.bytes)}  ${chalk.dim(r.reason === 'orphan' ? 'orphan' : 'deleted')}`];
   if (r.deployed.length > 0) {
     out.push(`      still deployed by ${r.deployed.length} owned link${r.deployed.length === 1 ? '' : 's'}:`);
@@ -55,7 +58,8 @@ export function renderRefusal(r: GcRefusal, chalk: ChalkInstance): string[] {
   return out;
 }
 
-export function renderGcResult(result: GcResult, chalk: ChalkInstance): string {
+export function renderGcResult(input: GcResult, chalk: ChalkInstance): string {
+  const result = forTerminal(input);
   const lines: string[] = [];
   for (const s of result.skipped) lines.push(`${chalk.yellow('skipped')} ${shortHash(s.hash)} ${s.name}: ${s.why}`);
   const parts = [`${result.removed.length} store entr${result.removed.length === 1 ? 'y' : 'ies'}`];

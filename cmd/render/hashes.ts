@@ -1,8 +1,10 @@
 import type { ChalkInstance } from 'chalk';
 import type { HashFilesPlan, HashFilesResult } from '../../store/hashfiles.js';
+import { forTerminal } from '../../core/terminal-text.js';
 
 /** The human view of `hashes`: files to write, files already right, conflicts, skipped paths. */
-export function renderHashFilesPlan(plan: HashFilesPlan, chalk: ChalkInstance): string {
+export function renderHashFilesPlan(input: HashFilesPlan, chalk: ChalkInstance): string {
+  const plan = forTerminal(input);
   const lines: string[] = [];
   if (plan.write.length > 0) {
     lines.push('modelhub hashes will write:', '');
@@ -23,7 +25,8 @@ export function renderHashFilesPlan(plan: HashFilesPlan, chalk: ChalkInstance): 
   return lines.join('\n');
 }
 
-export function renderHashFilesResult(r: HashFilesResult, chalk: ChalkInstance): string {
+export function renderHashFilesResult(input: HashFilesResult, chalk: ChalkInstance): string {
+  const r = forTerminal(input);
   const lines = r.skipped.map((p) => `${chalk.yellow('skipped')} ${p}: changed since the plan was shown`);
   lines.push(`${chalk.green.bold('Wrote')} ${r.written.length} hash file${r.written.length === 1 ? '' : 's'}. Check them without ModelHub: cd FOLDER && sha256sum -c FILE.sha256`);
   return lines.join('\n');

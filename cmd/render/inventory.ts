@@ -3,9 +3,11 @@ import type { ImportPlan } from '../../store/import-inventory.js';
 import type { InventoryCheck } from '../../reconcile/validate-inventory.js';
 import { formatBytes } from '../format.js';
 import { shortHash } from '../removal.js';
+import { escapeForTerminal, forTerminal } from '../../core/terminal-text.js';
 
 /** The human view of an import: what is added to which model, what is skipped, what this store lacks. */
-export function renderImportPlan(plan: ImportPlan, chalk: ChalkInstance, opts: { dryRun: boolean; modelsDir: string }): string {
+export function renderImportPlan(input: ImportPlan, chalk: ChalkInstance, opts: { dryRun: boolean; modelsDir: string }): string {
+  const plan = forTerminal(input);
   const lines: string[] = [];
   for (const m of plan.merges) {
     const parts: string[] = [];
@@ -20,7 +22,7 @@ export function renderImportPlan(plan: ImportPlan, chalk: ChalkInstance, opts: {
     if (lines.length > 0) lines.push('');
     lines.push(chalk.yellow(`Not in this store (${plan.unknown.length}; reported, never added):`));
     for (const u of plan.unknown) {
-      const note = u.inStore ? `its store folder is here without a record: \`modelhub scan ${opts.modelsDir}/${u.hash}\` registers it` : 'scan a copy of it to add it';
+      const note = u.inStore ? `its store folder is here without a record: \`modelhub scan ${escapeForTerminal(opts.modelsDir)}/${u.hash}\` registers it` : 'scan a copy of it to add it';
       lines.push(`  ${chalk.dim(shortHash(u.hash))}  ${u.name}  ${formatBytes(u.size)}  ${chalk.dim(note)}`);
     }
   }
@@ -33,10 +35,11 @@ export function renderImportPlan(plan: ImportPlan, chalk: ChalkInstance, opts: {
 }
 
 /** The inventory part of `validate --inventory`: problems, then a summary line. */
-export function renderInventoryCheck(c: InventoryCheck, chalk: ChalkInstance, file: string): { out: string; err: string } {
+export function renderInventoryCheck(input: InventoryCheck, chalk: ChalkInstance, file: string): { out: string; err: string } {
+  const c = forTerminal(input);
   const err: string[] = [];
   for (const d of c.empty) {
-    err.push(`${d.file}:${d.line}:1: deployment "${d.name}" selects no model of the inventory ${file} (${c.models} live model${c.models === 1 ? '' : 's'}; targets ${d.targets.join(', ')})`);
+    err.push(`${d.file}:${d.line}:1: deployment "${d.name}" selects no model of the inventory ${escapeForTerminal(file)} (${c.models} live model${c.models === 1 ? '' : 's'}; targets ${d.targets.join(', ')})`);
   }
   for (const line of c.collisions) err.push(`link path collision: ${line}`);
   const checked = c.deployments.length;

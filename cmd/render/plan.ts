@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { structuredPatch } from 'diff';
 import type { Change, Conflict, Plan, PlanTarget } from '../../reconcile/plan-types.js';
 import type { OverrideChange } from '../../reconcile/overrides.js';
+import { forTerminal } from '../../core/terminal-text.js';
 
 export interface RenderPlanOptions {
   /** Per target, the relative paths of links already in sync: context lines for folder diffs. */
@@ -23,7 +24,9 @@ const LEGEND: Record<Change['action'] | 'conflict', string> = {
  * `+ ~ - = x !` and paths relative to the target root, a unified diff of a folder's listing
  * where links move within it, and the summary line. Rendered from the same Plan as --json.
  */
-export function renderPlan(plan: Plan, chalk: ChalkInstance, opts: RenderPlanOptions = {}): string {
+export function renderPlan(input: Plan, chalk: ChalkInstance, rawOpts: RenderPlanOptions = {}): string {
+  const plan = forTerminal(input);
+  const opts = forTerminal(rawOpts);
   const paint = painter(chalk);
   const out: string[] = [];
   const used = new Set<string>([...plan.changes.map((c) => c.action), ...(plan.conflicts.length > 0 ? ['conflict'] : [])]);
@@ -93,7 +96,8 @@ function renderTargetBody(t: PlanTarget, changes: Change[], conflicts: Conflict[
  * One conflict: `! PATH  REASON: what is there`; a name clash adds the Override that would
  * settle it (renaming every claimant but the first), as YAML to paste into the manifests.
  */
-export function renderConflict(c: Conflict, chalk: ChalkInstance): string[] {
+export function renderConflict(input: Conflict, chalk: ChalkInstance): string[] {
+  const c = forTerminal(input);
   const lines = [`  ${chalk.red('!')} ${c.relPath}  ${chalk.red(c.reason)}${c.found === undefined ? '' : chalk.dim(`: ${c.found}`)}`];
   const rename = c.claims?.[1];
   if (c.reason === 'name-clash' && rename !== undefined) {

@@ -1,8 +1,10 @@
 import type { ChalkInstance } from 'chalk';
 import type { PrunePlan, PruneResult } from '../../reconcile/prune.js';
+import { forTerminal } from '../../core/terminal-text.js';
 
 /** The human view of a prune plan: what is removed, what is only listed. */
-export function renderPrunePlan(plan: PrunePlan, chalk: ChalkInstance): string {
+export function renderPrunePlan(input: PrunePlan, chalk: ChalkInstance): string {
+  const plan = forTerminal(input);
   const lines: string[] = [];
   if (plan.links.length + plan.linkBacks.length > 0) {
     lines.push('modelhub prune will remove these symlinks (they free no model bytes; the store is untouched):', '');
@@ -23,7 +25,8 @@ export function renderPrunePlan(plan: PrunePlan, chalk: ChalkInstance): string {
   return lines.join('\n');
 }
 
-export function renderPruneResult(r: PruneResult, chalk: ChalkInstance): string {
+export function renderPruneResult(input: PruneResult, chalk: ChalkInstance): string {
+  const r = forTerminal(input);
   const lines = r.skipped.map((s) => `${chalk.yellow('skipped')} ${s.path}: ${s.why}`);
   lines.push(`${chalk.green.bold('Pruned')} ${r.removedLinks.length} deployment link${r.removedLinks.length === 1 ? '' : 's'} and ${r.removedLinkBacks.length} link-back${r.removedLinkBacks.length === 1 ? '' : 's'}.`);
   return lines.join('\n');

@@ -1,9 +1,11 @@
 import type { ChalkInstance } from 'chalk';
 import type { ScanReport } from '../../store/scan.js';
 import { formatBytes } from '../format.js';
+import { forTerminal } from '../../core/terminal-text.js';
 
 /** The human summary of a scan: one line per file that changed or failed, then the counts. */
-export function renderScanReport(report: ScanReport, opts: { mode: string; dryRun: boolean; chalk: ChalkInstance; quiet: boolean }): string {
+export function renderScanReport(input: ScanReport, opts: { mode: string; dryRun: boolean; chalk: ChalkInstance; quiet: boolean }): string {
+  const report = forTerminal(input);
   const { chalk } = opts;
   const lines: string[] = [];
   for (const f of report.files) {

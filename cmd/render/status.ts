@@ -3,11 +3,13 @@ import type { Plan } from '../../reconcile/plan-types.js';
 import type { TargetStatus } from '../../reconcile/status.js';
 import { renderTable } from '../format.js';
 import { renderConflict } from './plan.js';
+import { forTerminal } from '../../core/terminal-text.js';
 
 const MAX_LISTED = 10;
 
 /** The human view of `status`: one table row per target, then what needs attention. */
-export function renderStatus(targets: TargetStatus[], plan: Plan, chalk: ChalkInstance): string {
+export function renderStatus(input: TargetStatus[], plan: Plan, chalk: ChalkInstance): string {
+  const targets = forTerminal(input);
   if (targets.length === 0) return 'No targets. Add a Target document to the manifests (`modelhub init` copies the defaults).';
   const rows = targets.map((t) => [
     t.name,

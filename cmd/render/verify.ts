@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { VerifyReport } from '../../store/verify.js';
 import { formatBytes } from '../format.js';
 import { shortHash } from '../removal.js';
+import { escapeForTerminal, forTerminal } from '../../core/terminal-text.js';
 
 const REASON: Record<VerifyReport['corrupted'][number]['reason'], string> = {
   'hash-mismatch': 'content differs from its SHA-256',
@@ -11,7 +12,8 @@ const REASON: Record<VerifyReport['corrupted'][number]['reason'], string> = {
 };
 
 /** The human view of a verify report: problems first, warnings, then one summary line. */
-export function renderVerify(r: VerifyReport, chalk: ChalkInstance, opts: { hubModels: string }): string {
+export function renderVerify(input: VerifyReport, chalk: ChalkInstance, opts: { hubModels: string }): string {
+  const r = forTerminal(input);
   const lines: string[] = [];
   for (const c of r.corrupted) {
     lines.push(`${chalk.red('corrupted')}   ${c.path}`);
@@ -27,7 +29,7 @@ export function renderVerify(r: VerifyReport, chalk: ChalkInstance, opts: { hubM
       '',
       'ModelHub never repairs or removes a damaged store file. To restore one: replace it with a good copy',
       `(e.g. \`cp --remove-destination COPY STOREFILE\`, or download it again), \`chmod 0444\` it, then run`,
-      `\`modelhub scan ${opts.hubModels}/<sha256>\` to check its hash and record it again.`,
+      `\`modelhub scan ${escapeForTerminal(opts.hubModels)}/<sha256>\` to check its hash and record it again.`,
     );
   }
   if (r.missing.length > 0) lines.push('', 'A missing store file cannot be restored by ModelHub: scan a copy of the model again (same hash), or remove the record with `modelhub delete MODEL --hard`.');
