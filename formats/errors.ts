@@ -16,8 +16,6 @@ export const FORMAT_ERROR_HINTS = {
   ERR_MODELHUB_HEADER_TOO_LARGE: 're-download it; no genuine model declares a header that large',
   ERR_MODELHUB_CORRUPT: 're-download it; this copy breaks its format, so applications cannot load it reliably',
   ERR_MODELHUB_UNSUPPORTED: 'convert the file to safetensors or a current GGUF, or update ModelHub',
-  ERR_MODELHUB_BAD_HEADER: 're-download it; the file is damaged',
-  ERR_MODELHUB_BAD_MAGIC: 're-download it; the file is damaged',
   ERR_MODELHUB_LIMIT: 're-download it; a genuine model stays far below this safety limit (report it if yours does not)',
 } as const;
 

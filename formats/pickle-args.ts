@@ -39,7 +39,7 @@ export class PickleArgs {
     if (n === 2) return c.u16();
     if (n === 4) return c.u32();
     const v = c.u64();
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) this.ctx.fail('ERR_MODELHUB_BAD_HEADER', `declares an impossible length ${v}`);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) this.ctx.fail('ERR_MODELHUB_CORRUPT', `declares an impossible length ${v}`);
     return Number(v);
   }
 
@@ -59,7 +59,7 @@ export class PickleArgs {
   }
 
   text(n: number): PyValue | Promise<PyValue> {
-    if (n < 0) this.ctx.fail('ERR_MODELHUB_BAD_HEADER', `has a negative string length ${n}`);
+    if (n < 0) this.ctx.fail('ERR_MODELHUB_CORRUPT', `has a negative string length ${n}`);
     if (n > this.lim.maxStringBytes) {
       this.c.skip(n);
       this.ctx.tally.add(`skipped strings longer than ${this.lim.maxStringBytes} bytes`, `${n} bytes at offset ${this.ctx.opcodeAt()}`);
@@ -78,7 +78,7 @@ export class PickleArgs {
 
   /** LONG1/LONG4: little-endian two's complement of `n` bytes. */
   long(n: number): PyValue | Promise<PyValue> {
-    if (n < 0) this.ctx.fail('ERR_MODELHUB_BAD_HEADER', `has a negative LONG4 length ${n}`);
+    if (n < 0) this.ctx.fail('ERR_MODELHUB_CORRUPT', `has a negative LONG4 length ${n}`);
     if (n > this.lim.maxLongBytes) {
       this.c.skip(n);
       return { kind: 'opaque', why: 'huge integer' };
@@ -93,19 +93,19 @@ export class PickleArgs {
 
   textInt(line: Buffer, isInt: boolean): PyValue {
     const parsed = parseTextInt(line.toString('latin1'));
-    if (parsed === undefined || (!isInt && typeof parsed === 'boolean')) this.ctx.fail('ERR_MODELHUB_BAD_HEADER', 'has a malformed INT/LONG argument');
+    if (parsed === undefined || (!isInt && typeof parsed === 'boolean')) this.ctx.fail('ERR_MODELHUB_CORRUPT', 'has a malformed INT/LONG argument');
     return typeof parsed === 'boolean' ? parsed : toSafeNumber(parsed);
   }
 
   quoted(line: Buffer): string {
     const s = parseQuotedString(line);
-    if (s === undefined) this.ctx.fail('ERR_MODELHUB_BAD_HEADER', 'has a malformed STRING argument');
+    if (s === undefined) this.ctx.fail('ERR_MODELHUB_CORRUPT', 'has a malformed STRING argument');
     return s;
   }
 
   index(line: Buffer): number {
     const text = line.toString('latin1');
-    if (!/^\d{1,9}$/.test(text)) this.ctx.fail('ERR_MODELHUB_BAD_HEADER', `has a malformed memo index "${text.slice(0, 20)}"`);
+    if (!/^\d{1,9}$/.test(text)) this.ctx.fail('ERR_MODELHUB_CORRUPT', `has a malformed memo index "${text.slice(0, 20)}"`);
     return Number(text);
   }
 }

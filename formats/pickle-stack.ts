@@ -27,17 +27,17 @@ export class PickleStack {
   }
 
   pop(): PyValue {
-    if (this.stack.length <= this.base) this.fail('ERR_MODELHUB_BAD_HEADER', 'pops an empty pickle stack');
+    if (this.stack.length <= this.base) this.fail('ERR_MODELHUB_CORRUPT', 'pops an empty pickle stack');
     return this.stack.pop()!;
   }
 
   popN(n: number): PyValue[] {
-    if (this.stack.length - this.base < n) this.fail('ERR_MODELHUB_BAD_HEADER', 'pops an empty pickle stack');
+    if (this.stack.length - this.base < n) this.fail('ERR_MODELHUB_CORRUPT', 'pops an empty pickle stack');
     return this.stack.splice(this.stack.length - n, n);
   }
 
   top(): PyValue {
-    if (this.stack.length <= this.base) this.fail('ERR_MODELHUB_BAD_HEADER', 'reads an empty pickle stack');
+    if (this.stack.length <= this.base) this.fail('ERR_MODELHUB_CORRUPT', 'reads an empty pickle stack');
     return this.stack[this.stack.length - 1]!;
   }
 
@@ -45,7 +45,7 @@ export class PickleStack {
   popOne(): void {
     if (this.stack.length > this.base) this.stack.pop();
     else if (this.marks.length > 0) this.marks.pop();
-    else this.fail('ERR_MODELHUB_BAD_HEADER', 'pops an empty pickle stack');
+    else this.fail('ERR_MODELHUB_CORRUPT', 'pops an empty pickle stack');
   }
 
   pushMark(): void {
@@ -56,7 +56,7 @@ export class PickleStack {
   /** The items above the innermost MARK, removing them and the mark. */
   popMark(): PyValue[] {
     const at = this.marks.pop();
-    if (at === undefined) this.fail('ERR_MODELHUB_BAD_HEADER', 'has no MARK to pop');
+    if (at === undefined) this.fail('ERR_MODELHUB_CORRUPT', 'has no MARK to pop');
     return this.stack.splice(at);
   }
 
@@ -66,7 +66,7 @@ export class PickleStack {
   }
 
   memoGet(index: number): void {
-    if (!this.memo.has(index)) this.fail('ERR_MODELHUB_BAD_HEADER', `reads memo entry ${index}, which was never stored`);
+    if (!this.memo.has(index)) this.fail('ERR_MODELHUB_CORRUPT', `reads memo entry ${index}, which was never stored`);
     this.push(this.memo.get(index)!);
   }
 

@@ -4,8 +4,8 @@ import { buildState, callGlobal, loadPersistent, makeGlobal } from './pickle-glo
 import { PickleArgs } from './pickle-args.js';
 import { PickleStack } from './pickle-stack.js';
 import { parseRawUnicode } from './pickle-text.js';
-import type { PyDict, PyValue } from './pickle-values.js';
-import { formatError, type FormatErrorCode } from './errors.js';
+import type { PyDict, PyStorage, PyValue } from './pickle-values.js';
+import { corruptError, formatError, type FormatErrorCode } from './errors.js';
 import { BufferSource } from './source.js';
 
 /** Bounds on what one pickle may make the scanner do; exceeding one is ERR_MODELHUB_LIMIT. */
@@ -37,8 +37,8 @@ export interface PickleScan {
   value: PyValue;
   /** `module.name` of every referenced global outside the torch allowlist, plus INST/OBJ/NEWOBJ_EX/EXT uses. */
   unsafeGlobals: string[];
-  /** Keys of the torch storages the pickle references (`data/<key>` in a zip). */
-  storageKeys: Set<string>;
+  /** The torch storages the pickle references, by key (`data/<key>` in a zip), as their persistent ids declare them. */
+  storages: Map<string, PyStorage>;
   warnings: string[];
 }
 
@@ -47,14 +47,14 @@ export interface PickleScan {
  * the object it would create. It NEVER imports or calls anything: globals are symbols, calls
  * of allowlisted torch/numpy/collections callables are modelled, every other call yields an
  * opaque object and its global is reported in `unsafeGlobals`. Malformed or truncated input is
- * a ModelHubError naming the path (BAD_HEADER, TRUNCATED, LIMIT).
+ * a ModelHubError naming the path (CORRUPT, TRUNCATED, LIMIT, UNSUPPORTED).
  */
 export async function scanPickle(cursor: ByteCursor, limits: Partial<PickleLimits> = {}): Promise<PickleScan> {
   const machine = new PickleMachine(cursor, { ...PICKLE_LIMITS, ...limits });
   const value = await machine.run();
   const warnings: string[] = [];
   machine.tally.flush(warnings);
-  return { value, unsafeGlobals: [...machine.unsafe], storageKeys: machine.storageKeys, warnings };
+  return { value, unsafeGlobals: [...machine.unsafe], storages: machine.storages, warnings };
 }
 
 /** `scanPickle` over bytes in memory; `path` names them in errors. */
@@ -67,7 +67,7 @@ const LOOKAHEAD = 9;
 
 class PickleMachine {
   readonly unsafe = new Set<string>();
-  readonly storageKeys = new Set<string>();
+  readonly storages = new Map<string, PyStorage>();
   readonly tally = new WarningTally();
   private readonly s: PickleStack;
   private readonly a: PickleArgs;
@@ -171,7 +171,7 @@ class PickleMachine {
       case 0x68: return this.s.memoGet(this.a.uint(1)); // BINGET
       case 0x6a: return this.s.memoGet(this.a.uint(4)); // LONG_BINGET
       default:
-        this.fail('ERR_MODELHUB_BAD_HEADER', `has unknown pickle opcode 0x${op.toString(16).padStart(2, '0')}`);
+        this.fail('ERR_MODELHUB_CORRUPT', `has unknown pickle opcode 0x${op.toString(16).padStart(2, '0')}`);
     }
   }
 
@@ -195,7 +195,7 @@ class PickleMachine {
   }
 
   private setItems(dict: PyDict, flat: PyValue[]): PyDict {
-    if (flat.length % 2 !== 0) this.fail('ERR_MODELHUB_BAD_HEADER', 'has an odd number of items for a dict');
+    if (flat.length % 2 !== 0) this.fail('ERR_MODELHUB_CORRUPT', 'has an odd number of items for a dict');
     for (let i = 0; i < flat.length; i += 2) dict.entries.set(flat[i], flat[i + 1]!);
     return dict;
   }
@@ -209,13 +209,13 @@ class PickleMachine {
   private stackGlobal(): void {
     const name = this.s.pop();
     const module = this.s.pop();
-    if (typeof module !== 'string' || typeof name !== 'string') this.fail('ERR_MODELHUB_BAD_HEADER', 'has a STACK_GLOBAL without string operands');
+    if (typeof module !== 'string' || typeof name !== 'string') this.fail('ERR_MODELHUB_CORRUPT', 'has a STACK_GLOBAL without string operands');
     this.s.push(this.global(module, name));
   }
 
   private persistent(): void {
     const value = loadPersistent(this.s.pop());
-    if (typeof value === 'object' && value !== null && value.kind === 'storage') this.storageKeys.add(value.key);
+    if (typeof value === 'object' && value !== null && value.kind === 'storage' && !this.storages.has(value.key)) this.storages.set(value.key, value);
     this.s.push(value);
   }
 
@@ -233,7 +233,7 @@ class PickleMachine {
 
   private obj(): void {
     const [cls, ...args] = this.s.popMark();
-    if (cls === undefined) this.fail('ERR_MODELHUB_BAD_HEADER', 'has an OBJ without a class');
+    if (cls === undefined) this.fail('ERR_MODELHUB_CORRUPT', 'has an OBJ without a class');
     this.flag(`OBJ ${describe(cls)}`);
     this.s.push({ kind: 'object', cls, args: { kind: 'tuple', items: args }, state: undefined });
   }
@@ -247,9 +247,10 @@ class PickleMachine {
     if (this.unsafe.size < 100) this.unsafe.add(what);
   }
 
+  /** A malformed pickle is CORRUPT; LIMIT and UNSUPPORTED keep their code. Every message names the pickle and the offset. */
   private fail(code: FormatErrorCode, problem: string): never {
-    throw formatError(code, this.c.path, `${this.c.what} ${problem} (pickle offset ${this.at - this.c.start})`,
-      code === 'ERR_MODELHUB_LIMIT' ? undefined : 're-download the file; it is damaged or not a checkpoint');
+    const where = `${this.c.what} ${problem} (pickle offset ${this.at - this.c.start})`;
+    throw code === 'ERR_MODELHUB_CORRUPT' ? corruptError(this.c.path, 'pickle', where) : formatError(code, this.c.path, where);
   }
 }
 

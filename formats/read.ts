@@ -22,9 +22,10 @@ export interface ReadHeaderOptions {
  * and takes `format` from the extension (or from the container when the name has none).
  * Opens the file read-only, reads a bounded prefix (and, for zips, the central directory at the
  * end), never reads tensor data, never writes, and always closes the file.
- * Every expected failure is a ModelHubError naming the path: NOT_FOUND, SYMLINK_LOOP, NOT_A_FILE,
- * PERMISSION_DENIED, EMPTY_FILE, UNKNOWN_FORMAT, TRUNCATED, HEADER_TOO_LARGE, BAD_HEADER,
- * BAD_MAGIC, UNSUPPORTED, LIMIT.
+ * Every expected failure is a ModelHubError naming the path, with a hint, from the closed set in
+ * errors.ts: NOT_FOUND, SYMLINK_LOOP, NOT_A_FILE, PERMISSION_DENIED, EMPTY_FILE, UNKNOWN_FORMAT,
+ * TRUNCATED (the file ends inside its header), HEADER_TOO_LARGE, CORRUPT (the header breaks the
+ * format's rules, naming the tensor or field), UNSUPPORTED, LIMIT.
  */
 export async function readModelHeader(path: string, opts: ReadHeaderOptions = {}): Promise<ModelHeader> {
   const source = await FileSource.open(path);

@@ -1,4 +1,4 @@
-import { formatError } from './errors.js';
+import { corruptError, formatError } from './errors.js';
 import type { ByteSource } from './source.js';
 
 /** One central-directory entry of a zip archive (ZIP64 fields already applied). */
@@ -53,20 +53,20 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipDirectory
   if (at >= EOCD64_LOCATOR_SIZE && tail.readUInt32LE(at - EOCD64_LOCATOR_SIZE) === 0x07064b50) {
     const recordOffset = toNumber(path, tail.readBigUInt64LE(at - EOCD64_LOCATOR_SIZE + 8), 'ZIP64 record offset');
     const record = await source.read(recordOffset, 56);
-    if (record.readUInt32LE(0) !== 0x06064b50) throw formatError('ERR_MODELHUB_BAD_HEADER', path, 'has a ZIP64 locator that points at no ZIP64 record');
+    if (record.readUInt32LE(0) !== 0x06064b50) throw corruptZip(path, 'the ZIP64 locator points at no ZIP64 record');
     count = toNumber(path, record.readBigUInt64LE(32), 'ZIP64 entry count');
     dirSize = toNumber(path, record.readBigUInt64LE(40), 'ZIP64 directory size');
     dirOffset = toNumber(path, record.readBigUInt64LE(48), 'ZIP64 directory offset');
     dirEnd = recordOffset;
     zip64 = true;
   } else if (count === 0xffff || dirSize === U32_MAX || dirOffset === U32_MAX) {
-    throw formatError('ERR_MODELHUB_BAD_HEADER', path, 'is a ZIP64 archive whose ZIP64 locator is missing');
+    throw corruptZip(path, 'the end record announces ZIP64 but the ZIP64 locator is missing');
   }
   if (dirSize > ZIP_LIMITS.maxDirectoryBytes || count > ZIP_LIMITS.maxEntries) {
     throw formatError('ERR_MODELHUB_LIMIT', path, `has a zip directory of ${count} entries / ${dirSize} bytes, over the limits`);
   }
   if (dirOffset + dirSize > dirEnd) {
-    throw formatError('ERR_MODELHUB_BAD_HEADER', path, `has a zip directory (${dirOffset}+${dirSize}) that overlaps its end record at ${dirEnd}`);
+    throw corruptZip(path, `the central directory (${dirOffset}+${dirSize}) overlaps its end record at ${dirEnd}`);
   }
   const entries = parseDirectory(path, await source.read(dirOffset, dirSize), count);
   return { entries, zip64 };
@@ -76,7 +76,7 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipDirectory
 export async function locateEntryData(source: ByteSource, entry: ZipEntry): Promise<number> {
   const header = await source.read(entry.localHeaderOffset, 30);
   if (header.readUInt32LE(0) !== 0x04034b50) {
-    throw formatError('ERR_MODELHUB_BAD_HEADER', source.path, `zip entry "${entry.name}" has no local header at offset ${entry.localHeaderOffset}`);
+    throw corruptZip(source.path, `entry ${JSON.stringify(entry.name)} has no local header at offset ${entry.localHeaderOffset}`);
   }
   return entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
 }
@@ -94,13 +94,13 @@ function parseDirectory(path: string, dir: Buffer, count: number): ZipEntry[] {
   let p = 0;
   for (let i = 0; i < count; i++) {
     if (p + 46 > dir.length || dir.readUInt32LE(p) !== 0x02014b50) {
-      throw formatError('ERR_MODELHUB_BAD_HEADER', path, `zip directory entry ${i} at offset ${p} is malformed`);
+      throw corruptZip(path, `central directory entry ${i} at offset ${p} is malformed`);
     }
     const nameLength = dir.readUInt16LE(p + 28);
     const extraLength = dir.readUInt16LE(p + 30);
     const commentLength = dir.readUInt16LE(p + 32);
     const end = p + 46 + nameLength + extraLength + commentLength;
-    if (end > dir.length) throw formatError('ERR_MODELHUB_BAD_HEADER', path, `zip directory entry ${i} runs past the directory`);
+    if (end > dir.length) throw corruptZip(path, `central directory entry ${i} runs past the directory`);
     const entry: ZipEntry = {
       name: decoder.decode(dir.subarray(p + 46, p + 46 + nameLength)),
       method: dir.readUInt16LE(p + 10),
@@ -124,7 +124,7 @@ function applyZip64Extra(path: string, entry: ZipEntry, extra: Buffer): void {
     if (id === 0x0001) {
       let r = q + 4;
       const next = (what: string): number => {
-        if (r + 8 > q + 4 + length || r + 8 > extra.length) throw formatError('ERR_MODELHUB_BAD_HEADER', path, `zip entry "${entry.name}" has a short ZIP64 field`);
+        if (r + 8 > q + 4 + length || r + 8 > extra.length) throw corruptZip(path, `entry ${JSON.stringify(entry.name)} has a short ZIP64 field`);
         const v = toNumber(path, extra.readBigUInt64LE(r), what);
         r += 8;
         return v;
@@ -139,6 +139,10 @@ function applyZip64Extra(path: string, entry: ZipEntry, extra: Buffer): void {
 }
 
 function toNumber(path: string, v: bigint, what: string): number {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw formatError('ERR_MODELHUB_BAD_HEADER', path, `has an impossible ${what} ${v}`);
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw corruptZip(path, `the ${what} ${v} is impossible`);
   return Number(v);
+}
+
+function corruptZip(path: string, problem: string): Error {
+  return corruptError(path, 'zip archive', problem);
 }

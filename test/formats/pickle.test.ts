@@ -75,7 +75,7 @@ describe('scanPickle', () => {
       { name: 'c', dtype: 'F8_E4M3', shape: [2, 2] },
       { name: 'd', dtype: 'I64', shape: [] },
     ]);
-    expect([...scan.storageKeys]).toEqual(['0', '1', '2', '3']);
+    expect([...scan.storages.keys()]).toEqual(['0', '1', '2', '3']);
   });
 
   it('maps every storage class to its dtype', async () => {
@@ -133,15 +133,15 @@ describe('scanPickle', () => {
   });
 
   it('reports malformed and truncated pickles with typed errors', async () => {
-    await expectPickleError(pk('\x80\x02\xff.'), 'ERR_MODELHUB_BAD_HEADER', /unknown pickle opcode 0xff/);
+    await expectPickleError(pk('\x80\x02\xff.'), 'ERR_MODELHUB_CORRUPT', /unknown pickle opcode 0xff/);
     await expectPickleError(pk('\x80\x02}X\x05\x00\x00\x00ab'), 'ERR_MODELHUB_TRUNCATED');
     await expectPickleError(pk('\x80\x02}K\x01'), 'ERR_MODELHUB_TRUNCATED');
     await expectPickleError(pk('\x80\x02X', u32(0xfffffff0), 'abc.'), 'ERR_MODELHUB_TRUNCATED');
-    await expectPickleError(pk('\x80\x02h\x07.'), 'ERR_MODELHUB_BAD_HEADER', /memo entry 7/);
-    await expectPickleError(pk('\x80\x02s.'), 'ERR_MODELHUB_BAD_HEADER', /empty pickle stack/);
-    await expectPickleError(pk('\x80\x02t.'), 'ERR_MODELHUB_BAD_HEADER', /no MARK/);
+    await expectPickleError(pk('\x80\x02h\x07.'), 'ERR_MODELHUB_CORRUPT', /memo entry 7/);
+    await expectPickleError(pk('\x80\x02s.'), 'ERR_MODELHUB_CORRUPT', /empty pickle stack/);
+    await expectPickleError(pk('\x80\x02t.'), 'ERR_MODELHUB_CORRUPT', /no MARK/);
     await expectPickleError(pk('\x80\x09.'), 'ERR_MODELHUB_UNSUPPORTED', /protocol 9/);
-    await expectPickleError(pk('\x80\x02(K\x01K\x02K\x03d.'), 'ERR_MODELHUB_BAD_HEADER', /odd number/);
+    await expectPickleError(pk('\x80\x02(K\x01K\x02K\x03d.'), 'ERR_MODELHUB_CORRUPT', /odd number/);
     await expectPickleError(pk('\x80\x02', 'c', 'x'.repeat(100)), 'ERR_MODELHUB_LIMIT', /text line/, { maxLineBytes: 50 });
     const full = encodePickle({ a: tensor([320, 4, 3, 3]), b: 'text', c: [1, 2, 3] });
     for (let cut = 1; cut < full.length; cut++) {

@@ -125,7 +125,7 @@ describe('readModelHeader: PyTorch zip checkpoints', () => {
 
     const noPkl = join(dir, 'nopkl.ckpt');
     await writeTorchZip(noPkl, SD_CKPT, { root: 'a/b' });
-    await expectError(noPkl, 'ERR_MODELHUB_BAD_HEADER', /without <root>\/data\.pkl/);
+    await expectError(noPkl, 'ERR_MODELHUB_UNKNOWN_FORMAT', /without <root>\/data\.pkl/);
 
     const compressed = join(dir, 'deflated.ckpt');
     const patched = Buffer.from(bytes);
