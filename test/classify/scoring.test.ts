@@ -61,7 +61,7 @@ describe('manual and CivitAI evidence', () => {
 
   it('maps CivitAI types with their variants and ignores names it does not know', () => {
     expect(evidenceFromCivitai({ modelType: 'LoCon', baseModel: 'SD 1.5' }, rules)[0]).toMatchObject({ type: 'lora', base: 'sd15', variant: 'locon' });
-    expect(evidenceFromCivitai({ modelType: 'Poses', baseModel: 'Imagen4' }, rules)).toEqual([]);
+    expect(evidenceFromCivitai({ modelType: 'Hologram', baseModel: 'Imagen4' }, rules)).toEqual([]);
   });
 
   it('scales extra evidence by the method weight and leaves the input untouched', () => {
