@@ -1,13 +1,19 @@
 /** "Did you mean" suggestions for misspelt names, keys and vocabulary values. */
 
-/** The closest candidate within a small edit distance, or undefined when none is close. */
+/**
+ * The closest candidate within a small edit distance, or undefined when none is close. A
+ * candidate whose length alone puts it past the limit is never measured, so the cost stays
+ * linear in the word however long it is (a 4 MB value in a manifest).
+ */
 export function suggestClosest(word: string, candidates: Iterable<string>): string | undefined {
   const lower = word.toLowerCase();
   const limit = Math.max(2, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const d = editDistance(lower, candidate.toLowerCase());
+    const other = candidate.toLowerCase();
+    if (Math.abs(other.length - lower.length) > limit) continue; // the distance is at least the length difference
+    const d = editDistance(lower, other);
     if (d < bestDistance || (d === bestDistance && best !== undefined && candidate < best)) {
       best = candidate;
       bestDistance = d;
