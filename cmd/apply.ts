@@ -20,6 +20,7 @@ interface ApplyFlags {
 export default async function apply(ctx: CommandContext, planFile: string | undefined, flags: ApplyFlags): Promise<void> {
   const { computePlan } = await import('../reconcile/gather.js');
   const { applyPlan, assertApplicable } = await import('../reconcile/apply.js');
+  const { applyScope } = await import('../reconcile/apply-guards.js');
   const { hasChanges } = await import('../reconcile/plan.js');
   const { realFs } = await import('../reconcile/fs.js');
   const { mirrorTargets, sqliteLedger } = await import('../reconcile/ledger.js');
@@ -33,13 +34,12 @@ export default async function apply(ctx: CommandContext, planFile: string | unde
     const saved = planFile === undefined ? undefined : await loadSaved(ctx, planFile, flags);
     const options = saved?.options ?? { target: flags.target ?? null, adopt: flags.adopt ?? false };
     const { plan: fresh, gathered } = await computePlan({ hub, manifestsDir: ctx.config.manifests, env: ctx.io.env, cwd: ctx.io.cwd, extraBases: await ctx.ruleBases(), target: options.target, adopt: options.adopt });
-    if (saved !== undefined && (saved.fingerprint !== fresh.fingerprint || saved.hub !== hub.layout.root)) {
-      throw new ModelHubError('PLAN_STALE', `the saved plan ${planFile} is stale: the manifests, the inventory or the recorded links changed since it was made (${saved.savedAt})`, {
-        path: planFile,
-        hint: `run \`modelhub plan --out ${planFile}\` again, review it, then \`modelhub apply ${planFile}\``,
-      });
+    // A saved plan is the approval of exactly its actions; what runs is always the fresh plan.
+    if (saved !== undefined && planFile !== undefined) {
+      const { assertSavedPlanCurrent } = await import('../reconcile/plan-compare.js');
+      assertSavedPlanCurrent(saved, fresh, { file: planFile, hub: hub.layout.root });
     }
-    const plan: Plan = saved ?? fresh;
+    const plan: Plan = fresh;
     if (!ctx.json) ctx.out(renderPlan(plan, ctx.chalk, { inSync: inSyncPaths(plan, gathered) }));
     assertApplicable(plan, flags.allowEmpty ?? false);
     let result: ApplyResult | null = null;
@@ -50,10 +50,12 @@ export default async function apply(ctx: CommandContext, planFile: string | unde
         ctx.exitCode = EXIT.error;
         return;
       }
-      result = await applyPlan(plan, { fs: realFs(), ledger: sqliteLedger(hub.db), allowEmpty: flags.allowEmpty ?? false, onStep: crashHook(ctx.io.env) });
+      // Mirror first: a link made by an apply that then dies lies in folders deploy_mappings names.
+      mirrorTargets(hub.db, gathered.manifests.targets);
+      const scope = applyScope(gathered, { storeDir: hub.layout.modelsDir, hubDir: hub.layout.root });
+      result = await applyPlan(plan, { fs: realFs(), ledger: sqliteLedger(hub.db), scope, allowEmpty: flags.allowEmpty ?? false, onStep: crashHook(ctx.io.env) });
       writeOverrideChanges(hub.db, plan.overrides);
-    }
-    mirrorTargets(hub.db, gathered.manifests.targets);
+    } else mirrorTargets(hub.db, gathered.manifests.targets);
     if (ctx.json) ctx.printJson({ plan, result });
     else if (result !== null) ctx.out(`\n${ctx.chalk.green.bold('Apply complete!')} ${describeResult(result, plan)}`);
   } finally {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { ModelHubError, errnoCode } from '../core/errors.js';
-import { ApplyGuards } from './apply-guards.js';
+import { ApplyGuards, type ApplyScope } from './apply-guards.js';
 import { conflictHint } from './conflict-hints.js';
 import type { DeployFs } from './fs.js';
 import type { Ledger } from './ledger.js';
@@ -10,6 +10,8 @@ import type { Change, Expect, Observed, Plan } from './plan-types.js';
 export interface ApplyOptions {
   fs: DeployFs;
   ledger: Ledger;
+  /** Where apply may act (from the manifests and the inventory, not from the plan): see ApplyGuards. */
+  scope: ApplyScope;
   /** Remove every link of a target whose desired state became empty (see Plan.emptyTargets). */
   allowEmpty?: boolean;
   /** Called after each filesystem step, before it is recorded (progress; crash tests). */
@@ -28,8 +30,10 @@ export interface ApplyResult {
 
 /**
  * Carry out a plan. Refuses a plan with conflicts, and one emptying a target unless
- * `allowEmpty`. Phase 1 checks every path against the plan's expectation and changes nothing
- * if any differs. Phase 2 performs the steps, recording each in the ledger right after it
+ * `allowEmpty`. Phase 1 checks every change against `scope` (see ApplyGuards: mapped folders,
+ * links into the model's store file, no symlinked folder on the way, removals only of what
+ * deploy_links and deploy_dirs record) and every path against the plan's expectation, and
+ * changes nothing if any of that fails: the applier trusts no plan, hand-made or not. Phase 2 performs the steps, recording each in the ledger right after it
  * succeeded (the ledger commits in small batches, and always before returning or throwing).
  * Only owned links are removed or replaced, each re-checked just before. New links
  * are made with symlink(2) directly (atomic, and it fails rather than replacing anything that
@@ -37,7 +41,7 @@ export interface ApplyResult {
  */
 export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyResult> {
   assertApplicable(plan, opts.allowEmpty ?? false);
-  const guards = new ApplyGuards(opts.fs, opts.ledger, new Map(plan.targets.map((t) => [t.name, t.root])));
+  const guards = new ApplyGuards(opts.fs, opts.ledger, opts.scope);
   await checkExpectations(plan, opts.fs, guards);
   const run = new Runner(plan, opts, guards);
   const order: Change['action'][] = ['delete', 'forget', 'replace', 'adopt', 'create'];
@@ -67,12 +71,18 @@ export function assertApplicable(plan: Plan, allowEmpty: boolean): void {
 }
 
 /**
- * Phase 1: every path must still be as the plan saw it. Each folder is listed once, so a path
- * expected absent costs no syscall of its own; only paths that exist are looked at closely.
+ * Phase 1: every change and folder removal in scope, no symlinked folder on the way, every link
+ * to remove or re-point owned, every path still as the plan saw it. Each folder is listed once,
+ * so a path expected absent costs no syscall of its own; only paths that exist are looked at closely.
  */
 async function checkExpectations(plan: Plan, fs: DeployFs, guards: ApplyGuards): Promise<void> {
   const changed: string[] = [];
   const listings = new Map<string, Map<string, string> | null>();
+  for (const c of plan.changes) guards.assertInScope(c);
+  for (const d of plan.dirs) {
+    guards.assertDirInScope(d);
+    await guards.assertRealFolders(d);
+  }
   for (const c of plan.changes) {
     const dir = dirname(c.path);
     let listing = listings.get(dir);
@@ -83,6 +93,7 @@ async function checkExpectations(plan: Plan, fs: DeployFs, guards: ApplyGuards):
     // A missing or non-folder parent is rare: observe the path itself (absent or blocked).
     const now: Observed = listing !== null && !listing.has(basename(c.path)) ? { kind: 'absent' } : await observeWith(fs, c.path);
     if (!sameState(now, c.expect)) changed.push(c.path);
+    else if (c.action === 'delete' || c.action === 'replace') guards.assertOwned(c, now);
   }
   if (changed.length > 0) {
     throw new ModelHubError('PLAN_OUTDATED', `${changed.length} path${changed.length === 1 ? '' : 's'} changed since the plan was made; nothing was changed:\n${changed.slice(0, 20).map((p) => `  ${p}`).join('\n')}`, {
@@ -116,7 +127,6 @@ function sameState(a: Observed, b: Expect): boolean {
 
 class Runner {
   readonly result: ApplyResult = { created: [], replaced: [], deleted: [], adopted: [], forgotten: [], dirsCreated: [], dirsRemoved: [] };
-  private readonly roots: Map<string, string>;
   private readonly knownDirs = new Set<string>();
   private readonly tag = randomBytes(4).toString('hex');
   private counter = 0;
@@ -126,9 +136,7 @@ class Runner {
     private readonly plan: Plan,
     private readonly opts: ApplyOptions,
     private readonly guards: ApplyGuards,
-  ) {
-    this.roots = new Map(plan.targets.map((t) => [t.name, t.root]));
-  }
+  ) {}
 
   async perform(c: Change): Promise<void> {
     const { fs, ledger } = this.opts;
@@ -160,7 +168,7 @@ class Runner {
         return;
       case 'create':
         await this.guards.assertRealFolders(c);
-        await this.ensureFolder(dirname(c.path), c.target);
+        await this.ensureFolder(c);
         await this.createLink(c.path, c.linkTarget);
         this.stepDone(c);
         await this.record(c);
@@ -172,6 +180,7 @@ class Runner {
   /** Remove folders ModelHub created that no declared link needs, if empty; a folder holding anything else becomes the user's. */
   async removeDirs(): Promise<void> {
     for (const d of this.plan.dirs) {
+      await this.guards.assertRealFolders(d);
       try {
         await this.opts.fs.rmdir(d.path);
         this.result.dirsRemoved.push(d.path);
@@ -237,10 +246,12 @@ class Runner {
     }
   }
 
-  /** Create the missing folders between the target root (which must exist) and `dir`, recording each. */
-  private async ensureFolder(dir: string, target: string): Promise<void> {
+  /** Create the missing folders between the target root (which must exist) and the link's folder, recording each. */
+  private async ensureFolder(c: Change): Promise<void> {
+    const dir = dirname(c.path);
+    const target = c.target;
     if (this.knownDirs.has(dir)) return;
-    const root = this.roots.get(target);
+    const root = this.guards.rootOf(c);
     const missing: string[] = [];
     for (let d = dir; ; d = dirname(d)) {
       const st = await this.opts.fs.lstat(d);

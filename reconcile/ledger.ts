@@ -16,6 +16,8 @@ export interface Ledger {
   findLink(path: string): RecordedLink | undefined;
   recordLink(link: RecordedLink): void;
   forgetLink(path: string): void;
+  /** Whether deploy_dirs records the folder `path` (as it stands now). */
+  hasDir(path: string): boolean;
   recordDir(dir: RecordedDir): void;
   forgetDir(path: string): void;
   /** Commit everything recorded so far (called when apply ends, also after a failure). */
@@ -70,6 +72,9 @@ export function sqliteLedger(db: DB): Ledger {
     },
     forgetLink(path) {
       write('DELETE FROM deploy_links WHERE link_path = ?', path);
+    },
+    hasDir(path) {
+      return stmt(db, 'SELECT 1 FROM deploy_dirs WHERE path = ?').get(path) !== undefined;
     },
     recordDir(d) {
       write('INSERT OR IGNORE INTO deploy_dirs (path, target) VALUES (?, ?)', d.path, d.target);

@@ -1,5 +1,6 @@
 import { basename, dirname, resolve, sep } from 'node:path';
 import type { DesiredLink, LinkClash } from './desired.js';
+import type { RecordedTarget } from './ledger.js';
 import type { TargetSpec } from './manifest-types.js';
 import type { OverrideChange } from './overrides.js';
 import { ownership } from './ownership.js';
@@ -15,7 +16,7 @@ export interface PlanInput {
   /** Every target of the manifests (for reasons and the empty-target guard). */
   targets: TargetSpec[];
   /** Targets as deploy_targets last mirrored them: roots of targets the manifests no longer name. */
-  recordedTargets: Array<{ name: string; displayName: string; root: string }>;
+  recordedTargets: RecordedTarget[];
   deployments: Array<{ name: string; enabled: boolean }>;
   deletedModels: Set<string>;
   /** Names of recorded models, for display of removals. */

@@ -37,9 +37,24 @@ export function readPlanFile(file: string): SavedPlan {
   } catch {
     throw new ModelHubError('PLAN_INVALID', `${file} is not a ModelHub plan (not JSON)`, { path: file, hint: 'make one with `modelhub plan --out FILE`' });
   }
-  const v = value as Partial<SavedPlan> | null;
-  if (v === null || typeof v !== 'object' || v.formatVersion !== 1 || typeof v.fingerprint !== 'string' || !Array.isArray(v.changes) || !Array.isArray(v.conflicts)) {
+  if (!isSavedPlan(value)) {
     throw new ModelHubError('PLAN_INVALID', `${file} is not a plan this ModelHub understands`, { path: file, hint: 'make a new one with `modelhub plan --out FILE`' });
   }
-  return v as SavedPlan;
+  return value;
+}
+
+const ACTIONS = new Set(['create', 'replace', 'delete', 'adopt', 'forget']);
+
+/**
+ * Whether `v` has the shape of a saved plan, as far as apply reads it: the fingerprint, the hub,
+ * and every action (apply compares them with a fresh plan's and then carries out the fresh one).
+ */
+function isSavedPlan(v: unknown): v is SavedPlan {
+  const p = v as Partial<SavedPlan> | null;
+  if (p === null || typeof p !== 'object' || p.formatVersion !== 1 || typeof p.fingerprint !== 'string' || typeof p.hub !== 'string' || !Array.isArray(p.conflicts)) return false;
+  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+  const changesOk = Array.isArray(p.changes) && p.changes.every((c: unknown) => isObject(c) && ACTIONS.has(c.action as string) && typeof c.path === 'string' && (c.linkTarget === undefined || typeof c.linkTarget === 'string'));
+  const dirsOk = Array.isArray(p.dirs) && p.dirs.every((d: unknown) => isObject(d) && typeof d.path === 'string');
+  const overridesOk = Array.isArray(p.overrides) && p.overrides.every((o: unknown) => isObject(o) && typeof o.action === 'string' && isObject(o.model) && typeof o.model.hash === 'string');
+  return changesOk && dirsOk && overridesOk;
 }

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../reconcile/apply.js';
+import { applyScope, type ApplyScope } from '../../reconcile/apply-guards.js';
 import { realFs, recordingFs } from '../../reconcile/fs.js';
 import type { Ledger } from '../../reconcile/ledger.js';
 import { planReconcile } from '../../reconcile/plan.js';
-import type { Plan, RecordedDir, RecordedLink } from '../../reconcile/plan-types.js';
-import { actual, desired, link, planInput, recorded, target } from './builders.js';
+import type { Change, Plan, RecordedDir, RecordedLink } from '../../reconcile/plan-types.js';
+import { STORE, actual, desired, link, planInput, recorded, target } from './builders.js';
 
 let root: string;
 beforeEach(() => {
@@ -24,11 +25,17 @@ function memoryLedger(): Ledger & { links: Map<string, RecordedLink>; dirs: Reco
     dirs,
     flush: () => undefined,
     findLink: (p) => links.get(p),
+    hasDir: (p) => dirs.some((d) => d.path === p),
     recordLink: (l) => void links.set(l.path, l),
     forgetLink: (p) => void links.delete(p),
     recordDir: (d) => void dirs.push(d),
     forgetDir: (p) => void dirs.splice(dirs.findIndex((d) => d.path === p), 1),
   };
+}
+
+/** Where apply may act: the comfy target (builder mappings) under the temp root, store /hub/models. */
+function scope(): ApplyScope {
+  return applyScope({ targets: [target('comfy', { root: join(root, 'apps/comfy') })], recordedTargets: [] }, { storeDir: STORE, hubDir: '/hub' });
 }
 
 /** A plan creating `loras/a.safetensors` under the temp comfy root. */
@@ -43,7 +50,7 @@ describe('applyPlan', () => {
     const fs = recordingFs(realFs(), { dryRun: true });
     const ledger = memoryLedger();
     const plan = createPlan();
-    await applyPlan(plan, { fs, ledger });
+    await applyPlan(plan, { scope: scope(), fs, ledger });
     expect(readdirSync(join(root, 'apps/comfy'))).toEqual([]);
     expect(fs.ops).toEqual([
       { op: 'mkdir', path: join(root, 'apps/comfy/loras') },
@@ -54,7 +61,7 @@ describe('applyPlan', () => {
   it('creates folders as needed, records each step, and returns what it touched', async () => {
     const fs = recordingFs(realFs());
     const ledger = memoryLedger();
-    const result = await applyPlan(createPlan(), { fs, ledger });
+    const result = await applyPlan(createPlan(), { scope: scope(), fs, ledger });
     const path = join(root, 'apps/comfy/loras/a.safetensors');
     expect(fs.ops.map((o) => o.op)).toEqual(['mkdir', 'symlink']);
     expect(result).toMatchObject({ created: [path], dirsCreated: [join(root, 'apps/comfy/loras')] });
@@ -68,7 +75,7 @@ describe('applyPlan', () => {
     writeFileSync(join(root, 'apps/comfy/loras/a.safetensors'), 'appeared after planning');
     const fs = recordingFs(realFs());
     const ledger = memoryLedger();
-    await expect(applyPlan(plan, { fs, ledger })).rejects.toMatchObject({ code: 'ERR_MODELHUB_PLAN_OUTDATED' });
+    await expect(applyPlan(plan, { scope: scope(), fs, ledger })).rejects.toMatchObject({ code: 'ERR_MODELHUB_PLAN_OUTDATED' });
     expect(fs.ops).toEqual([]);
     expect(ledger.links.size).toBe(0);
   });
@@ -81,20 +88,20 @@ describe('applyPlan', () => {
     const rec = recorded(path, 'old.safetensors', { linkTarget: '/hub/models/x/old.safetensors', dev: st.dev, ino: st.ino });
     const emptying = planReconcile(planInput({ recorded: [rec], actual: actual({ [path]: { kind: 'symlink', text: rec.linkTarget, dev: st.dev, ino: st.ino } }), targets: [target('comfy', { root: join(root, 'apps/comfy') })] }));
     const fs = recordingFs(realFs());
-    await expect(applyPlan(emptying, { fs, ledger: memoryLedger() })).rejects.toMatchObject({ code: 'ERR_MODELHUB_EMPTY_DESIRED' });
+    await expect(applyPlan(emptying, { scope: scope(), fs, ledger: memoryLedger() })).rejects.toMatchObject({ code: 'ERR_MODELHUB_EMPTY_DESIRED' });
     const conflicted: Plan = { ...createPlan(), conflicts: [{ target: 'comfy', path, relPath: 'loras/old.safetensors', reason: 'foreign-file' }] };
-    await expect(applyPlan(conflicted, { fs, ledger: memoryLedger() })).rejects.toMatchObject({ code: 'ERR_MODELHUB_CONFLICTS' });
+    await expect(applyPlan(conflicted, { scope: scope(), fs, ledger: memoryLedger() })).rejects.toMatchObject({ code: 'ERR_MODELHUB_CONFLICTS' });
     expect(fs.ops).toEqual([]);
     const ledger = memoryLedger();
     ledger.links.set(path, rec);
-    await applyPlan(emptying, { fs, ledger, allowEmpty: true });
+    await applyPlan(emptying, { scope: scope(), fs, ledger, allowEmpty: true });
     expect(fs.ops).toEqual([{ op: 'unlink', path }]);
     expect(ledger.links.size).toBe(0);
   });
 
   it('records the inode of every link it makes, lstat-ed right after making it', async () => {
     const ledger = memoryLedger();
-    await applyPlan(createPlan(), { fs: realFs(), ledger });
+    await applyPlan(createPlan(), { scope: scope(), fs: realFs(), ledger });
     const path = join(root, 'apps/comfy/loras/a.safetensors');
     const st = lstatSync(path);
     expect(ledger.links.get(path)).toMatchObject({ dev: st.dev, ino: st.ino });
@@ -105,7 +112,7 @@ describe('applyPlan', () => {
     mkdirSync(join(root, 'elsewhere'));
     symlinkSync(join(root, 'elsewhere'), join(comfy, 'loras'));
     const fs = recordingFs(realFs());
-    await expect(applyPlan(createPlan(), { fs, ledger: memoryLedger() })).rejects.toMatchObject({ code: 'ERR_MODELHUB_FOLDER_IS_SYMLINK', path: join(comfy, 'loras') });
+    await expect(applyPlan(createPlan(), { scope: scope(), fs, ledger: memoryLedger() })).rejects.toMatchObject({ code: 'ERR_MODELHUB_FOLDER_IS_SYMLINK', path: join(comfy, 'loras') });
 
     // A delete through the symlinked folder, of a link that is recorded with exactly that text.
     const path = join(comfy, 'loras/mine.safetensors');
@@ -115,15 +122,50 @@ describe('applyPlan', () => {
     const ledger = memoryLedger();
     ledger.links.set(path, rec);
     const through = planReconcile(planInput({ recorded: [rec], actual: actual({ [path]: { kind: 'symlink', text: rec.linkTarget, dev: st.dev, ino: st.ino } }), targets: [target('comfy', { root: comfy })] }));
-    await expect(applyPlan(through, { fs, ledger, allowEmpty: true })).rejects.toMatchObject({ code: 'ERR_MODELHUB_FOLDER_IS_SYMLINK' });
+    await expect(applyPlan(through, { scope: scope(), fs, ledger, allowEmpty: true })).rejects.toMatchObject({ code: 'ERR_MODELHUB_FOLDER_IS_SYMLINK' });
 
     // The same link in a real folder, but a copy (another inode) of the one recorded.
     rmSync(join(comfy, 'loras'));
     mkdirSync(join(comfy, 'loras'));
     symlinkSync(rec.linkTarget, path);
     const copy = lstatSync(path);
-    await expect(applyPlan({ ...through, changes: through.changes.map((c) => ({ ...c, expect: { kind: 'symlink', text: rec.linkTarget, dev: copy.dev, ino: copy.ino } })) }, { fs, ledger, allowEmpty: true })).rejects.toMatchObject({ code: 'ERR_MODELHUB_NOT_OWNED' });
+    await expect(applyPlan({ ...through, changes: through.changes.map((c) => ({ ...c, expect: { kind: 'symlink', text: rec.linkTarget, dev: copy.dev, ino: copy.ino } })) }, { scope: scope(), fs, ledger, allowEmpty: true })).rejects.toMatchObject({ code: 'ERR_MODELHUB_NOT_OWNED' });
     expect(fs.ops).toEqual([]);
     expect(readdirSync(join(root, 'elsewhere'))).toEqual(['mine.safetensors']);
   });
+
+  it('refuses any hand-made change outside its target\'s mapped folders, any link not into its model\'s store file, any removal ModelHub did not record', async () => {
+    const comfy = join(root, 'apps/comfy');
+    mkdirSync(join(comfy, 'loras'));
+    mkdirSync(join(root, 'mine'));
+    symlinkSync('/dev/null', join(root, 'mine/keep'));
+    symlinkSync('/dev/null', join(comfy, 'loras/theirs.safetensors'));
+    mkdirSync(join(comfy, 'loras/empty'));
+    const base = createPlan();
+    const create = base.changes[0]! as Extract<Change, { action: 'create' }>;
+    const their = { kind: 'symlink' as const, text: '/dev/null', ...inode(join(comfy, 'loras/theirs.safetensors')) };
+    const handMade: Array<[string, Partial<Plan>, string]> = [
+      ['a link into /etc', { changes: [{ ...create, linkTarget: '/etc/hostname' }] }, 'ERR_MODELHUB_OUT_OF_SCOPE'],
+      ['a link into another model\'s store folder', { changes: [{ ...create, linkTarget: `${STORE}/${'f'.repeat(64)}/a.safetensors` }] }, 'ERR_MODELHUB_OUT_OF_SCOPE'],
+      ['a link in a folder no mapping names', { changes: [{ ...create, path: join(comfy, 'other/a.safetensors') }] }, 'ERR_MODELHUB_OUT_OF_SCOPE'],
+      ['a link spelled with ..', { changes: [{ ...create, path: join(comfy, 'loras/../../../mine/a.safetensors') }] }, 'ERR_MODELHUB_OUT_OF_SCOPE'],
+      ['removing a symlink outside every target', { changes: [{ ...create, action: 'delete', reason: 'not-declared', path: join(root, 'mine/keep'), expect: { kind: 'symlink', text: '/dev/null' } }] }, 'ERR_MODELHUB_OUT_OF_SCOPE'],
+      ['removing an unrecorded symlink in a mapped folder', { changes: [{ ...create, action: 'delete', reason: 'not-declared', path: join(comfy, 'loras/theirs.safetensors'), expect: their }] }, 'ERR_MODELHUB_NOT_OWNED'],
+      ['removing it as a leftover', { changes: [{ ...create, action: 'delete', reason: 'leftover-temp', path: join(comfy, 'loras/theirs.safetensors'), expect: their }] }, 'ERR_MODELHUB_NOT_OWNED'],
+      ['replacing an unrecorded symlink', { changes: [{ ...create, action: 'replace', reason: 'model-changed', path: join(comfy, 'loras/theirs.safetensors'), previous: { hash: 'x', linkTarget: '/dev/null' }, expect: their }] }, 'ERR_MODELHUB_NOT_OWNED'],
+      ['removing a folder ModelHub did not make', { changes: [], dirs: [{ target: 'comfy', path: join(comfy, 'loras/empty') }] }, 'ERR_MODELHUB_OUT_OF_SCOPE'],
+    ];
+    for (const [what, over, code] of handMade) {
+      const fs = recordingFs(realFs());
+      await expect(applyPlan({ ...base, ...over } as Plan, { scope: scope(), fs, ledger: memoryLedger() }), what).rejects.toMatchObject({ code });
+      expect(fs.ops, what).toEqual([]);
+    }
+    expect(readdirSync(join(root, 'mine'))).toEqual(['keep']);
+    expect(readdirSync(join(comfy, 'loras')).sort()).toEqual(['empty', 'theirs.safetensors']);
+  });
 });
+
+function inode(path: string): { dev: number; ino: number } {
+  const st = lstatSync(path);
+  return { dev: st.dev, ino: st.ino };
+}

@@ -6,7 +6,7 @@
  * checks that nothing foreign changed around every command.
  */
 import Database from 'better-sqlite3';
-import { cpSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addModel, readLinkOrNull, writeManifest } from './fixture.js';
@@ -20,6 +20,14 @@ function execHub(c: Ctx, sql: string): void {
   } finally {
     db.close();
   }
+}
+
+/** Edit the saved plan `p.json` by hand. */
+function editPlan(c: Ctx, edit: (plan: { changes: Array<Record<string, unknown>> }) => void): void {
+  const file = join(c.w.root, 'p.json');
+  const plan = JSON.parse(readFileSync(file, 'utf8')) as { changes: Array<Record<string, unknown>> };
+  edit(plan);
+  writeFileSync(file, JSON.stringify(plan));
 }
 
 /** The deployment declaring everything but LoRAs: apply would remove loras/a.safetensors. */
@@ -173,6 +181,41 @@ const SCENARIOS: Scenario[] = [
       { act: (c) => execHub(c, 'UPDATE deploy_links SET link_dev = NULL, link_ino = NULL'), run: ['plan', '--detailed-exitcode'], exit: 2, stdout: ['= loras/a.safetensors', 'record-outdated', '3 to adopt'] },
       { run: APPLY, stdout: ['0 linked, 0 relinked, 0 removed, 3 adopted.'], check: expectAllLinked },
       IN_SYNC,
+    ],
+  },
+  {
+    name: 'a hand-edited saved plan is refused: apply PLANFILE re-plans and runs only when the saved actions equal the fresh ones',
+    setup: (c) => {
+      standardSetup(c);
+      mkdirSync(join(c.w.apps, 'mine'));
+      symlinkSync('/dev/null', join(c.w.apps, 'mine/keep.safetensors'));
+    },
+    steps: [
+      { run: ['plan', '--out', 'p.json'] },
+      {
+        act: (c) =>
+          editPlan(c, (p) => {
+            const a = p.changes.find((x) => x.relPath === 'loras/a.safetensors')!;
+            p.changes.push({ ...a, action: 'delete', reason: 'not-declared', path: join(c.w.apps, 'mine/keep.safetensors'), expect: { kind: 'symlink', text: '/dev/null' } });
+          }),
+        run: ['apply', 'p.json', '--yes'],
+        exit: 1,
+        stderr: [/the saved plan p\.json does not match a fresh plan; nothing was changed:\n {2}only in the saved plan: delete .*\/apps\/mine\/keep\.safetensors/, 'hint: run `modelhub plan --out p.json` again'],
+        check: (c) => expectAbsent(c, 'loras'),
+      },
+      { run: ['plan', '--out', 'p.json'] },
+      {
+        act: (c) => editPlan(c, (p) => void (p.changes.find((x) => x.relPath === 'loras/a.safetensors')!.linkTarget = '/etc/hostname')),
+        run: ['apply', 'p.json', '--yes'],
+        exit: 1,
+        stderr: [/only in the saved plan: create .*loras\/a\.safetensors -> \/etc\/hostname\n {2}only in the fresh plan: create .*loras\/a\.safetensors -> .*\/hub\/models\//],
+        check: (c) => expectAbsent(c, 'loras'),
+      },
+      { run: ['plan', '--out', 'p.json'] },
+      { act: (c) => editPlan(c, (p) => void p.changes.splice(0, 1)), run: ['apply', 'p.json', '--yes'], exit: 1, stderr: ['only in the fresh plan: create'] },
+      { act: (c) => editPlan(c, (p) => void p.changes.push(5 as never)), run: ['apply', 'p.json', '--yes'], exit: 1, stderr: ['p.json is not a plan this ModelHub understands'] },
+      { run: ['plan', '--out', 'p.json'] },
+      { run: ['apply', 'p.json', '--yes'], stdout: ['3 linked'], check: expectAllLinked },
     ],
   },
 ];
