@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../core/config.js';
 import { escapeTerminalOutput } from '../core/terminal-text.js';
 import type { Hub } from '../store/hub.js';
 import type { HubLock } from '../store/lock.js';
+import { assertWritable } from './output.js';
 
 /** The streams and environment a command runs against; tests pass their own. */
 export interface CliIO {
@@ -136,7 +137,9 @@ export class CommandContext {
     this.write(this.io.stdout, JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2));
   }
 
+  /** Write a block; a stream whose reader went away ends the command (see cmd/output.ts). */
   private write(stream: Writable, text: string): void {
+    assertWritable(stream, stream === this.io.stderr ? 'stderr' : 'stdout');
     stream.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 

@@ -7,6 +7,7 @@ import { isModelHubError } from '../core/errors.js';
 import { escapeTerminalOutput } from '../core/terminal-text.js';
 import { CommandContext, type CliIO, type GlobalOptions } from './context.js';
 import { registerCommands } from './commands.js';
+import { anyOutputClosed, watchOutput } from './output.js';
 
 /** Exit codes, set only here and in command actions through CommandContext.exitCode. */
 export const EXIT = {
@@ -16,6 +17,8 @@ export const EXIT = {
   changes: 2,
   /** An uncoded exception: a bug in ModelHub. */
   internal: 70,
+  /** stdout or stderr was closed by its reader (`modelhub list | head`): 128 + SIGPIPE, as the shell reports `yes | head`. */
+  pipe: 141,
 } as const;
 
 /**
@@ -24,29 +27,34 @@ export const EXIT = {
  */
 export async function run(argv: string[], io: Partial<CliIO> = {}): Promise<number> {
   const fullIO = defaultIO(io);
+  watchOutput(fullIO.stdout);
+  watchOutput(fullIO.stderr);
   const program = buildProgram(fullIO);
   let ctx: CommandContext | undefined;
   program.hook('preAction', (_root, action) => {
     ctx = new CommandContext(fullIO, action.optsWithGlobals<GlobalOptions>());
     (action as Command & { ctx?: CommandContext }).ctx = ctx;
   });
+  let code: number;
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return ctx?.exitCode ?? EXIT.ok;
+    code = ctx?.exitCode ?? EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version succeed; help shown because no command was given is a usage error.
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
-      return err.exitCode === 0 ? EXIT.ok : EXIT.error;
-    }
-    return reportError(fullIO, ctx, err);
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') code = EXIT.ok;
+      else code = err.exitCode === 0 ? EXIT.ok : EXIT.error;
+    } else code = reportError(fullIO, ctx, err);
   } finally {
     ctx?.close();
   }
+  return anyOutputClosed([fullIO.stdout, fullIO.stderr]) ? EXIT.pipe : code;
 }
 
 function reportError(io: CliIO, ctx: CommandContext | undefined, err: unknown): number {
   const json = ctx?.json ?? false;
+  // The reader went away: nobody is left to tell.
+  if (isModelHubError(err) && err.code === 'ERR_MODELHUB_OUTPUT_CLOSED') return EXIT.pipe;
   if (isModelHubError(err)) {
     if (json) io.stdout.write(`${JSON.stringify({ error: err.toJSON() }, null, 2)}\n`);
     const red = ctx?.chalk.red ?? ((s: string) => s);
