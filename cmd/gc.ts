@@ -3,22 +3,35 @@ import type { GcResult } from '../store/gc.js';
 
 interface GcFlags {
   yes?: boolean;
+  orphans?: boolean;
 }
 
 /**
- * `modelhub gc`: remove store entries no inventory row references and soft-deleted models that
- * nothing links to any more, plus staging files older than a day. Shows each with its size and
- * the total, then acts only with --yes (or a confirmation on a terminal), under the hub lock.
+ * `modelhub gc [--orphans]`: remove soft-deleted models that nothing links to any more, and
+ * staging files older than a day. Store folders no inventory row references are hashed:
+ * those holding the model their name promises are listed as unregistered (with the command
+ * that registers them again), the others as orphans; both are removed only with --orphans.
+ * Shows each with its size and the total, then acts only with --yes (or a confirmation on a
+ * terminal), under the hub lock.
  */
 export default async function gc(ctx: CommandContext, flags: GcFlags): Promise<void> {
   const { gatherGc, planGc, executeGc } = await import('../store/gc.js');
+  const { checkOrphanContent } = await import('../store/gc-content.js');
   const { renderGcPlan, renderGcResult } = await import('./render/gc.js');
   const { confirmOrRefuse } = await import('./removal.js');
   const hub = await ctx.hub();
-  const plan = planGc(gatherGc(hub));
-  if (!ctx.json) ctx.out(renderGcPlan(plan, ctx.chalk));
+  const orphans = flags.orphans === true;
+  const gathered = gatherGc(hub, { orphans });
+  const progress = ctx.showProgress ? new (await import('./progress.js')).ProgressBar(ctx.io.stderr, 'checking unregistered folders') : undefined;
+  const orphanContent = await checkOrphanContent(gathered.store, new Set(gathered.models.map((m) => m.hash)), {
+    ...(progress ? { onBegin: (files: number, bytes: number) => progress.begin(files, bytes), onProgress: (b: number) => progress.advance(b), onFileDone: () => progress.fileDone() } : {}),
+  });
+  progress?.end();
+  const plan = planGc({ ...gathered, orphanContent });
+  const command = orphans ? 'modelhub gc --orphans' : 'modelhub gc';
+  if (!ctx.json) ctx.out(renderGcPlan(plan, ctx.chalk, { command }));
   let result: GcResult | null = null;
-  if (plan.remove.length + plan.staging.length > 0 && (await confirmOrRefuse(ctx, { yes: flags.yes ?? false, command: 'modelhub gc', question: 'Remove these from the store?' }))) {
+  if (plan.remove.length + plan.staging.length > 0 && (await confirmOrRefuse(ctx, { yes: flags.yes ?? false, command, question: 'Remove these from the store?' }))) {
     const lock = await ctx.lock(hub, 'modelhub gc');
     try {
       result = await executeGc(hub, plan);

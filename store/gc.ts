@@ -29,9 +29,24 @@ export interface GcInput {
   now: number;
   /** Only these hashes (delete --hard); staging files are then left out. */
   only?: Set<string> | undefined;
+  /**
+   * For store folders no inventory row references that hold files: the name of the file whose
+   * SHA-256 is the folder's name, or null when no file's is (see gc-content.ts). A folder
+   * missing here was not checked (unreadable): it is never removed.
+   */
+  orphanContent: Map<string, string | null>;
+  /** --orphans: also remove store folders no inventory row references that hold files. */
+  orphans: boolean;
+  /** `HUB/models`, for the command that registers unregistered models again. */
+  modelsDir: string;
 }
 
-export type GcReason = 'orphan' | 'deleted';
+/**
+ * Why an entry is a candidate: a soft-deleted model; an `unregistered` model (no inventory row,
+ * but a file in its folder hashes to the folder's name: a model the inventory forgot); an
+ * `orphan` (no inventory row, and no file hashes to the name: damaged, or not a model).
+ */
+export type GcReason = 'deleted' | 'unregistered' | 'orphan';
 
 /** A store entry gc removes: every file in `models/<sha256>/`, the folder, and the inventory row. */
 export interface GcRemoval {
@@ -59,36 +74,51 @@ export interface GcRefusal {
   bytes: number;
 }
 
+/** A store folder without an inventory row that gc keeps: removed only with --orphans. */
+export interface GcKept extends GcRemoval {
+  reason: 'unregistered' | 'orphan';
+  /** False when its files could not be read to compare their hash with the folder's name (then never removed). */
+  checked: boolean;
+}
+
 export interface GcPlan {
   remove: GcRemoval[];
+  /** Folders without an inventory row kept because --orphans was not given (or they could not be checked). */
+  kept: GcKept[];
   refused: GcRefusal[];
   /** Leftover staging files older than a day. */
   staging: Array<{ path: string; size: number; ageMs: number }>;
   /** Bytes freed by the removals and the staging files. */
   bytes: number;
+  orphans: boolean;
+  modelsDir: string;
 }
 
 /**
- * Decide what gc removes. PURE. Candidates are store folders no inventory row references
- * (orphans) and soft-deleted models. A candidate is refused while an owned link deploys it,
- * while a link-back points at it, or while its folder holds anything but plain files.
- * Nothing outside `models/<sha256>/` folders and old `models/.tmp/*.partial` files is ever
- * proposed.
+ * Decide what gc removes. PURE. Candidates are soft-deleted models and store folders no
+ * inventory row references. A candidate is refused while an owned link deploys it, while a
+ * link-back points at it, or while its folder holds anything but plain files. A folder without
+ * a row that holds files is kept unless `orphans` (--orphans) asks for it: when a file in it
+ * hashes to its name it is a model the inventory forgot (`unregistered`), otherwise damaged or
+ * foreign (`orphan`); an unchecked one is always kept; an empty one goes. Nothing outside
+ * `models/<sha256>/` folders and old `models/.tmp/*.partial` files is ever proposed.
  */
 export function planGc(input: GcInput): GcPlan {
   const rows = new Map(input.models.map((m) => [m.hash, m]));
   const inScope = (hash: string): boolean => input.only === undefined || input.only.has(hash);
-  const candidates: Array<{ hash: string; name: string; reason: GcReason; dir: string | undefined }> = [];
+  const candidates: Array<{ hash: string; name: string; reason: GcReason; dir: string | undefined; checked: boolean }> = [];
   for (const entry of input.store.entries.values()) {
     if (rows.has(entry.hash) || !inScope(entry.hash)) continue;
+    const matched = input.orphanContent.get(entry.hash);
     const largest = [...entry.files].sort((a, b) => b.size - a.size)[0];
-    candidates.push({ hash: entry.hash, name: largest?.name ?? '(empty folder)', reason: 'orphan', dir: entry.dir });
+    const name = matched ?? largest?.name ?? '(empty folder)';
+    candidates.push({ hash: entry.hash, name, reason: typeof matched === 'string' ? 'unregistered' : 'orphan', dir: entry.dir, checked: matched !== undefined });
   }
   for (const m of input.models) {
     if (!m.deleted || !inScope(m.hash)) continue;
-    candidates.push({ hash: m.hash, name: m.name, reason: 'deleted', dir: input.store.entries.get(m.hash)?.dir });
+    candidates.push({ hash: m.hash, name: m.name, reason: 'deleted', dir: input.store.entries.get(m.hash)?.dir, checked: true });
   }
-  const plan: GcPlan = { remove: [], refused: [], staging: [], bytes: 0 };
+  const plan: GcPlan = { remove: [], kept: [], refused: [], staging: [], bytes: 0, orphans: input.orphans, modelsDir: input.modelsDir };
   for (const c of candidates.sort((a, b) => (a.hash < b.hash ? -1 : 1))) {
     const files = input.store.entries.get(c.hash)?.files ?? [];
     const bytes = files.reduce((n, f) => n + (f.kind === 'file' ? f.size : 0), 0);
@@ -99,7 +129,9 @@ export function planGc(input: GcInput): GcPlan {
       plan.refused.push({ hash: c.hash, name: c.name, reason: c.reason, deployed, linkBacks, unexpected, bytes });
       continue;
     }
-    plan.remove.push({ hash: c.hash, name: c.name, reason: c.reason, dir: c.dir ?? '', files: files.map((f) => ({ path: f.path, size: f.size })), bytes });
+    const removal: GcRemoval = { hash: c.hash, name: c.name, reason: c.reason, dir: c.dir ?? '', files: files.map((f) => ({ path: f.path, size: f.size })), bytes };
+    if (c.reason !== 'deleted' && files.length > 0 && (!input.orphans || !c.checked)) plan.kept.push({ ...removal, reason: c.reason, checked: c.checked });
+    else plan.remove.push(removal);
   }
   if (input.only === undefined) {
     for (const s of input.store.staging) {
@@ -111,8 +143,11 @@ export function planGc(input: GcInput): GcPlan {
   return plan;
 }
 
-/** Read what planGc needs: the inventory rows, the store, owned links and live link-backs. */
-export function gatherGc(hub: Hub, opts: { only?: Set<string>; now?: number } = {}): GcInput {
+/**
+ * Read what planGc needs: the inventory rows, the store, owned links and live link-backs. Store folders are not hashed here: `orphanContent` comes from
+ * gc-content.ts `checkOrphanContent` (or, when carrying out a plan, from the plan shown).
+ */
+export function gatherGc(hub: Hub, opts: { only?: Set<string>; now?: number; orphans?: boolean; orphanContent?: Map<string, string | null> } = {}): GcInput {
   const models = (stmt(hub.db, 'SELECT sha256, filename, file_size, deleted FROM models ORDER BY sha256').all() as Array<{ sha256: string; filename: string; file_size: number; deleted: number }>).map(
     (r) => ({ hash: r.sha256, name: r.filename, size: r.file_size, deleted: r.deleted === 1 }),
   );
@@ -124,7 +159,17 @@ export function gatherGc(hub: Hub, opts: { only?: Set<string>; now?: number } = 
   const listed = new Set([...recorded.map((l) => l.path), ...deployLinks.map((l) => l.path)]);
   const unrecorded = findSymlinksInto(hub, candidates).filter((l) => !listed.has(l.path));
   const linkBacks = [...recorded, ...unrecorded];
-  return { models, store, deployLinks, linkBacks, now: opts.now ?? Date.now(), only: opts.only };
+  return {
+    models,
+    store,
+    deployLinks,
+    linkBacks,
+    now: opts.now ?? Date.now(),
+    only: opts.only,
+    orphanContent: opts.orphanContent ?? new Map(),
+    orphans: opts.orphans ?? false,
+    modelsDir: hub.layout.modelsDir,
+  };
 }
 
 export interface GcResult {
@@ -137,13 +182,15 @@ export interface GcResult {
 
 /**
  * Carry out a gc plan. The caller holds the hub lock. The state is gathered again and planned
- * afresh; an entry is removed only if the fresh plan removes it with exactly the same files
- * (paths and sizes), so nothing that changed since the plan was shown is touched. Files are
- * unlinked, the folder removed, and only then the inventory row and its hash-file records
- * deleted. `adjust` lets delete --hard plan as if its models were already marked deleted.
+ * afresh (with the content verdicts of the plan shown, not hashed twice); an entry is removed
+ * only if the fresh plan removes it with exactly the same files (paths and sizes), so nothing
+ * that changed since the plan was shown is touched. Files are unlinked, the folder removed, and
+ * only then the inventory row and its hash-file records deleted. `adjust` lets delete --hard
+ * plan as if its models were already marked deleted.
  */
 export async function executeGc(hub: Hub, plan: GcPlan, opts: { only?: Set<string>; adjust?: (input: GcInput) => GcInput } = {}): Promise<GcResult> {
-  const gathered = gatherGc(hub, opts.only === undefined ? {} : { only: opts.only });
+  const orphanContent = new Map(plan.remove.filter((r) => r.reason !== 'deleted').map((r) => [r.hash, r.reason === 'unregistered' ? r.name : null]));
+  const gathered = gatherGc(hub, { ...(opts.only === undefined ? {} : { only: opts.only }), orphans: plan.orphans, orphanContent });
   const fresh = planGc(opts.adjust ? opts.adjust(gathered) : gathered);
   const freshByHash = new Map(fresh.remove.map((r) => [r.hash, r]));
   const result: GcResult = { removed: [], stagingRemoved: [], skipped: [], freedBytes: 0 };

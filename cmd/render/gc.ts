@@ -1,10 +1,10 @@
 import type { ChalkInstance } from 'chalk';
-import type { GcPlan, GcRefusal, GcResult } from '../../store/gc.js';
+import type { GcKept, GcPlan, GcRefusal, GcRemoval, GcResult } from '../../store/gc.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { shortHash } from '../removal.js';
 import { escapeForTerminal, forTerminal } from '../../core/terminal-text.js';
 
-/** The human view of a gc plan: what goes (with sizes), what is refused and why, the total. */
+/** The human view of a gc plan: what goes (with sizes), what is kept or refused and why, the total. */
 export function renderGcPlan(input: GcPlan, chalk: ChalkInstance, opts: { command?: string } = {}): string {
   const plan = forTerminal(input);
   const command = escapeForTerminal(opts.command ?? 'modelhub gc');
@@ -12,20 +12,19 @@ export function renderGcPlan(input: GcPlan, chalk: ChalkInstance, opts: { comman
   if (plan.remove.length > 0 || plan.staging.length > 0) {
     lines.push(`${command} will remove:`, '');
     const width = Math.max(0, ...plan.remove.map((r) => r.name.length));
-    for (const r of plan.remove) {
-      const why = r.reason === 'orphan' ? 'orphan: no inventory row' : r.files.length === 0 ? 'deleted (store folder already gone; the record is dropped)' : 'deleted';
-      lines.push(`  ${chalk.red('-')} ${chalk.dim(shortHash(r.hash))}  ${r.name.padEnd(width)}  ${formatBytes(r.bytes).padStart(8)}  ${chalk.dim(why)}`);
-    }
+    for (const r of plan.remove) lines.push(`  ${chalk.red('-')} ${chalk.dim(shortHash(r.hash))}  ${r.name.padEnd(width)}  ${formatBytes(r.bytes).padStart(8)}  ${chalk.dim(removalReason(r))}`);
     for (const s of plan.staging) lines.push(`  ${chalk.red('-')} ${s.path}  ${formatBytes(s.size)}  ${chalk.dim(`staging file left by an interrupted scan (${formatDuration(s.ageMs / 1000)} old)`)}`);
     lines.push('');
   }
+  lines.push(...renderKept(plan, chalk));
   if (plan.refused.length > 0) {
     lines.push(chalk.yellow('Refused (still in use; never removed):'));
-    for (const r of plan.refused) lines.push(...renderRefusal(r, chalk));
+    for (const r of plan.refused) lines.push(...renderRefusal(r, chalk, plan.modelsDir));
     lines.push('');
   }
   if (plan.remove.length === 0 && plan.staging.length === 0) {
-    lines.push(plan.refused.length === 0 ? 'Nothing to remove: the store holds no orphans and no deleted models.' : 'Nothing can be removed yet.');
+    const quiet = plan.refused.length + plan.kept.length === 0;
+    lines.push(quiet ? 'Nothing to remove: the store holds no orphans and no deleted models.' : plan.kept.length === 0 ? 'Nothing can be removed yet.' : 'Nothing to remove.');
     return lines.join('\n');
   }
   const parts = [`${plan.remove.length} store entr${plan.remove.length === 1 ? 'y' : 'ies'}`];
@@ -34,21 +33,51 @@ export function renderGcPlan(input: GcPlan, chalk: ChalkInstance, opts: { comman
   return lines.join('\n');
 }
 
-export function renderRefusal(input: GcRefusal, chalk: ChalkInstance): string[] {
+/** Store folders without an inventory row that gc keeps: unregistered models, then other orphans. */
+function renderKept(plan: GcPlan, chalk: ChalkInstance): string[] {
+  const out: string[] = [];
+  const line = (k: GcKept): string => `  ${chalk.yellow('?')} ${chalk.dim(shortHash(k.hash))}  ${k.name}  ${formatBytes(k.bytes)}${k.checked ? '' : chalk.dim('  could not be read to check it (never removed)')}`;
+  const unregistered = plan.kept.filter((k) => k.reason === 'unregistered');
+  const orphans = plan.kept.filter((k) => k.reason === 'orphan');
+  if (unregistered.length > 0) {
+    out.push(chalk.yellow('Unregistered models (in the store, unknown to the inventory; kept):'));
+    out.push(...unregistered.map(line));
+    out.push(`  The inventory forgot ${unregistered.length === 1 ? 'this model' : 'these models'} (was modelhub.db lost or replaced?); register ${unregistered.length === 1 ? 'it' : 'them'} again with: modelhub scan ${plan.modelsDir}`, '');
+  }
+  if (orphans.length > 0) {
+    out.push(chalk.yellow('Orphans whose content does not match their folder name (damaged, or not models; kept):'));
+    out.push(...orphans.map(line), '');
+  }
+  const removable = plan.kept.filter((k) => k.checked).length;
+  if (removable > 0 && !plan.orphans) {
+    out.push(`\`modelhub gc --orphans\` removes the ${removable} kept entr${removable === 1 ? 'y' : 'ies'}, after showing ${removable === 1 ? 'it' : 'them'} again; links the lost inventory knew of may still point at ${removable === 1 ? 'it' : 'them'}.`, '');
+  }
+  return out;
+}
+
+function removalReason(r: GcRemoval): string {
+  if (r.reason === 'unregistered') return 'unregistered: a model the inventory forgot (its content matches its folder name)';
+  if (r.reason === 'orphan') return r.files.length === 0 ? 'orphan: empty store folder' : 'orphan: no inventory row, and its content does not match its folder name';
+  return r.files.length === 0 ? 'deleted (store folder already gone; the record is dropped)' : 'deleted';
+}
+
+/** One refused entry and what still uses it; `modelsDir` (already made safe) names the folder to scan to register an unregistered model again. */
+export function renderRefusal(input: GcRefusal, chalk: ChalkInstance, modelsDir: string): string[] {
   const r = forTerminal(input);
-  const out = [`  ${chalk.yellow('!')} ${chalk.dim(shortHash(r.hash))}  ${r.name}  ${formatBytes(r.bytes)}  ${chalk.dim(r.reason === 'orphan' ? 'orphan' : 'deleted')}`];
+  const register = `modelhub scan ${modelsDir}`;
+  const out = [`  ${chalk.yellow('!')} ${chalk.dim(shortHash(r.hash))}  ${r.name}  ${formatBytes(r.bytes)}  ${chalk.dim(r.reason)}`];
   if (r.deployed.length > 0) {
     out.push(`      still deployed by ${r.deployed.length} owned link${r.deployed.length === 1 ? '' : 's'}:`);
     for (const d of r.deployed) out.push(`        ${d.target}  ${d.path}`);
-    out.push(`      run \`modelhub apply\` to undeploy it first${r.reason === 'orphan' ? ' (or scan its folder to register it again)' : ''}`);
+    out.push(`      run \`modelhub apply\` to undeploy it first${r.reason === 'deleted' ? '' : ` (or register it again: \`${register}\`)`}`);
   }
   if (r.linkBacks.length > 0) {
     out.push(`      still pointed at by ${r.linkBacks.length} symlink${r.linkBacks.length === 1 ? '' : 's'} (link-backs, or links ModelHub has no record of):`);
     for (const p of r.linkBacks) out.push(`        ${p}`);
     out.push(
-      r.reason === 'orphan'
-        ? '      something still uses it: register it again with `modelhub scan FOLDER` (its store folder), or remove those links by hand'
-        : '      remove them by hand, or with `modelhub prune` (it removes recorded link-backs of deleted models)',
+      r.reason === 'deleted'
+        ? '      remove them by hand, or with `modelhub prune` (it removes recorded link-backs of deleted models)'
+        : `      something still uses it: register it again with \`${register}\`, or remove those links by hand`,
     );
   }
   if (r.unexpected.length > 0) {

@@ -32,21 +32,32 @@ describe('planGc', () => {
     deployLinks: [{ path: '/apps/loras/used.safetensors', hash: H('c'), target: 'comfy' }],
     linkBacks: [{ path: '/dl/used.safetensors', hash: H('c') }],
     now: 100 * 86400000 + 1000,
+    orphanContent: new Map([[H('e'), null], [H('f'), 'lost.safetensors']]),
+    orphans: false,
+    modelsDir: '/hub/models',
   };
 
-  it('removes orphans, deleted models and old partials; refuses deployed, linked-back and odd folders; never touches anything else', () => {
+  it('removes deleted models and old partials; keeps orphans; refuses deployed, linked-back and odd folders; never touches anything else', () => {
     const plan = planGc(base);
     expect(plan.remove.map((r) => [r.hash[0], r.reason, r.bytes, r.files.length])).toEqual([
       ['b', 'deleted', 104, 2],
       ['d', 'deleted', 0, 0],
-      ['f', 'orphan', 50, 1],
     ]);
-    expect(plan.refused.map((r) => [r.hash[0], r.deployed.length, r.linkBacks.length, r.unexpected])).toEqual([
-      ['c', 1, 1, []],
-      ['e', 0, 0, [`/hub/models/${H('e')}/sub`]],
+    expect(plan.kept.map((k) => [k.hash[0], k.reason, k.name, k.checked])).toEqual([['f', 'unregistered', 'lost.safetensors', true]]);
+    expect(plan.refused.map((r) => [r.hash[0], r.reason, r.deployed.length, r.linkBacks.length, r.unexpected])).toEqual([
+      ['c', 'deleted', 1, 1, []],
+      ['e', 'orphan', 0, 0, [`/hub/models/${H('e')}/sub`]],
     ]);
     expect(plan.staging.map((s) => s.path)).toEqual(['/hub/models/.tmp/old.partial']);
-    expect(plan.bytes).toBe(104 + 50 + 7);
+    expect(plan.bytes).toBe(104 + 7);
+  });
+
+  it('with --orphans removes orphans that were checked, and never one that was not', () => {
+    expect(planGc({ ...base, orphans: true }).remove.map((r) => [r.hash[0], r.reason])).toEqual([['b', 'deleted'], ['d', 'deleted'], ['f', 'unregistered']]);
+    const unchecked = planGc({ ...base, orphans: true, orphanContent: new Map() });
+    expect(unchecked.kept.map((k) => [k.hash[0], k.reason, k.checked])).toEqual([['f', 'orphan', false]]);
+    const empty = planGc({ ...base, store: listing([entry(H('9'), [])]), models: [], orphanContent: new Map() });
+    expect(empty.remove.map((r) => [r.hash[0], r.reason, r.name])).toEqual([['9', 'orphan', '(empty folder)']]);
   });
 
   it('restricted to some hashes, plans only those and no staging files', () => {
