@@ -20,7 +20,7 @@ export function registerHousekeeping(program: Command, lazy: Lazy): void {
 
   program
     .command('gc')
-    .description('free store space: deleted models nothing links to and old staging files; lists store folders the inventory lacks')
+    .description('free store space: deleted models nothing links to, staging files of dead scans; lists store folders the inventory lacks')
     .option('--orphans', 'also remove store folders no inventory row references (unregistered models and damaged folders)')
     .option('-y, --yes', 'do not ask for confirmation (needed without a terminal)')
     .action(lazy(() => import('./gc.js')));

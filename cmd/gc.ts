@@ -8,7 +8,7 @@ interface GcFlags {
 
 /**
  * `modelhub gc [--orphans]`: remove soft-deleted models that nothing links to any more, and
- * staging files older than a day. Store folders no inventory row references are hashed:
+ * staging files of scans that died. Store folders no inventory row references are hashed:
  * those holding the model their name promises are listed as unregistered (with the command
  * that registers them again), the others as orphans; both are removed only with --orphans.
  * Shows each with its size and the total, then acts only with --yes (or a confirmation on a
@@ -34,7 +34,7 @@ export default async function gc(ctx: CommandContext, flags: GcFlags): Promise<v
   if (plan.remove.length + plan.staging.length > 0 && (await confirmOrRefuse(ctx, { yes: flags.yes ?? false, command, question: 'Remove these from the store?' }))) {
     const lock = await ctx.lock(hub, 'modelhub gc');
     try {
-      result = await executeGc(hub, plan);
+      result = await executeGc(hub, plan, { recovered: lock.recovered?.staging ?? [] });
     } finally {
       lock.release();
     }

@@ -1,10 +1,22 @@
+import { basename } from 'node:path';
 import { hashMany, type HashRequest } from './hash.js';
+import { hostTag, ownerIsDead, ownerOf } from './leftovers.js';
 import { isOwnHashFile, type StoreListing } from './store-listing.js';
 
 /**
- * The facts gc gathers from file contents before it plans: whether a store folder without an
- * inventory row holds the model its name promises.
+ * The facts gc gathers from file contents and names before it plans: whether a store folder
+ * without an inventory row holds the model its name promises, and who owns a staging file.
  */
+
+/** The owner a staging file's name records: a process of this host (dead or alive), another host's, or none. */
+export type StagingOwner = { state: 'dead' | 'alive'; pid: number } | { state: 'elsewhere' } | { state: 'unknown' };
+
+export function stagingOwnerOf(path: string): StagingOwner {
+  const owner = ownerOf(basename(path));
+  if (owner === undefined) return { state: 'unknown' };
+  if (owner.host !== hostTag()) return { state: 'elsewhere' };
+  return { state: ownerIsDead(owner) ? 'dead' : 'alive', pid: owner.pid };
+}
 
 export interface ContentCheckOptions {
   /** Before hashing: how many files and bytes will be read. */

@@ -1,12 +1,16 @@
 import { rmdirSync, unlinkSync } from 'node:fs';
 import { errnoCode } from '../core/errors.js';
 import { inTransaction, stmt } from './db.js';
+import { stagingOwnerOf, type StagingOwner } from './gc-content.js';
 import type { Hub } from './hub.js';
 import { fsyncDir } from './import.js';
 import { findLinkBacks, findSymlinksInto } from './link-backs.js';
-import { listStore, type StoreListing } from './store-listing.js';
+import { listStore, type EntryKind, type StoreListing } from './store-listing.js';
 
-/** Staging files (`models/.tmp/*.partial`) older than this are leftovers of an interrupted scan. */
+/**
+ * Staging files (`models/.tmp/*.partial`) whose name records no owner (written by an earlier
+ * ModelHub) are leftovers of an interrupted scan once they are older than this.
+ */
 export const STAGING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 export interface GcModel {
@@ -35,6 +39,8 @@ export interface GcInput {
    * missing here was not checked (unreadable): it is never removed.
    */
   orphanContent: Map<string, string | null>;
+  /** The owner each staging file's name records, by path. */
+  stagingOwners: Map<string, StagingOwner>;
   /** --orphans: also remove store folders no inventory row references that hold files. */
   orphans: boolean;
   /** `HUB/models`, for the command that registers unregistered models again. */
@@ -81,13 +87,24 @@ export interface GcKept extends GcRemoval {
   checked: boolean;
 }
 
+/** A file in `models/.tmp/`, with the owner its name records. */
+export interface GcStaging {
+  path: string;
+  kind: EntryKind;
+  size: number;
+  ageMs: number;
+  owner: StagingOwner;
+}
+
 export interface GcPlan {
   remove: GcRemoval[];
   /** Folders without an inventory row kept because --orphans was not given (or they could not be checked). */
   kept: GcKept[];
   refused: GcRefusal[];
-  /** Leftover staging files older than a day. */
-  staging: Array<{ path: string; size: number; ageMs: number }>;
+  /** Staging files removed: their owner is dead, or (no owner in the name) they are older than a day. */
+  staging: GcStaging[];
+  /** Every other entry of `models/.tmp/`, shown and kept. */
+  stagingKept: GcStaging[];
   /** Bytes freed by the removals and the staging files. */
   bytes: number;
   orphans: boolean;
@@ -100,8 +117,9 @@ export interface GcPlan {
  * link-back points at it, or while its folder holds anything but plain files. A folder without
  * a row that holds files is kept unless `orphans` (--orphans) asks for it: when a file in it
  * hashes to its name it is a model the inventory forgot (`unregistered`), otherwise damaged or
- * foreign (`orphan`); an unchecked one is always kept; an empty one goes. Nothing outside
- * `models/<sha256>/` folders and old `models/.tmp/*.partial` files is ever proposed.
+ * foreign (`orphan`); an unchecked one is always kept; an empty one goes. Staging files go when
+ * their owner is dead (or, without an owner in the name, after a day); all are shown. Nothing
+ * outside `models/<sha256>/` folders and `models/.tmp/*.partial` files is ever proposed.
  */
 export function planGc(input: GcInput): GcPlan {
   const rows = new Map(input.models.map((m) => [m.hash, m]));
@@ -118,7 +136,7 @@ export function planGc(input: GcInput): GcPlan {
     if (!m.deleted || !inScope(m.hash)) continue;
     candidates.push({ hash: m.hash, name: m.name, reason: 'deleted', dir: input.store.entries.get(m.hash)?.dir, checked: true });
   }
-  const plan: GcPlan = { remove: [], kept: [], refused: [], staging: [], bytes: 0, orphans: input.orphans, modelsDir: input.modelsDir };
+  const plan: GcPlan = { remove: [], kept: [], refused: [], staging: [], stagingKept: [], bytes: 0, orphans: input.orphans, modelsDir: input.modelsDir };
   for (const c of candidates.sort((a, b) => (a.hash < b.hash ? -1 : 1))) {
     const files = input.store.entries.get(c.hash)?.files ?? [];
     const bytes = files.reduce((n, f) => n + (f.kind === 'file' ? f.size : 0), 0);
@@ -135,8 +153,9 @@ export function planGc(input: GcInput): GcPlan {
   }
   if (input.only === undefined) {
     for (const s of input.store.staging) {
-      const ageMs = input.now - s.mtimeMs;
-      if (s.kind === 'file' && s.path.endsWith('.partial') && ageMs > STAGING_MAX_AGE_MS) plan.staging.push({ path: s.path, size: s.size, ageMs });
+      const staged: GcStaging = { path: s.path, kind: s.kind, size: s.size, ageMs: input.now - s.mtimeMs, owner: input.stagingOwners.get(s.path) ?? { state: 'unknown' } };
+      const leftover = staged.owner.state === 'dead' || (staged.owner.state === 'unknown' && staged.ageMs > STAGING_MAX_AGE_MS);
+      (s.kind === 'file' && s.path.endsWith('.partial') && leftover ? plan.staging : plan.stagingKept).push(staged);
     }
   }
   plan.bytes = plan.remove.reduce((n, r) => n + r.bytes, 0) + plan.staging.reduce((n, s) => n + s.size, 0);
@@ -144,7 +163,8 @@ export function planGc(input: GcInput): GcPlan {
 }
 
 /**
- * Read what planGc needs: the inventory rows, the store, owned links and live link-backs. Store folders are not hashed here: `orphanContent` comes from
+ * Read what planGc needs: the inventory rows, the store, owned links, live link-backs and the
+ * owners of staging files. Store folders are not hashed here: `orphanContent` comes from
  * gc-content.ts `checkOrphanContent` (or, when carrying out a plan, from the plan shown).
  */
 export function gatherGc(hub: Hub, opts: { only?: Set<string>; now?: number; orphans?: boolean; orphanContent?: Map<string, string | null> } = {}): GcInput {
@@ -159,6 +179,7 @@ export function gatherGc(hub: Hub, opts: { only?: Set<string>; now?: number; orp
   const listed = new Set([...recorded.map((l) => l.path), ...deployLinks.map((l) => l.path)]);
   const unrecorded = findSymlinksInto(hub, candidates).filter((l) => !listed.has(l.path));
   const linkBacks = [...recorded, ...unrecorded];
+  const stagingOwners = new Map(store.staging.map((s) => [s.path, stagingOwnerOf(s.path)]));
   return {
     models,
     store,
@@ -167,6 +188,7 @@ export function gatherGc(hub: Hub, opts: { only?: Set<string>; now?: number; orp
     now: opts.now ?? Date.now(),
     only: opts.only,
     orphanContent: opts.orphanContent ?? new Map(),
+    stagingOwners,
     orphans: opts.orphans ?? false,
     modelsDir: hub.layout.modelsDir,
   };
@@ -186,9 +208,15 @@ export interface GcResult {
  * only if the fresh plan removes it with exactly the same files (paths and sizes), so nothing
  * that changed since the plan was shown is touched. Files are unlinked, the folder removed, and
  * only then the inventory row and its hash-file records deleted. `adjust` lets delete --hard
- * plan as if its models were already marked deleted.
+ * plan as if its models were already marked deleted. `recovered` are the staging files the
+ * lock's clean-up after dead processes has just removed (HubLock.recovered): planned ones among
+ * them count as removed.
  */
-export async function executeGc(hub: Hub, plan: GcPlan, opts: { only?: Set<string>; adjust?: (input: GcInput) => GcInput } = {}): Promise<GcResult> {
+export async function executeGc(
+  hub: Hub,
+  plan: GcPlan,
+  opts: { only?: Set<string>; adjust?: (input: GcInput) => GcInput; recovered?: Array<{ path: string; size: number }> } = {},
+): Promise<GcResult> {
   const orphanContent = new Map(plan.remove.filter((r) => r.reason !== 'deleted').map((r) => [r.hash, r.reason === 'unregistered' ? r.name : null]));
   const gathered = gatherGc(hub, { ...(opts.only === undefined ? {} : { only: opts.only }), orphans: plan.orphans, orphanContent });
   const fresh = planGc(opts.adjust ? opts.adjust(gathered) : gathered);
@@ -205,8 +233,15 @@ export async function executeGc(hub: Hub, plan: GcPlan, opts: { only?: Set<strin
     result.freedBytes += item.bytes;
   }
   const staleNow = new Set(fresh.staging.map((s) => `${s.path}\0${s.size}`));
+  const recovered = new Set((opts.recovered ?? []).map((s) => `${s.path}\0${s.size}`));
   for (const s of plan.staging) {
-    if (!staleNow.has(`${s.path}\0${s.size}`)) continue;
+    const key = `${s.path}\0${s.size}`;
+    if (recovered.has(key)) {
+      result.stagingRemoved.push(s.path);
+      result.freedBytes += s.size;
+      continue;
+    }
+    if (!staleNow.has(key)) continue;
     if (unlinkIfThere(s.path)) {
       result.stagingRemoved.push(s.path);
       result.freedBytes += s.size;

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { formatDurationMs } from '../core/duration.js';
 import { ModelHubError, errnoCode } from '../core/errors.js';
 import type { Hub } from './hub.js';
-import { recoverHub } from './recover.js';
+import { recoverHub, type HubRecovery } from './recover.js';
 
 /**
  * The hub's write lock: one `scan`, `apply`, `gc`, … at a time.
@@ -40,6 +40,8 @@ export interface HubLock {
   info: LockInfo;
   /** Give the lock back (idempotent). Dying gives it back as well. */
   release(): void;
+  /** From takeHubLock: what was cleaned up after dead processes right after taking it. */
+  recovered?: HubRecovery;
 }
 
 /** How to wait for a held lock; by default not at all. Tests pass their own clock and sleep. */
@@ -64,7 +66,7 @@ export interface LockWait {
 export async function takeHubLock(hub: Hub, command: string, wait: LockWait = {}): Promise<HubLock> {
   const lock = await acquireLock(hub.layout.lockFile, command, wait);
   try {
-    await recoverHub(hub);
+    lock.recovered = await recoverHub(hub);
   } catch (err) {
     lock.release();
     throw err;

@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
-import type { GcKept, GcPlan, GcRefusal, GcRemoval, GcResult } from '../../store/gc.js';
-import { formatBytes, formatDuration } from '../format.js';
+import { STAGING_MAX_AGE_MS, type GcKept, type GcPlan, type GcRefusal, type GcRemoval, type GcResult, type GcStaging } from '../../store/gc.js';
+import { formatBytes } from '../format.js';
 import { shortHash } from '../removal.js';
 import { escapeForTerminal, forTerminal } from '../../core/terminal-text.js';
 
@@ -13,18 +13,23 @@ export function renderGcPlan(input: GcPlan, chalk: ChalkInstance, opts: { comman
     lines.push(`${command} will remove:`, '');
     const width = Math.max(0, ...plan.remove.map((r) => r.name.length));
     for (const r of plan.remove) lines.push(`  ${chalk.red('-')} ${chalk.dim(shortHash(r.hash))}  ${r.name.padEnd(width)}  ${formatBytes(r.bytes).padStart(8)}  ${chalk.dim(removalReason(r))}`);
-    for (const s of plan.staging) lines.push(`  ${chalk.red('-')} ${s.path}  ${formatBytes(s.size)}  ${chalk.dim(`staging file left by an interrupted scan (${formatDuration(s.ageMs / 1000)} old)`)}`);
+    for (const s of plan.staging) lines.push(`  ${chalk.red('-')} ${s.path}  ${formatBytes(s.size)}  ${chalk.dim(stagingReason(s))}`);
     lines.push('');
   }
   lines.push(...renderKept(plan, chalk));
+  if (plan.stagingKept.length > 0) {
+    lines.push('Staging files kept:');
+    for (const s of plan.stagingKept) lines.push(`  ${chalk.dim('·')} ${s.path}  ${formatBytes(s.size)}  ${chalk.dim(stagingReason(s))}`);
+    lines.push('');
+  }
   if (plan.refused.length > 0) {
     lines.push(chalk.yellow('Refused (still in use; never removed):'));
     for (const r of plan.refused) lines.push(...renderRefusal(r, chalk, plan.modelsDir));
     lines.push('');
   }
   if (plan.remove.length === 0 && plan.staging.length === 0) {
-    const quiet = plan.refused.length + plan.kept.length === 0;
-    lines.push(quiet ? 'Nothing to remove: the store holds no orphans and no deleted models.' : plan.kept.length === 0 ? 'Nothing can be removed yet.' : 'Nothing to remove.');
+    const quiet = plan.refused.length + plan.kept.length + plan.stagingKept.length === 0;
+    lines.push(quiet ? 'Nothing to remove: the store holds no orphans and no deleted models.' : plan.kept.length + plan.stagingKept.length === 0 ? 'Nothing can be removed yet.' : 'Nothing to remove.');
     return lines.join('\n');
   }
   const parts = [`${plan.remove.length} store entr${plan.remove.length === 1 ? 'y' : 'ies'}`];
@@ -59,6 +64,30 @@ function removalReason(r: GcRemoval): string {
   if (r.reason === 'unregistered') return 'unregistered: a model the inventory forgot (its content matches its folder name)';
   if (r.reason === 'orphan') return r.files.length === 0 ? 'orphan: empty store folder' : 'orphan: no inventory row, and its content does not match its folder name';
   return r.files.length === 0 ? 'deleted (store folder already gone; the record is dropped)' : 'deleted';
+}
+
+function stagingReason(s: GcStaging): string {
+  if (s.kind !== 'file' || !s.path.endsWith('.partial')) return `not a staging file (${s.kind}); never removed`;
+  switch (s.owner.state) {
+    case 'dead':
+      return `staging file of a scan that died (pid ${s.owner.pid})`;
+    case 'alive':
+      return `its scan is still running (pid ${s.owner.pid})`;
+    case 'elsewhere':
+      return 'written by a scan on another host (kept: ModelHub cannot tell whether it still runs)';
+    case 'unknown':
+      return s.ageMs > STAGING_MAX_AGE_MS ? `staging file left by an interrupted scan (${formatAge(s.ageMs)} old)` : `no owner in its name; removed once older than a day (${formatAge(s.ageMs)} old)`;
+  }
+}
+
+/** 42 s, 5 min, 3 h, 2 days. */
+function formatAge(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h`;
+  const d = Math.floor(s / 86400);
+  return `${d} day${d === 1 ? '' : 's'}`;
 }
 
 /** One refused entry and what still uses it; `modelsDir` (already made safe) names the folder to scan to register an unregistered model again. */

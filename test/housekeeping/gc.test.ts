@@ -3,6 +3,7 @@ import { chmodSync, existsSync, rmSync, symlinkSync, utimesSync } from 'node:fs'
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GcPlan, GcResult } from '../../store/gc.js';
+import { hostTag } from '../../store/leftovers.js';
 import { deployAllLoras, hashesByName, makeWorld, mhOk, query, runChecked, storeDir, writeLora, writeText, type World } from './helpers.js';
 
 /**
@@ -60,6 +61,7 @@ describe('modelhub gc', () => {
     expect(refusedBy.get('9'.repeat(64))).toMatchObject({ reason: 'orphan', deployed: [], linkBacks: [join(w.dl, 'link', 'kept.safetensors')], unexpected: [] });
     expect(refusedBy.get(a)).toMatchObject({ reason: 'deleted', deployed: [{ target: 'comfy', path: join(comfy, 'loras', 'a.safetensors') }], linkBacks: [join(w.dl, 'link', 'a.safetensors')], unexpected: [] });
     expect(plan.staging.map((s) => s.path)).toEqual([oldPartial]);
+    expect(plan.stagingKept.map((s) => s.path)).toEqual([newPartial]);
     const bHashFileSize = (removeB?.files.find((f) => f.path.endsWith('.sha256'))?.size ?? 0);
     expect(plan.bytes).toBe(bSize + bHashFileSize + 'half a copy'.length);
 
@@ -161,5 +163,37 @@ describe('modelhub gc after the inventory is lost: the command it names', () => 
     expect(command).toBe(`modelhub scan ${join(w.hub, 'models')}`);
     await mhOk(w, (command as string).split(' ').slice(1));
     expect((await mhOk(w, ['gc'])).stdout).toBe('Nothing to remove: the store holds no orphans and no deleted models.\n');
+  });
+});
+
+describe('modelhub gc and staging leftovers', () => {
+  it('shows every staging file with its size, whatever its age, and removes those whose owner is dead', async () => {
+    const w = makeWorld();
+    await mhOk(w, ['init']);
+    const tmp = join(w.hub, 'models', '.tmp');
+    const host = hostTag();
+    const dead = join(tmp, `${'a'.repeat(64)}.${host}-${2 ** 22 + 17}.0badf00d.partial`);
+    const running = join(tmp, `${'b'.repeat(64)}.${host}-${process.ppid}.0badf00d.partial`);
+    const elsewhere = join(tmp, `${'c'.repeat(64)}.${host === 'ffffffff' ? 'eeeeeeee' : 'ffffffff'}-12345.0badf00d.partial`);
+    const young = join(tmp, `${'d'.repeat(64)}.77.beef.partial`);
+    const old = join(tmp, `${'e'.repeat(64)}.78.beef.partial`);
+    writeText(dead, 'x'.repeat(3000));
+    writeText(running, 'y'.repeat(20));
+    writeText(elsewhere, 'z'.repeat(30));
+    writeText(young, 'a copy in progress');
+    writeText(old, 'half a copy');
+    const twoDaysAgo = Date.now() / 1000 - 2 * 86400;
+    utimesSync(old, twoDaysAgo, twoDaysAgo);
+
+    const shown = await runChecked(w, ['gc'], { exit: 1 });
+    expect(shown.stdout).toContain(`- ${dead}  3.0 KB  staging file of a scan that died (pid ${2 ** 22 + 17})`);
+    expect(shown.stdout).toContain(`- ${old}  11 B  staging file left by an interrupted scan (2 days old)`);
+    expect(shown.stdout).toContain('Staging files kept:');
+    expect(shown.stdout).toContain(`· ${running}  20 B  its scan is still running (pid ${process.ppid})`);
+    expect(shown.stdout).toContain(`· ${elsewhere}  30 B  written by a scan on another host`);
+    expect(shown.stdout).toMatch(new RegExp(`· ${young.replace(/\./g, '\\.')}  18 B  no owner in its name; removed once older than a day \\(\\d+ s old\\)`));
+
+    const done = await runChecked(w, ['gc', '--yes', '--json'], { expect: () => ({ removed: [dead, old] }) });
+    expect(done.json<{ result: GcResult }>().result.freedBytes).toBe(3000 + 11);
   });
 });

@@ -27,17 +27,23 @@ describe('planGc', () => {
         { path: '/hub/models/.tmp/old.partial', kind: 'file', size: 7, mtimeMs: 0 },
         { path: '/hub/models/.tmp/new.partial', kind: 'file', size: 8, mtimeMs: 100 * 86400000 },
         { path: '/hub/models/.tmp/old.other', kind: 'file', size: 9, mtimeMs: 0 },
+        { path: '/hub/models/.tmp/dead.partial', kind: 'file', size: 10, mtimeMs: 100 * 86400000 },
+        { path: '/hub/models/.tmp/alive.partial', kind: 'file', size: 11, mtimeMs: 0 },
       ],
     }),
     deployLinks: [{ path: '/apps/loras/used.safetensors', hash: H('c'), target: 'comfy' }],
     linkBacks: [{ path: '/dl/used.safetensors', hash: H('c') }],
     now: 100 * 86400000 + 1000,
     orphanContent: new Map([[H('e'), null], [H('f'), 'lost.safetensors']]),
+    stagingOwners: new Map([
+      ['/hub/models/.tmp/dead.partial', { state: 'dead', pid: 9 }],
+      ['/hub/models/.tmp/alive.partial', { state: 'alive', pid: 10 }],
+    ]),
     orphans: false,
     modelsDir: '/hub/models',
   };
 
-  it('removes deleted models and old partials; keeps orphans; refuses deployed, linked-back and odd folders; never touches anything else', () => {
+  it('removes deleted models and staging files of dead owners (or ownerless and old); keeps orphans; refuses deployed, linked-back and odd folders', () => {
     const plan = planGc(base);
     expect(plan.remove.map((r) => [r.hash[0], r.reason, r.bytes, r.files.length])).toEqual([
       ['b', 'deleted', 104, 2],
@@ -48,8 +54,13 @@ describe('planGc', () => {
       ['c', 'deleted', 1, 1, []],
       ['e', 'orphan', 0, 0, [`/hub/models/${H('e')}/sub`]],
     ]);
-    expect(plan.staging.map((s) => s.path)).toEqual(['/hub/models/.tmp/old.partial']);
-    expect(plan.bytes).toBe(104 + 7);
+    expect(plan.staging.map((s) => s.path)).toEqual(['/hub/models/.tmp/old.partial', '/hub/models/.tmp/dead.partial']);
+    expect(plan.stagingKept.map((s) => [s.path, s.owner.state])).toEqual([
+      ['/hub/models/.tmp/new.partial', 'unknown'],
+      ['/hub/models/.tmp/old.other', 'unknown'],
+      ['/hub/models/.tmp/alive.partial', 'alive'],
+    ]);
+    expect(plan.bytes).toBe(104 + 7 + 10);
   });
 
   it('with --orphans removes orphans that were checked, and never one that was not', () => {
