@@ -1,5 +1,6 @@
 import { basename, dirname, resolve, sep } from 'node:path';
 import type { DesiredLink, LinkClash } from './desired.js';
+import { clashConflict, describeObstacle, symlinkedFolderConflicts } from './plan-conflicts.js';
 import type { RecordedTarget } from './ledger.js';
 import type { TargetSpec } from './manifest-types.js';
 import type { OverrideChange } from './overrides.js';
@@ -43,7 +44,7 @@ export function planReconcile(input: PlanInput): Plan {
   const declared = new Map<string, number>();
   const inSync = new Map<string, number>();
   const rootConflicts = new Set<string>();
-  const behind = symlinkedFolderConflicts(input);
+  const behind = symlinkedFolderConflicts(input.actual.symlinkedFolders, (target, path) => relativeToRoot(input, target, path));
   for (const clash of input.clashes) {
     recordedByPath.delete(clash.path);
     for (const t of new Set(clash.claims.map((c) => c.target))) declared.set(t, (declared.get(t) ?? 0) + 1);
@@ -146,69 +147,6 @@ function deleteReason(r: RecordedLink, input: PlanInput): DeleteReason {
   const dep = r.deployment === null ? undefined : input.deployments.find((d) => d.name === r.deployment);
   if (dep !== undefined && !dep.enabled) return 'deployment-disabled';
   return 'not-declared';
-}
-
-/**
- * Paths behind a symlinked folder below their target's root: each such folder becomes one
- * `folder-is-symlink` conflict counting the links behind it. Pure lookups in
- * actual.symlinkedFolders (which holds only folders below roots), walking up from each path.
- */
-function symlinkedFolderConflicts(input: PlanInput) {
-  const found = new Map<string, { target: string; links: number }>();
-  const folderOf = (path: string): string | undefined => {
-    if (input.actual.symlinkedFolders.size === 0) return undefined;
-    for (let dir = dirname(path); dirname(dir) !== dir; dir = dirname(dir)) if (input.actual.symlinkedFolders.has(dir)) return dir;
-    return undefined;
-  };
-  return {
-    folderOf,
-    /** Whether `path` is behind a symlinked folder (then it is counted in that folder's conflict). */
-    claim(target: string, path: string): boolean {
-      const folder = folderOf(path);
-      if (folder === undefined) return false;
-      const entry = found.get(folder) ?? { target, links: 0 };
-      entry.links++;
-      found.set(folder, entry);
-      return true;
-    },
-    conflicts(): Conflict[] {
-      return [...found].map(([folder, { target, links }]) => ({
-        target,
-        path: folder,
-        relPath: relativeToRoot(input, target, folder),
-        reason: 'folder-is-symlink' as const,
-        found: `symlink -> ${input.actual.symlinkedFolders.get(folder)}; apply never works through it (${links} link${links === 1 ? '' : 's'} behind it)`,
-      }));
-    },
-  };
-}
-
-function clashConflict(clash: LinkClash): Conflict {
-  const first = clash.claims[0]!;
-  const manyTargets = new Set(clash.claims.map((c) => c.target)).size > 1;
-  const who = (c: LinkClash['claims'][number]): string =>
-    `${c.model.name} (${c.model.hash.slice(0, 12)}, deployment${c.deployments.length > 1 ? 's' : ''} ${c.deployments.join(', ')}${manyTargets ? `, target ${c.target}` : ''})`;
-  return {
-    target: first.target,
-    path: clash.path,
-    relPath: first.relPath,
-    reason: 'name-clash',
-    found: clash.claims.map(who).join(' and '),
-    claims: clash.claims.map((c) => ({ target: c.target, hash: c.model.hash, name: c.model.name, deployments: c.deployments })),
-  };
-}
-
-function describeObstacle(obs: Observed): Pick<Conflict, 'reason' | 'found'> {
-  switch (obs.kind) {
-    case 'file':
-      return { reason: 'foreign-file', found: `file, ${obs.size} bytes` };
-    case 'dir':
-      return { reason: 'directory', found: 'a folder' };
-    case 'blocked':
-      return { reason: 'parent-not-directory', found: 'a parent path is not a folder' };
-    default:
-      return { reason: 'foreign-file', found: 'a special file' };
-  }
 }
 
 /** Recorded folders with no declared link below them, deepest first. */
