@@ -140,7 +140,7 @@ async function readTensorInfo(c: ByteCursor, values: GgufValueReader, alignment:
 function readAlignment(path: string, metadata: Record<string, MetadataValue>, type: number | undefined): number {
   if (type === undefined) return DEFAULT_ALIGNMENT;
   const value = metadata['general.alignment'];
-  if (type !== UINT32) throw corruptGguf(path, `general.alignment is a ${GGUF_VALUE_TYPES[type]?.name ?? 'value'} (${describeValue(value)}), not a uint32`);
+  if (type !== UINT32) throw corruptGguf(path, `general.alignment has type ${GGUF_VALUE_TYPES[type]?.name ?? type} (${describeValue(value)}), not uint32`);
   if (typeof value !== 'number' || value <= 0 || (value & (value - 1)) !== 0) {
     throw corruptGguf(path, `general.alignment is ${describeValue(value)}, not a power of two`);
   }
