@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '../core/duration.js';
 import { packageRoot } from '../core/paths.js';
-import { isModelHubError } from '../core/errors.js';
+import { isModelHubError, type ModelHubError } from '../core/errors.js';
 import { escapeTerminalOutput } from '../core/terminal-text.js';
 import { CommandContext, type CliIO, type GlobalOptions } from './context.js';
 import { registerCommands } from './commands.js';
 import { anyOutputClosed, watchOutput } from './output.js';
+import { usageError, wantsJson } from './usage.js';
 
 /** Exit codes, set only here and in command actions through CommandContext.exitCode. */
 export const EXIT = {
@@ -44,6 +45,8 @@ export async function run(argv: string[], io: Partial<CliIO> = {}): Promise<numb
       // --help and --version succeed; help shown because no command was given is a usage error.
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') code = EXIT.ok;
       else code = err.exitCode === 0 ? EXIT.ok : EXIT.error;
+      // Commander has written the text on stderr; --json adds the error as data on stdout.
+      if (code === EXIT.error && wantsJson(argv)) writeJsonError(fullIO, usageError(err, failedCommand.get(err)));
     } else code = reportError(fullIO, ctx, err);
   } finally {
     ctx?.close();
@@ -56,7 +59,7 @@ function reportError(io: CliIO, ctx: CommandContext | undefined, err: unknown): 
   // The reader went away: nobody is left to tell.
   if (isModelHubError(err) && err.code === 'ERR_MODELHUB_OUTPUT_CLOSED') return EXIT.pipe;
   if (isModelHubError(err)) {
-    if (json) io.stdout.write(`${JSON.stringify({ error: err.toJSON() }, null, 2)}\n`);
+    if (json) writeJsonError(io, err);
     const red = ctx?.chalk.red ?? ((s: string) => s);
     // Messages quote paths and names: escaped, their own line breaks kept.
     io.stderr.write(`${red('error:')} ${escapeTerminalOutput(err.message)}\n`);
@@ -67,6 +70,13 @@ function reportError(io: CliIO, ctx: CommandContext | undefined, err: unknown): 
   io.stderr.write(`internal error (this is a bug in ModelHub; please report it with the text below):\n${escapeTerminalOutput(stack)}\n`);
   return EXIT.internal;
 }
+
+function writeJsonError(io: CliIO, err: ModelHubError): void {
+  io.stdout.write(`${JSON.stringify({ error: err.toJSON() }, null, 2)}\n`);
+}
+
+/** The subcommand a usage error was raised in (absent: the top level). */
+const failedCommand = new WeakMap<CommanderError, string>();
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('modelhub');
@@ -88,7 +98,12 @@ export function buildProgram(io: CliIO): Command {
       writeErr: (s) => io.stderr.write(escapeTerminalOutput(s)),
     });
   registerCommands(program);
-  for (const cmd of program.commands) cmd.exitOverride();
+  for (const cmd of program.commands) {
+    cmd.exitOverride((err) => {
+      failedCommand.set(err, cmd.name());
+      throw err;
+    });
+  }
   return program;
 }
 
