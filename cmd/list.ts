@@ -18,14 +18,15 @@ interface ListFlags {
 
 /** `modelhub list`: one page of the inventory. */
 export default async function list(ctx: CommandContext, flags: ListFlags): Promise<void> {
-  const { listModels } = await import('../store/query.js');
+  const { checkListFilter, listModels } = await import('../store/query.js');
   const hub = await ctx.hub();
   const limit = flags.limit ?? ctx.config.page_size;
-  const { total, models } = listModels(
+  const filter = checkListFilter(
     hub.db,
     { type: flags.type, base: flags.base, name: flags.name, format: flags.format, includeDeleted: flags.deleted, noCivitai: flags.civitai === false },
-    { sort: flags.sort, limit, offset: (flags.page - 1) * limit },
+    await ctx.ruleBases(),
   );
+  const { total, models } = listModels(hub.db, filter, { sort: flags.sort, limit, offset: (flags.page - 1) * limit });
   if (ctx.json) {
     ctx.printJson(models);
     return;

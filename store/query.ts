@@ -1,3 +1,6 @@
+import { ModelHubError } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
+import { IMAGE_BASES, KNOWN_LLM_BASES, MODEL_FORMATS, MODEL_TYPES } from '../core/vocabulary.js';
 import { stmt, type DB } from './db.js';
 import type { ModelRow } from './inventory.js';
 
@@ -39,6 +42,27 @@ const ORDER: Record<ListSort, string> = {
   type: 'm.primary_type, m.base_model, m.filename COLLATE NOCASE',
   date: 'm.created_at DESC, m.filename COLLATE NOCASE',
 };
+
+/**
+ * Check a filter's vocabulary values, as manifests are checked: a type, base or format must be
+ * one ModelHub knows, one the inventory already holds (a GGUF architecture newer than the
+ * vocabulary), or, for a base, one `extraBases` declares (the user's rule files). Otherwise a
+ * USAGE error with "did you mean". Returns the filter with the format lower-cased.
+ */
+export function checkListFilter(db: DB, filter: ListFilter, extraBases: ReadonlySet<string> = new Set()): ListFilter {
+  const held = (col: string): string[] => (db.prepare(`SELECT DISTINCT ${col} AS v FROM models`).all() as Array<{ v: string }>).map((r) => r.v);
+  const format = filter.format?.toLowerCase();
+  const check = (what: string, value: string | undefined, known: Iterable<string>, hint: string): void => {
+    if (value === undefined) return;
+    const all = new Set(known);
+    if (all.has(value)) return;
+    throw new ModelHubError('USAGE', `unknown ${what} "${value}"${didYouMean(value, all)}`, { hint });
+  };
+  check('type', filter.type, [...MODEL_TYPES, ...held('primary_type')], `known types: ${MODEL_TYPES.join(', ')}`);
+  check('base', filter.base, [...IMAGE_BASES, ...KNOWN_LLM_BASES, ...extraBases, ...held('base_model')], '`modelhub stats` lists the bases in this inventory; a rule file (config `rules`) can declare more');
+  check('format', format, [...MODEL_FORMATS, ...held('format')], `known formats: ${MODEL_FORMATS.join(', ')}`);
+  return format === undefined ? filter : { ...filter, format };
+}
 
 /** A page of the inventory, filtered and sorted, with the total that matched. */
 export function listModels(db: DB, filter: ListFilter, opts: { sort: ListSort; limit: number; offset: number }): { total: number; models: ModelListing[] } {
