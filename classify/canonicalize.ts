@@ -25,6 +25,8 @@ export interface KeyViews {
   checkpoint?: { diffusion: KeyView; diffusionPrefixes: string[]; parts: ComponentPart[] };
   /** How many keys were left out as quantisation bookkeeping (scaled_fp8, *.scale_weight, …). */
   ignored: number;
+  /** How many keys sit under a VAE or text-encoder prefix: none in a diffusion model alone. */
+  companionKeys: number;
 }
 
 type Entry = readonly [string, readonly number[]];
@@ -50,14 +52,14 @@ export function buildKeyViews(tensors: readonly TensorInfo[], rules: RuleSet): K
         diffusionPrefixes.push(prefix);
       } else parts.push({ prefix, component: g.component, view: new KeyView(g.entries) });
     }
-    return { whole, standalone: [whole], checkpoint: { diffusion: new KeyView(diffusion), diffusionPrefixes, parts }, ignored };
+    return { whole, standalone: [whole], checkpoint: { diffusion: new KeyView(diffusion), diffusionPrefixes, parts }, ignored, companionKeys: others };
   }
   const standalone = [whole];
   if (groups.size === 1) {
     const only = [...groups.values()][0];
     if (only !== undefined && only.entries.length >= rest.length) standalone.push(new KeyView([...only.entries, ...rest]));
   }
-  return { whole, standalone, ignored };
+  return { whole, standalone, ignored, companionKeys: others };
 }
 
 /** Drop ignored keys, then strip wrapper prefixes for as long as one wraps every key. */

@@ -1,8 +1,11 @@
+import type { ModelHeader } from '../formats/types.js';
+import { buildKeyViews } from './canonicalize.js';
 import { detectFilename } from './detect-filename.js';
 import { detectMetadata } from './detect-metadata.js';
 import { detectSize } from './detect-size.js';
 import { detectTensors } from './detect-tensors.js';
 import { scoreEvidence } from './score.js';
+import type { RuleSet } from './ruleset.js';
 import type { Classification, ClassifyInput, ClassifyOptions, Evidence } from './types.js';
 
 /**
@@ -19,7 +22,7 @@ export function classifyModel(input: ClassifyInput, opts: ClassifyOptions): Clas
   const evidence: Evidence[] = [
     ...layout,
     ...(header === undefined ? [] : detectMetadata(header.metadata, rules, weights.metadata)),
-    ...reconcileCheckpoint(input.extraEvidence ?? [], layout).map((e) => scaleExtra(e, weights)),
+    ...reconcileCheckpoint(input.extraEvidence ?? [], layout, () => header !== undefined && isDiffusionAlone(header, rules)).map((e) => scaleExtra(e, weights)),
     ...detectFilename(input.fileName, rules, weights.filename),
     ...detectSize(size, rules, weights.size),
   ];
@@ -28,17 +31,28 @@ export function classifyModel(input: ClassifyInput, opts: ClassifyOptions): Clas
 
 /**
  * CivitAI files every main model under "Checkpoint", diffusion-model-only uploads (Flux, Chroma,
- * Wan fine-tunes) included, and sidecars repeat its vocabulary. When the tensor layout says the
+ * Wan fine-tunes) included, and sidecars repeat its vocabulary. Where the tensor layout says the
  * file is a diffusion model alone, such a "checkpoint" is no contradiction: only its base and
- * variant are kept.
+ * variant are kept. Where no rule knows the layout but the file has tensors and none of them
+ * under a VAE or text-encoder prefix, the main model file it names can only be a diffusion
+ * model: the evidence says `unet`.
  */
-function reconcileCheckpoint(extra: Evidence[], layout: Evidence[]): Evidence[] {
-  if (!layout.some((e) => e.type === 'unet')) return extra;
+function reconcileCheckpoint(extra: Evidence[], layout: Evidence[], diffusionAlone: () => boolean): Evidence[] {
+  const saysCheckpoint = (e: Evidence): boolean => (e.method === 'civitai' || e.method === 'sidecar') && e.type === 'checkpoint';
+  if (!extra.some(saysCheckpoint)) return extra;
+  const unet = layout.some((e) => e.type === 'unet');
+  const unknownAlone = !unet && !layout.some((e) => e.type !== undefined) && diffusionAlone();
+  if (!unet && !unknownAlone) return extra;
   return extra.map((e) => {
-    if ((e.method !== 'civitai' && e.method !== 'sidecar') || e.type !== 'checkpoint') return e;
+    if (!saysCheckpoint(e)) return e;
     const { type: _type, ...rest } = e;
-    return rest;
+    return unet ? rest : { ...rest, type: 'unet', observed: `${e.observed} (no VAE or text-encoder keys: a diffusion model alone)` };
   });
+}
+
+/** Tensors, and none under a VAE or text-encoder prefix. */
+function isDiffusionAlone(header: ModelHeader, rules: RuleSet): boolean {
+  return header.tensors.length > 0 && buildKeyViews(header.tensors, rules).companionKeys === 0;
 }
 
 /** Extra evidence arrives with its own strength (0..1); the method's weight scales it. */
