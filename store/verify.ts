@@ -1,3 +1,5 @@
+import { isModelHubError } from '../core/errors.js';
+import { readModelHeader } from '../formats/read.js';
 import { stmt } from './db.js';
 import { hashMany, type HashFailure, type HashResult } from './hash.js';
 import { storePath, type Hub } from './hub.js';
@@ -15,7 +17,8 @@ export interface VerifyRow {
   copies: string[];
 }
 
-export type CorruptionReason = 'hash-mismatch' | 'size-mismatch' | 'mtime-changed' | 'unreadable';
+/** `corrupt-format`: the content is what was imported, but it breaks its format (imported before ModelHub checked that). */
+export type CorruptionReason = 'hash-mismatch' | 'size-mismatch' | 'mtime-changed' | 'unreadable' | 'corrupt-format';
 
 export interface VerifyReport {
   mode: 'full' | 'fast';
@@ -58,16 +61,17 @@ export interface VerifyOptions {
 
 /**
  * Check the store against the inventory: every model's file is there, with the recorded size
- * and (full mode) SHA-256 or (`fast`) modification time; nothing unknown lies in the store.
- * Reads only: a damaged file is reported, never touched.
+ * and (full mode) SHA-256 or (`fast`) modification time, and a header that follows its format;
+ * nothing unknown lies in the store. Reads only: a damaged file is reported, never touched.
  */
 export async function verifyStore(hub: Hub, opts: VerifyOptions): Promise<VerifyReport> {
   const only = opts.hashes === undefined ? undefined : new Set(opts.hashes);
   const rows = readVerifyRows(hub, only);
   const listing = listStore(hub.layout, only === undefined ? {} : { only });
   const recorded = new Set((stmt(hub.db, 'SELECT path FROM hash_files').all() as Array<{ path: string }>).map((r) => r.path));
-  const { report, toHash } = planVerify({ rows, listing, recordedHashFiles: recorded, storeFile: (r) => storePath(hub.layout, r.hash, r.name) }, { fast: opts.fast, scope: only === undefined ? 'store' : 'models' });
-  if (toHash.length === 0) return report;
+  const storeFile = (r: VerifyRow) => storePath(hub.layout, r.hash, r.name);
+  const { report, toHash } = planVerify({ rows, listing, recordedHashFiles: recorded, storeFile }, { fast: opts.fast, scope: only === undefined ? 'store' : 'models' });
+  if (toHash.length === 0) return checkFormats(report, rows, storeFile);
   opts.onBegin?.(toHash.length, toHash.reduce((n, c) => n + c.size, 0));
   const results = await hashMany(
     toHash.map((c) => ({ path: c.path })),
@@ -77,7 +81,29 @@ export async function verifyStore(hub: Hub, opts: VerifyOptions): Promise<Verify
       onResult: () => opts.onFile?.(),
     },
   );
-  return finishVerify(report, toHash, results, rows);
+  return checkFormats(finishVerify(report, toHash, results, rows), rows, storeFile);
+}
+
+/**
+ * Reads the header of every store file not already reported: one that is intact but breaks its
+ * format (CORRUPT, or TRUNCATED inside its header) was damaged before it was scanned.
+ */
+async function checkFormats(report: VerifyReport, rows: VerifyRow[], storeFile: (row: VerifyRow) => string): Promise<VerifyReport> {
+  const reported = new Set([...report.corrupted, ...report.missing].map((c) => c.hash));
+  const out: VerifyReport = { ...report, corrupted: [...report.corrupted] };
+  for (const row of rows) {
+    if (reported.has(row.hash)) continue;
+    const path = storeFile(row);
+    const err = await readModelHeader(path).then(() => undefined, (e: unknown) => e);
+    if (err === undefined) continue;
+    if (!isModelHubError(err)) throw err;
+    if (err.code !== 'ERR_MODELHUB_CORRUPT' && err.code !== 'ERR_MODELHUB_TRUNCATED') continue;
+    const found = err.message.startsWith(`${path}: `) ? err.message.slice(path.length + 2) : err.message;
+    out.corrupted.push({ hash: row.hash, name: row.name, path, reason: 'corrupt-format', expected: 'a file that follows its format', found, copies: row.copies });
+    out.ok--;
+  }
+  out.corrupted.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return out;
 }
 
 export interface VerifyInput {

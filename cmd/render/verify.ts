@@ -9,6 +9,7 @@ const REASON: Record<VerifyReport['corrupted'][number]['reason'], string> = {
   'size-mismatch': 'size differs from the record',
   'mtime-changed': 'modified since import (size kept); run `modelhub verify` without --fast to re-hash it',
   unreadable: 'cannot be read',
+  'corrupt-format': 'breaks its format, so applications cannot load it (it was damaged before it was scanned; re-download it, scan the new file, then `modelhub delete MODEL --hard` this one)',
 };
 
 /** The human view of a verify report: problems first, warnings, then one summary line. */
