@@ -166,6 +166,6 @@ function renderOne(ctx: CommandContext, r: InspectResult): string {
   const head = `${chalk.bold(r.path)}\n  ${r.type}${r.variant ? ` (${r.variant})` : ''}  base ${r.base}  confidence ${formatConfidence(r.confidence ?? 0)}`;
   const facts = `  ${r.format} (${r.container}), ${formatBytes(r.size ?? 0)}, ${r.tensors} tensors, ${formatBytes(r.bytesRead ?? 0)} read${r.sha256 ? `, sha256 ${r.sha256.slice(0, 12)}` : ''}`;
   const civitai = r.civitai ? `\n  CivitAI: ${r.civitai.status}${r.civitai.url ? ` ${r.civitai.url}` : ''}${r.civitai.error ? ` (${r.civitai.error})` : ''}` : '';
-  const unsafe = r.unsafe ? `\n  ${chalk.yellow('warning:')} pickle references ${r.unsafe.join(', ')} (never executed)` : '';
+  const unsafe = r.unsafe ? `\n  ${chalk.yellow('warning:')} unsafe to load: ${r.unsafe.join(', ')} (ModelHub never executes pickles)` : '';
   return `${head}\n${facts}${civitai}${unsafe}\n${renderEvidence(r.evidence ?? [], chalk)}`;
 }

@@ -34,22 +34,38 @@ export interface OffsetProblem {
 }
 
 /**
- * The first collection of a parsed (not yet composed) document nested deeper than `maxDepth`,
- * or undefined. The walk is iterative: the composer recurses once per level, so a document must
- * be measured before it is composed.
+ * The first collection (in document order) of a parsed, not yet composed, document nested
+ * deeper than `maxDepth`, or undefined. The walk is iterative: the composer recurses once per
+ * level, so a document must be measured before it is composed.
  */
 export function findTooDeep(doc: CST.Document, maxDepth: number): OffsetProblem | undefined {
   const stack: Array<{ token: CST.Token | null | undefined; depth: number }> = [{ token: doc.value, depth: 0 }];
   while (stack.length > 0) {
     const { token, depth } = stack.pop()!;
     if (token === null || token === undefined || !('items' in token)) continue;
-    if (depth + 1 > maxDepth) return { offset: token.offset, message: `nested deeper than ${maxDepth} levels (limit ${maxDepth}); flatten the maps and lists` };
-    for (const item of token.items) {
+    if (depth + 1 > maxDepth) return { offset: token.offset, message: tooDeep(maxDepth) };
+    for (let i = token.items.length - 1; i >= 0; i--) {
+      const item = token.items[i]!;
       stack.push({ token: item.value, depth: depth + 1 });
       if ('key' in item) stack.push({ token: item.key, depth: depth + 1 });
     }
   }
   return undefined;
+}
+
+/**
+ * While parsing: when the parser holds more than twice `maxDepth` open collections, the
+ * collection that crossed `maxDepth`. The parser's cost grows with the nesting it holds, so a
+ * file nested far too deep is stopped here, before it is parsed to the end.
+ */
+export function openedFarTooDeep(parserStack: readonly CST.Token[], maxDepth: number): OffsetProblem | undefined {
+  if (parserStack.length <= 2 * maxDepth) return undefined;
+  const open = parserStack.filter((t) => 'items' in t);
+  return open.length > 2 * maxDepth ? { offset: open[maxDepth]!.offset, message: tooDeep(maxDepth) } : undefined;
+}
+
+function tooDeep(maxDepth: number): string {
+  return `nested deeper than ${maxDepth} levels (limit ${maxDepth}); flatten the maps and lists`;
 }
 
 /** Alias bookkeeping across the documents of one file. */

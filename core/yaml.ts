@@ -1,7 +1,8 @@
-import { Composer, isMap, isNode, isPair, isScalar, LineCounter, Parser, type CST, type Document } from 'yaml';
+import { Composer, isMap, isNode, isPair, isScalar, Lexer, LineCounter, Parser, type CST, type Document } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMean } from './suggest.js';
-import { checkAliases, findTooDeep, isEmptyDocument, newAliasBudget, YAML_LIMITS, type YamlLimits } from './yaml-limits.js';
+import { findDuplicateKeys } from './yaml-keys.js';
+import { checkAliases, findTooDeep, isEmptyDocument, newAliasBudget, openedFarTooDeep, YAML_LIMITS, type YamlLimits } from './yaml-limits.js';
 
 /** One problem found in a YAML file, positioned for `file:line:col: message` output. */
 export interface YamlProblem {
@@ -22,13 +23,15 @@ export interface YamlDoc {
 
 /**
  * Parse every document of a YAML text, within `limits` (core/yaml-limits.ts). Syntax errors,
- * bad aliases and exceeded limits are returned as positioned problems, never thrown; documents
- * with problems are left out, and so are empty ones (a trailing `---`). Past the document limit
- * parsing stops and the file yields no documents. Cost is linear in the text.
+ * duplicate keys, bad aliases and exceeded limits are returned as positioned problems, never
+ * thrown; documents with problems are left out, and so are empty ones (a trailing `---`). Past
+ * the document limit, or nested far past the depth limit, parsing stops and the file yields no
+ * documents. Cost is linear in the text.
  */
 export function parseYamlDocuments(text: string, file: string, limits: Readonly<YamlLimits> = YAML_LIMITS): { docs: YamlDoc[]; problems: YamlProblem[] } {
   const lineCounter = new LineCounter();
-  const composer = new Composer({ prettyErrors: false, uniqueKeys: true });
+  // Keys are checked by findDuplicateKeys: the library's own check is quadratic in a map's size.
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
   const docs: YamlDoc[] = [];
   const problems: YamlProblem[] = [];
   const at = (offset: number, message: string): YamlProblem => ({ file, ...lineCounter.linePos(offset), message });
@@ -42,20 +45,24 @@ export function parseYamlDocuments(text: string, file: string, limits: Readonly<
       return;
     }
     if (isEmptyDocument(doc)) return;
+    const found = findDuplicateKeys(doc, (offset) => lineCounter.linePos(offset).line);
     const aliasProblem = checkAliases(doc, budget, limits);
-    if (aliasProblem !== undefined) {
-      problems.push(at(aliasProblem.offset, aliasProblem.message));
+    if (aliasProblem !== undefined) found.push(aliasProblem);
+    if (found.length > 0) {
+      for (const p of found) problems.push(at(p.offset, p.message));
       return;
     }
     // checkAliases has bounded every alias; the library's own guard would refuse legitimate reuse.
     docs.push({ file, doc, lineCounter, value: doc.toJS({ maxAliasCount: -1 }) });
   };
   let count = 0;
-  for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
-    let next: CST.Token = token;
+  /** Hand one parsed token to the composer; false when the file must stop here. */
+  const take = (token: CST.Token): boolean => {
+    let next = token;
     if (token.type === 'document') {
       if (++count > limits.maxDocuments) {
-        return { docs: [], problems: [...problems, at(token.offset, `more than ${limits.maxDocuments} documents in one file (limit ${limits.maxDocuments}); split it into several files`)] };
+        problems.push(at(token.offset, `more than ${limits.maxDocuments} documents in one file (limit ${limits.maxDocuments}); split it into several files`));
+        return false;
       }
       const deep = findTooDeep(token, limits.maxDepth);
       if (deep !== undefined) {
@@ -65,7 +72,18 @@ export function parseYamlDocuments(text: string, file: string, limits: Readonly<
       }
     }
     for (const doc of composer.next(next)) accept(doc);
+    return true;
+  };
+  // The parser is fed lexeme by lexeme so that its stack (it slows down as nesting grows) is
+  // bounded while it parses; findTooDeep then measures each document exactly.
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0); // what Parser.parse does before the first lexeme
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) if (!take(token)) return { docs: [], problems };
+    const deepAt = openedFarTooDeep(parser.stack, limits.maxDepth);
+    if (deepAt !== undefined) return { docs: [], problems: [...problems, at(deepAt.offset, deepAt.message)] };
   }
+  for (const token of parser.end()) if (!take(token)) return { docs: [], problems };
   for (const doc of composer.end()) accept(doc);
   for (const err of composer.streamInfo().errors) problems.push(at(err.pos[0], firstLine(err.message)));
   return { docs, problems };

@@ -38,7 +38,11 @@ export interface ModelHeader {
   bytesRead: number;
   /** GGUF only: format version (1–3). */
   version?: number;
-  /** Pickle-based files: globals referenced outside the set torch checkpoints use. Non-empty means unsafe. */
+  /**
+   * Pickle-based files: why loading them is unsafe. Globals referenced outside the set torch
+   * checkpoints use (`os.system`), INST/OBJ/NEWOBJ_EX/EXT uses, and zip entries that appear twice
+   * (`zip entry "archive/data.pkl" appears twice`). Non-empty means unsafe.
+   */
   unsafeGlobals?: string[];
   /** Non-fatal oddities (padding, unknown dtype, truncated tensor data for safetensors, …). */
   warnings: string[];

@@ -66,6 +66,13 @@ describe('YAML aliases', () => {
 });
 
 describe('YAML documents', () => {
+  it('reports every duplicate key with the line of the first', () => {
+    expect(lines(parse('a: 1\nb: { x: 1, x: 2 }\na: 3\n1: one\n"1": two\n').problems)).toEqual([
+      'f.yaml:2:12: duplicate key "x" (first at line 2); the keys of a map must be unique',
+      'f.yaml:3:1: duplicate key "a" (first at line 1); the keys of a map must be unique',
+    ]);
+  });
+
   it('leaves out empty documents such as a trailing ---, but not an explicit null', () => {
     expect(parse('a: 1\n---\n').docs.map((d) => d.value)).toEqual([{ a: 1 }]);
     expect(parse('---\n# only a comment\n---\n').docs).toEqual([]);
@@ -92,7 +99,8 @@ describe('YAML nesting', () => {
   });
 
   it('measures block maps and lists too, and only the deep document is left out', () => {
-    const block = Array.from({ length: max + 1 }, (_, i) => `${'  '.repeat(i)}- k${i}:`).join('\n');
+    // Each line opens a list and a map: two levels.
+    const block = Array.from({ length: Math.ceil((max + 1) / 2) }, (_, i) => `${'  '.repeat(i)}- k${i}:`).join('\n');
     const { docs, problems } = parse(`ok: 1\n---\n${block} x\n---\nok: 2\n`);
     expect(problems.map((p) => p.message)).toEqual([`nested deeper than ${max} levels (limit ${max}); flatten the maps and lists`]);
     expect(docs.map((d) => d.value)).toEqual([{ ok: 1 }, { ok: 2 }]);
@@ -100,6 +108,13 @@ describe('YAML nesting', () => {
 
   it('refuses deep nesting far past the stack instead of overflowing it', () => {
     expect(parse(flow(10_000)).problems.map((p) => p.message)).toEqual([`nested deeper than ${max} levels (limit ${max}); flatten the maps and lists`]);
+  });
+
+  it('stops parsing a file nested far too deep, at the collection that crossed the limit', () => {
+    // Never closed, then more documents: none of them is parsed once the nesting runs away.
+    const { docs, problems } = parse(`${'['.repeat(1_000_000)}\n---\nbad: [\n---\nok: 1\n`);
+    expect(lines(problems)).toEqual([`f.yaml:1:${max + 1}: nested deeper than ${max} levels (limit ${max}); flatten the maps and lists`]);
+    expect(docs).toEqual([]);
   });
 });
 
