@@ -39,10 +39,16 @@ export async function observeActual(input: ObserveInput): Promise<ActualState> {
   const listings = new Listings();
   const folders = new FolderChecks(input.roots);
   const paths = new Map<string, Observed>();
-  const recordedPaths = new Set(input.recorded.map((r) => r.path));
   for (const l of [...input.desired, ...input.recorded]) {
     if (paths.has(l.path) || folders.symlinkAbove(l.target, dirname(l.path))) continue;
-    paths.set(l.path, listings.observe(l.path, recordedPaths.has(l.path)));
+    paths.set(l.path, listings.observe(l.path));
+  }
+  // The inode decides ownership, which matters only where a link may be removed or re-pointed
+  // (it does not hold the declared text) or where its record lacks the inode: only there an lstat.
+  const declaredText = new Map(input.desired.map((d) => [d.path, d.linkTarget]));
+  for (const r of input.recorded) {
+    const obs = paths.get(r.path);
+    if (obs?.kind === 'symlink' && (r.ino === null || declaredText.get(r.path) !== obs.text)) paths.set(r.path, observePath(r.path, true));
   }
   for (const d of input.recordedDirs) folders.symlinkAbove(d.target, d.path);
   if (input.adopt !== undefined) {
@@ -72,11 +78,20 @@ export async function observeActual(input: ObserveInput): Promise<ActualState> {
 class FolderChecks {
   readonly symlinked = new Map<string, string>();
   private readonly kinds = new Map<string, 'dir' | 'symlink' | 'none'>();
+  /** Answers per `target\0dir`: 10,000 links share a handful of folders. */
+  private readonly answers = new Map<string, boolean>();
 
   constructor(private readonly roots: Map<string, string[]>) {}
 
   /** Whether `dir` or a folder between it and its target's root is a symlink. */
   symlinkAbove(target: string, dir: string): boolean {
+    const key = `${target}\0${dir}`;
+    let answer = this.answers.get(key);
+    if (answer === undefined) this.answers.set(key, (answer = this.check(target, dir)));
+    return answer;
+  }
+
+  private check(target: string, dir: string): boolean {
     const root = this.roots.get(target)?.find((r) => dir !== r && isWithin(dir, r));
     if (root === undefined) return false;
     const chain: string[] = [];
@@ -125,16 +140,15 @@ class Listings {
     return listing;
   }
 
-  /** What is at `path`; `withId`: a symlink's dev/ino too (at recorded paths, for ownership). */
-  observe(path: string, withId: boolean): Observed {
+  observe(path: string): Observed {
     const listing = this.list(dirname(path));
     if (listing === 'absent') return { kind: 'absent' };
     if (listing === 'blocked') return { kind: 'blocked' };
-    if (listing === 'unreadable') return observePath(path, withId);
+    if (listing === 'unreadable') return observePath(path);
     const entry = listing.get(basename(path));
     if (entry === undefined) return { kind: 'absent' };
     if (entry.isDirectory()) return { kind: 'dir' };
-    if (entry.isSymbolicLink() || entry.isFile()) return observePath(path, withId);
+    if (entry.isSymbolicLink() || entry.isFile()) return observePath(path);
     return { kind: 'other' };
   }
 }

@@ -7,7 +7,8 @@ import type { Observed, RecordedLink } from './plan-types.js';
  * proof there is, the one that record was written under, so it may still be removed or
  * re-pointed, and the next plan re-adopts it where it is declared (recording the inode).
  * `not-owned`: anything else, including a copy of the link (same text, another inode).
- * `obs` must carry the link's dev/ino when the record has them (observe does at recorded paths).
+ * `obs` must carry the link's dev/ino when the record has them; observe reads them wherever a
+ * link may be removed or re-pointed (at a recorded path not holding the declared text).
  */
 export function ownership(rec: RecordedLink, obs: Observed): 'owned' | 'text-only' | 'not-owned' {
   if (obs.kind !== 'symlink' || obs.text !== rec.linkTarget) return 'not-owned';

@@ -76,8 +76,10 @@ export function planReconcile(input: PlanInput): Plan {
     } else if (obs.kind === 'symlink') {
       const owned = rec === undefined ? 'not-owned' : ownership(rec, obs);
       if (obs.text === d.linkTarget) {
-        // Exactly the declared link: in sync when proven ours; otherwise recorded as it is (disk untouched).
-        if (owned === 'owned' && rec?.hash === d.model.hash) inSync.set(d.target, (inSync.get(d.target) ?? 0) + 1);
+        // Exactly the declared link, recorded with its inode: in sync (observe reads the inode only
+        // where ownership decides something, so here it may be absent). Otherwise recorded as it is.
+        const proven = owned === 'owned' || (obs.ino === undefined && rec !== undefined && rec.ino !== null && rec.linkTarget === obs.text);
+        if (proven && rec?.hash === d.model.hash) inSync.set(d.target, (inSync.get(d.target) ?? 0) + 1);
         else changes.push({ action: 'adopt', how: 'record', reason: rec === undefined ? 'unrecorded-link' : 'record-outdated', ...base, ...link, expect: obs });
       } else if (rec !== undefined && owned !== 'not-owned') {
         const reason = rec.hash === d.model.hash ? 'link-changed' : 'model-changed';
