@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as realSleep } from 'node:timers/promises';
 import { ModelHubError } from '../core/errors.js';
 import { badCivitaiResponse, forFile, parseModelVersion, pickAnswers, type BatchAnswer, type VersionAnswer } from './civitai-version.js';
 
@@ -36,6 +36,8 @@ export interface CivitaiClientOptions {
   /** Requests in flight at once. Default 2. */
   concurrency?: number;
   userAgent?: string;
+  /** How the client waits (backoff, Retry-After, spacing); tests pass their own. Default a timer. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 interface Request {
@@ -83,8 +85,9 @@ export class CivitaiClient {
       minIntervalMs: options.minIntervalMs ?? 500,
       concurrency: Math.max(1, options.concurrency ?? 2),
       userAgent: options.userAgent ?? 'ModelHub (+model inventory CLI)',
+      sleep: options.sleep ?? ((ms) => realSleep(ms)),
     };
-    this.gate = new RequestGate(this.opts.concurrency, this.opts.minIntervalMs);
+    this.gate = new RequestGate(this.opts.concurrency, this.opts.minIntervalMs, this.opts.sleep);
   }
 
   /**
@@ -140,7 +143,7 @@ export class CivitaiClient {
       const result = await this.attemptOnce(req);
       if (result.kind === 'answered') return result;
       if (attempt >= this.opts.maxRetries) throw result.fail(attempt + 1);
-      await sleep(result.waitMs ?? computeBackoff(attempt, this.opts.backoffMs, this.opts.maxBackoffMs));
+      await this.opts.sleep(result.waitMs ?? computeBackoff(attempt, this.opts.backoffMs, this.opts.maxBackoffMs));
     }
   }
 
@@ -237,6 +240,7 @@ class RequestGate {
   constructor(
     private readonly limit: number,
     private readonly minIntervalMs: number,
+    private readonly sleep: (ms: number) => Promise<void>,
   ) {}
 
   /** Wait for a slot and for this request's turn to start. Pair every call with release(). */
@@ -246,7 +250,7 @@ class RequestGate {
     const now = Date.now();
     const startAt = Math.max(now, this.nextStartAt);
     this.nextStartAt = startAt + this.minIntervalMs;
-    if (startAt > now) await sleep(startAt - now);
+    if (startAt > now) await this.sleep(startAt - now);
   }
 
   release(): void {

@@ -5,10 +5,12 @@ import { CIVITAI_BATCH_LIMIT, type CivitaiClient, type CivitaiModelVersion } fro
 
 /**
  * Which CivitAI version each model file is, cache first. Order per file: a cached answer
- * (unexpired), then one batch POST per 100 uncached SHA-256s (per-hash GET where the server
- * has no batch endpoint), then, for SHA-256 misses with an AutoV3, a GET by its 12-hex prefix.
- * Every answer, 404s included, is cached with an expiry. Without a client (offline) only the
- * cache answers, expired rows included, and the network is never touched.
+ * (unexpired, unless `refresh`), then one batch POST per 100 uncached SHA-256s (per-hash GET
+ * where the server has no batch endpoint), then, for SHA-256 misses with an AutoV3, a GET by its
+ * 12-hex prefix. Every answer, 404s included, is cached with an expiry. Without a client
+ * (offline) only the cache answers, expired rows included, and the network is never touched.
+ * A question that fails never discards what is known: the file keeps its cached answer (expired
+ * included), marked `failed`, and only a file with nothing cached gets status `error`.
  */
 
 export interface LookupItem {
@@ -30,12 +32,12 @@ export interface LookupOptions {
 
 /**
  * Per SHA-256 as the caller spelt it. `cached`: the answer came from the cache; `expired`: some
- * cached row it rests on has passed its expiry (offline only). `offline`: no client and no
- * cached answer.
+ * cached row it rests on has passed its expiry; `failed`: CivitAI was asked again and the
+ * question failed, so this is the cached answer. `offline`: no client and no cached answer.
  */
 export type LookupResult =
-  | { status: 'found'; version: CivitaiModelVersion; matchedBy: 'sha256' | 'autov3'; cached: boolean; expired: boolean }
-  | { status: 'not-found'; cached: boolean; expired: boolean }
+  | { status: 'found'; version: CivitaiModelVersion; matchedBy: 'sha256' | 'autov3'; cached: boolean; expired: boolean; failed?: ModelHubError }
+  | { status: 'not-found'; cached: boolean; expired: boolean; failed?: ModelHubError }
   | { status: 'offline' }
   | { status: 'error'; error: ModelHubError };
 
@@ -61,12 +63,12 @@ export async function lookupCivitai(db: DB, client: CivitaiSource | null, items:
     if (w instanceof ModelHubError) results.set(item.sha256, { status: 'error', error: w });
     else wanted.set(w.input, w);
   }
-  const useCache = client === null || opts.refresh !== true;
-  const cached = useCache ? readCachedAnswers(db, [...wanted.values()].flatMap(cacheKeysOf), now()) : new Map<string, CachedAnswer>();
+  const ask = client !== null && opts.refresh === true;
+  const cached = readCachedAnswers(db, [...wanted.values()].flatMap(cacheKeysOf), now());
   const askSha: NormalizedItem[] = [];
   const askAutoV3: NormalizedItem[] = [];
   for (const w of wanted.values()) {
-    const planned = answerFromCache(w, cached, client === null);
+    const planned = ask ? 'ask-sha256' : answerFromCache(w, cached, client === null);
     if (planned === 'ask-sha256') askSha.push(w);
     else if (planned === 'ask-autov3') askAutoV3.push(w);
     else results.set(w.input, planned);
@@ -80,6 +82,12 @@ export async function lookupCivitai(db: DB, client: CivitaiSource | null, items:
   for (let i = 0; i < askSha.length; i += CIVITAI_BATCH_LIMIT) chunks.push(askSha.slice(i, i + CIVITAI_BATCH_LIMIT));
   const missed = (await Promise.all(chunks.map((chunk) => run.askBySha256(chunk)))).flat();
   await Promise.all([...askAutoV3, ...missed].map((w) => run.askByAutoV3(w)));
+  for (const w of wanted.values()) {
+    const r = results.get(w.input);
+    if (r?.status !== 'error') continue;
+    const known = answerFromCache(w, cached, true);
+    if (typeof known === 'object' && (known.status === 'found' || known.status === 'not-found')) results.set(w.input, { ...known, failed: r.error });
+  }
   return results;
 }
 

@@ -23,7 +23,10 @@ export interface StoredClassification {
   after: Summary;
   changed: boolean;
   classification: Classification | null;
-  /** CivitAI: found (with the page), not-found, offline (not asked, nothing cached), error, or not asked. */
+  /**
+   * CivitAI: found (with the page), not-found, offline (not asked, nothing cached), error, or not
+   * asked. `error` with found/not-found: asking again failed, and the cached answer was used.
+   */
   civitai: { status: LookupResult['status'] | 'not-asked'; url?: string; error?: string };
   sidecars: string[];
   /** Why this model could not be classified again (its store file is missing or unreadable). */
@@ -129,7 +132,9 @@ async function readStoredHeader(hub: Hub, m: ModelRow): Promise<{ header?: Model
 function describeLookup(r: LookupResult): StoredClassification['civitai'] {
   switch (r.status) {
     case 'found':
-      return { status: 'found', url: r.version.pageUrl };
+      return { status: 'found', url: r.version.pageUrl, ...(r.failed === undefined ? {} : { error: r.failed.message }) };
+    case 'not-found':
+      return { status: 'not-found', ...(r.failed === undefined ? {} : { error: r.failed.message }) };
     case 'error':
       return { status: 'error', error: r.error.message };
     default:

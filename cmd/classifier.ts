@@ -33,7 +33,7 @@ export async function createClassifierSetup(ctx: CommandContext, opts: { online?
   const civitaiConfig = opts.online === true ? { external_apis: { civitai: { ...config.external_apis.civitai, enabled: true } } } : config;
   return {
     options,
-    civitai: createCivitaiClient(civitaiConfig, { env: ctx.io.env, offline }),
+    civitai: createCivitaiClient(civitaiConfig, { env: ctx.io.env, offline, client: { sleep: ctx.io.sleep } }),
     lookup: { foundTtlDays: config.external_apis.civitai.cache_days, notFoundTtlDays: config.external_apis.civitai.not_found_cache_days },
     classifyFile: (input) => classifyModel(input, options),
   };

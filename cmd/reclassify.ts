@@ -56,8 +56,14 @@ export default async function reclassify(ctx: CommandContext, refs: string[], fl
     ctx.out(`${chalk.yellow('~')} ${r.hash.slice(0, 12)}  ${r.name}: ${show(r.before)} → ${chalk.bold(show(r.after))}${note}`);
   }
   for (const r of forTerminal(failed)) ctx.out(`${chalk.red('!')} ${r.hash.slice(0, 12)}  ${r.name}: ${r.error}`);
-  const civitaiErrors = results.filter((r) => r.civitai.status === 'error');
-  if (civitaiErrors.length > 0) ctx.err(`${chalk.yellow('warning:')} CivitAI lookups failed for ${civitaiErrors.length} models: ${escapeForTerminal(civitaiErrors[0]?.civitai.error ?? '')}`);
+  // A failed lookup of a model with a cached answer still has status found/not-found, and an error.
+  const civitaiErrors = results.filter((r) => r.civitai.error !== undefined);
+  if (civitaiErrors.length > 0) {
+    const n = civitaiErrors.length;
+    const kept = civitaiErrors.filter((r) => r.civitai.status !== 'error').length;
+    const note = kept === 0 ? '' : `, ${kept === n ? '' : `${kept} `}classified with the cached answer${kept === 1 ? '' : 's'}`;
+    ctx.err(`${chalk.yellow('warning:')} CivitAI lookups failed for ${n} model${n === 1 ? '' : 's'}${note}: ${escapeForTerminal(civitaiErrors[0]?.civitai.error ?? '')}`);
+  }
   const verb = flags.dryRun ? 'would change' : 'changed';
   ctx.out(`Reclassified ${results.length} models: ${changed.length} ${verb}, ${failed.length} failed${setup.civitai === null ? ' (offline: CivitAI answers from the cache only)' : ''}.`);
 }

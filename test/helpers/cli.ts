@@ -22,7 +22,7 @@ class Capture extends Writable {
  * (`online: true` for tests that point MODELHUB_CIVITAI_URL at their own 127.0.0.1 server), and
  * an environment that cannot see the developer's own config or hub.
  */
-export async function cli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; configHome?: string; online?: boolean; now?: () => number } = {}): Promise<CliResult> {
+export async function cli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; configHome?: string; online?: boolean; now?: () => number; sleep?: (ms: number) => Promise<void> } = {}): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: opts.env?.HOME ?? process.env.HOME,
@@ -32,7 +32,7 @@ export async function cli(args: string[], opts: { cwd?: string; env?: NodeJS.Pro
   };
   // Tests never reach beyond 127.0.0.1: offline unless a test brings its own CivitAI server.
   const argv = opts.online === true ? args : ['--offline', ...args];
-  return runCapturing(argv, { env, cwd: opts.cwd ?? process.cwd(), ...(opts.now ? { now: opts.now } : {}) });
+  return runCapturing(argv, { env, cwd: opts.cwd ?? process.cwd(), ...(opts.now ? { now: opts.now } : {}), ...(opts.sleep ? { sleep: opts.sleep } : {}) });
 }
 
 /**
