@@ -74,10 +74,13 @@ export class CommandContext {
     return this.cachedConfig;
   }
 
-  /** Open the configured hub (creating it unless `readonly`); closed when the command ends. */
-  async hub(opts: { readonly?: boolean } = {}): Promise<Hub> {
+  /**
+   * Open the configured hub; closed when the command ends. A missing hub is a NO_HUB error
+   * unless `create` (only `init` and `scan` pass it); `readonly` opens it without writing.
+   */
+  async hub(opts: { readonly?: boolean; create?: boolean } = {}): Promise<Hub> {
     const { openHub } = await import('../store/hub.js');
-    const hub = openHub(this.config.hub, opts);
+    const hub = openHub(this.config.hub, { readonly: opts.readonly === true, create: opts.create === true });
     this.openHubs.push(hub);
     return hub;
   }

@@ -7,7 +7,7 @@ import type { CommandContext } from './context.js';
  */
 export default async function init(ctx: CommandContext): Promise<void> {
   const { copyDefaultManifests } = await import('../reconcile/default-manifests.js');
-  const hub = await ctx.hub();
+  const hub = await ctx.hub({ create: true });
   const manifests = copyDefaultManifests(ctx.config.manifests);
   const result = {
     hub: hub.layout.root,

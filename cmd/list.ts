@@ -19,7 +19,7 @@ interface ListFlags {
 /** `modelhub list`: one page of the inventory. */
 export default async function list(ctx: CommandContext, flags: ListFlags): Promise<void> {
   const { checkListFilter, listModels } = await import('../store/query.js');
-  const hub = await ctx.hub();
+  const hub = await ctx.hub({ readonly: true });
   const limit = flags.limit ?? ctx.config.page_size;
   const filter = checkListFilter(
     hub.db,

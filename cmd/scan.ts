@@ -23,7 +23,8 @@ export default async function scan(ctx: CommandContext, paths: string[], flags: 
   const { scanPaths } = await import('../store/scan.js');
   const config = ctx.config;
   const mode = flags.copy ? 'copy' : flags.link === false || !config.symlinks ? 'move' : 'link';
-  const hub = await ctx.hub();
+  // The first scan creates the hub; a dry run changes nothing, so it needs one that exists.
+  const hub = await ctx.hub({ create: flags.dryRun !== true });
   const setup = await createClassifierSetup(ctx);
   const lock = flags.dryRun ? undefined : await ctx.lock(hub, 'modelhub scan');
   try {

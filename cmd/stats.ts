@@ -6,7 +6,7 @@ import type { Bucket } from '../store/query.js';
 /** `modelhub stats`: what the store holds and what deduplication saved. */
 export default async function stats(ctx: CommandContext): Promise<void> {
   const { inventoryStats } = await import('../store/query.js');
-  const hub = await ctx.hub();
+  const hub = await ctx.hub({ readonly: true });
   const raw = inventoryStats(hub.db);
   if (ctx.json) {
     ctx.printJson(raw);

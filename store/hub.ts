@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readlinkSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ModelHubError, errnoCode } from '../core/errors.js';
 import { resolveLocation, resolveReal } from '../core/fs-identity.js';
 import { openDatabase, type DB } from './db.js';
@@ -71,20 +71,30 @@ export interface Hub {
 }
 
 /**
- * Open a hub, creating its folder, databases and store on first use. `readonly` opens an
- * existing hub without creating or migrating anything (for commands that only look).
+ * Open a hub. `create` (the default unless `readonly`) makes its folder, databases and store
+ * on first use; without it a missing hub (neither modelhub.db nor models/) is a NO_HUB error
+ * and nothing is created. A store whose inventory was lost is still a hub: writing commands
+ * start a new inventory beside it (gc lists the store's models, scan registers them again).
+ * `readonly` opens an existing hub without creating or migrating anything (for commands that
+ * only look), and so needs the inventory.
+ * A hub path through a dangling symlink is refused either way: it may stand for a disk that is
+ * not mounted, and a hub created in its place would be the wrong one.
  */
-export function openHub(root: string, opts: { readonly?: boolean } = {}): Hub {
+export function openHub(root: string, opts: { readonly?: boolean; create?: boolean } = {}): Hub {
   const layout = hubLayout(root);
-  if (opts.readonly) {
-    if (!existsSync(layout.inventoryDb)) {
-      throw new ModelHubError('NO_HUB', `no hub at ${layout.root} (no modelhub.db)`, {
-        path: layout.root,
-        hint: 'run `modelhub init` or `modelhub scan PATH`, or pass --hub DIR / set MODELHUB_HUB',
-      });
-    }
-  } else {
-    createHubDirs(layout);
+  assertNoDanglingLink(layout.root);
+  const hasInventory = existsSync(layout.inventoryDb);
+  if (!opts.readonly && (opts.create ?? true)) createHubDirs(layout);
+  else if (!hasInventory && !existsSync(layout.modelsDir)) {
+    throw new ModelHubError('NO_HUB', `no hub at ${layout.root}; run \`modelhub init\` or check --hub`, {
+      path: layout.root,
+      hint: '`modelhub init` (or `modelhub scan PATH`) creates a hub there; --hub DIR or MODELHUB_HUB points at another',
+    });
+  } else if (!hasInventory && opts.readonly) {
+    throw new ModelHubError('NO_INVENTORY', `the hub at ${layout.root} has a store but no inventory (${layout.inventoryDb} is missing)`, {
+      path: layout.inventoryDb,
+      hint: `\`modelhub scan ${layout.modelsDir}\` registers the models in the store again (\`modelhub gc\` lists them first)`,
+    });
   }
   layout.real = resolvedLayout(layout);
   const db = openDatabase(layout.inventoryDb, INVENTORY_MIGRATIONS, opts);
@@ -104,6 +114,49 @@ export function openHub(root: string, opts: { readonly?: boolean } = {}): Hub {
       classificationDb.close();
     },
   };
+}
+
+/**
+ * Refuse a hub path whose deepest existing component is a symlink to nothing (or a loop): the
+ * error names the link and where it points, instead of ENOENT from deep inside mkdir or SQLite.
+ */
+function assertNoDanglingLink(root: string): void {
+  for (let p = root; ; p = dirname(p)) {
+    const st = lstatOrUndefined(p);
+    if (st !== undefined) {
+      const broken = st.isSymbolicLink() ? brokenLink(p) : undefined;
+      if (broken === undefined) return;
+      const target = resolve(dirname(p), readlinkSync(p));
+      const state = broken === 'ELOOP' ? 'is part of a symlink loop' : 'does not exist';
+      const message = p === root ? `the hub path ${root} is a symlink to ${target}, which ${state}` : `the hub path ${root} goes through the symlink ${p}, whose target ${target} ${state}`;
+      throw new ModelHubError('NO_HUB', message, {
+        path: p,
+        hint: `mount or create ${target} (ModelHub never creates a hub in place of a dangling link), or point --hub / MODELHUB_HUB at the hub`,
+      });
+    }
+    if (dirname(p) === p) return;
+  }
+}
+
+/** Why following the symlink `path` fails (ENOENT, ENOTDIR, ELOOP), or undefined when it resolves. */
+function brokenLink(path: string): string | undefined {
+  try {
+    statSync(path);
+    return undefined;
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return code;
+    throw err;
+  }
+}
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return undefined;
+    throw err;
+  }
 }
 
 function createHubDirs(layout: HubLayout): void {

@@ -113,7 +113,7 @@ describe('modelhub CLI: the foundation commands', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('error: no model matches "no-such-model"\nhint: run `modelhub list` to see the names and hashes\n');
     const noHub = await cli(['--hub', join(tempDir(), 'nothing'), 'show', 'abc123']);
-    expect(noHub.stderr).toMatch(/^error: no hub at .*\nhint: run `modelhub init`/);
+    expect(noHub.stderr).toMatch(/^error: no hub at .*; run `modelhub init` or check --hub\nhint: `modelhub init`/);
     const cfg = join(tempDir(), 'bad.yaml');
     writeFileSync(cfg, 'hub: /tmp/x\nsymlink: false\n');
     const badConfig = await cli(['--config', cfg, 'list']);
@@ -127,6 +127,7 @@ describe('modelhub CLI: the foundation commands', () => {
     const { hub, dl } = await library();
     const file = join(dl, 'vae/sdxl_vae.safetensors');
     const before = readFileSync(file);
+    await cli(['--hub', hub, 'init']);
     const dry = await cli(['--hub', hub, 'scan', '--dry-run', dl]);
     expect(dry.stdout).toMatch(/Dry run \(link\): \d+ to import/);
     expect(lstatSync(file).isFile()).toBe(true);
