@@ -10,6 +10,7 @@ const HINTS: Record<ConflictReason, string> = {
   'store-file-missing': 'the model is gone from the store: `modelhub scan` a copy of it to put it back, or `modelhub delete MODEL` so the next `modelhub apply` removes its links',
   'root-missing': 'install the application there, or fix the root in its Target manifest',
   'folder-is-symlink': 'apply never works through a symlinked folder below a target root: replace it by a real folder (move what it holds into it), or point the mapping at the folder it leads to',
+  'unsafe-name': 'give the model a plain name with an Override (`kind: Override`, `match: { hash: … }`, `set: { name: … }`), or rename the file and scan it again',
   'name-clash': 'rename one of the models with an Override (set.name), give the deployments different `path` templates, or narrow their `select`',
 };
 

@@ -1,4 +1,5 @@
 import { dirname, relative, sep } from 'node:path';
+import { checkLinkPath } from '../core/names.js';
 import type { DeploymentSpec, Manifests, TargetSpec } from './manifest-types.js';
 import { matchesSelector, type DeployModel } from './select.js';
 import { DEFAULT_TEMPLATE, renderTemplate, templateValues } from './template.js';
@@ -37,11 +38,27 @@ export interface LinkClash {
   claims: Array<{ target: string; relPath: string; model: { hash: string; name: string }; deployments: string[] }>;
 }
 
+/**
+ * A link whose rendered path may not be created: a model name from disk (or a template value)
+ * holding control or bidi characters, a leading dot, a trailing space or dot, `..`. Planned as
+ * an `unsafe-name` conflict; an Override `set.name` settles it.
+ */
+export interface UnsafeName {
+  target: string;
+  path: string;
+  relPath: string;
+  model: { hash: string; name: string };
+  /** Why, in words (core/names.ts checkLinkPath). */
+  reason: string;
+}
+
 export interface Desired {
   /** The uncontested links, sorted by path. */
   links: DesiredLink[];
   /** Contested paths (none of their claimants is in `links`), sorted by path. */
   clashes: LinkClash[];
+  /** Links refused for their name, sorted by path. */
+  unsafeNames: UnsafeName[];
 }
 
 /**
@@ -54,13 +71,20 @@ export function computeDesired(input: DesiredInput): Desired {
   const byPath = new Map<string, DesiredLink>();
   /** Paths claimed by more than one (model, target): every claimant with the deployments behind it. */
   const contested = new Map<string, Map<string, { link: DesiredLink; deployments: Set<string> }>>();
+  const unsafe = new Map<string, UnsafeName>();
   for (const target of input.manifests.targets) {
     if (!target.enabled || (input.onlyTarget !== undefined && target.name !== input.onlyTarget)) continue;
     for (const dep of input.manifests.deployments) {
       if (!dep.enabled || !dep.targets.includes(target.name)) continue;
       for (const model of input.models) {
-        const link = declareLink(target, dep, model, input.storeDir);
-        if (link === undefined) continue;
+        const declared = declareLink(target, dep, model, input.storeDir);
+        if (declared === undefined) continue;
+        const { link, rendered } = declared;
+        const why = checkLinkPath(rendered);
+        if (why !== undefined) {
+          unsafe.set(link.path, { target: link.target, path: link.path, relPath: link.relPath, model: { hash: link.model.hash, name: link.model.name }, reason: why });
+          continue;
+        }
         const existing = byPath.get(link.path);
         if (existing === undefined) byPath.set(link.path, link);
         else if (existing.model.hash !== link.model.hash || existing.target !== link.target || contested.has(link.path)) noteClaim(contested, existing, link);
@@ -74,7 +98,7 @@ export function computeDesired(input: DesiredInput): Desired {
     clashes.push({ path, claims: [...claims.values()].map(({ link, deployments }) => ({ target: link.target, relPath: link.relPath, model: { hash: link.model.hash, name: link.model.name }, deployments: [...deployments] })) });
   }
   const byPathOrder = <T extends { path: string }>(a: T, b: T): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  return { links: [...byPath.values()].sort(byPathOrder), clashes: clashes.sort(byPathOrder) };
+  return { links: [...byPath.values()].sort(byPathOrder), clashes: clashes.sort(byPathOrder), unsafeNames: [...unsafe.values()].sort(byPathOrder) };
 }
 
 /** One clash in words: `PATH: NAME (HASH, deployment D, target T) and …` (validate --inventory). */
@@ -84,7 +108,7 @@ export function describeClash(clash: LinkClash): string {
   return `${clash.path}: ${clash.claims.map(who).join(' and ')}`;
 }
 
-function declareLink(target: TargetSpec, dep: DeploymentSpec, model: DeployModel, storeDir: string): DesiredLink | undefined {
+function declareLink(target: TargetSpec, dep: DeploymentSpec, model: DeployModel, storeDir: string): { link: DesiredLink; rendered: string } | undefined {
   const folder = target.mappings[model.type];
   if (folder === undefined) return undefined;
   if (!matchesSelector(dep.select, model)) return undefined;
@@ -95,7 +119,7 @@ function declareLink(target: TargetSpec, dep: DeploymentSpec, model: DeployModel
   const path = `${target.root.endsWith(sep) ? target.root : target.root + sep}${sep === '/' ? relPath : relPath.split('/').join(sep)}`;
   const storeFile = `${storeDir}${sep}${model.hash}${sep}${model.filename}`;
   const linkTarget = target.links === 'relative' ? relative(dirname(path), storeFile) : storeFile;
-  return {
+  const link = {
     target: target.name,
     path,
     relPath,
@@ -104,6 +128,7 @@ function declareLink(target: TargetSpec, dep: DeploymentSpec, model: DeployModel
     linkTarget,
     deployment: dep.name,
   };
+  return { link, rendered };
 }
 
 function noteClaim(contested: Map<string, Map<string, { link: DesiredLink; deployments: Set<string> }>>, first: DesiredLink, link: DesiredLink): void {

@@ -48,7 +48,7 @@ export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
   if (target !== null) assertKnownTarget(target, manifests, hub);
   const effects = computeOverrideEffects(inventory, manifests.overrides);
   const models = applyOverrideEffects(inventory, effects);
-  const { links: desired, clashes } = computeDesired({ manifests, models, storeDir, onlyTarget: target ?? undefined });
+  const { links: desired, clashes, unsafeNames } = computeDesired({ manifests, models, storeDir, onlyTarget: target ?? undefined });
   const inScope = manifests.targets.filter((t) => target === null || t.name === target);
   const sizes = opts.adopt ? new Map(models.map((m) => [m.hash, m.size])) : undefined;
   const recordedTargets = readRecordedTargets(hub.db);
@@ -61,6 +61,7 @@ export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
     models,
     desired,
     clashes,
+    unsafeNames,
     recorded,
     recordedDirs,
     actual,

@@ -70,7 +70,7 @@ export type ReplaceReason = 'model-changed' | 'link-changed';
 export type DeleteReason = 'not-declared' | 'target-disabled' | 'target-removed' | 'deployment-disabled' | 'model-deleted' | 'leftover-temp';
 export type AdoptReason = 'unrecorded-link' | 'record-outdated' | 'duplicate-file';
 export type ForgetReason = 'gone' | 'changed-by-user';
-export type ConflictReason = 'foreign-file' | 'foreign-symlink' | 'drifted' | 'directory' | 'parent-not-directory' | 'store-file-missing' | 'root-missing' | 'name-clash' | 'folder-is-symlink';
+export type ConflictReason = 'foreign-file' | 'foreign-symlink' | 'drifted' | 'directory' | 'parent-not-directory' | 'store-file-missing' | 'root-missing' | 'name-clash' | 'folder-is-symlink' | 'unsafe-name';
 
 /** Make a missing link. */
 export interface CreateChange extends Base {

@@ -1,5 +1,5 @@
 import { basename, dirname, resolve, sep } from 'node:path';
-import type { DesiredLink, LinkClash } from './desired.js';
+import type { DesiredLink, LinkClash, UnsafeName } from './desired.js';
 import { clashConflict, describeObstacle, symlinkedFolderConflicts } from './plan-conflicts.js';
 import type { RecordedTarget } from './ledger.js';
 import type { TargetSpec } from './manifest-types.js';
@@ -11,6 +11,8 @@ export interface PlanInput {
   desired: DesiredLink[];
   /** Paths several models (or targets) claim: each one conflict, its recorded link left alone. */
   clashes: LinkClash[];
+  /** Links refused for their name (planned as `unsafe-name` conflicts). */
+  unsafeNames?: UnsafeName[];
   recorded: RecordedLink[];
   recordedDirs: RecordedDir[];
   actual: ActualState;
@@ -49,6 +51,11 @@ export function planReconcile(input: PlanInput): Plan {
     recordedByPath.delete(clash.path);
     for (const t of new Set(clash.claims.map((c) => c.target))) declared.set(t, (declared.get(t) ?? 0) + 1);
     conflicts.push(clashConflict(clash));
+  }
+  for (const u of input.unsafeNames ?? []) {
+    recordedByPath.delete(u.path);
+    declared.set(u.target, (declared.get(u.target) ?? 0) + 1);
+    conflicts.push({ target: u.target, path: u.path, relPath: u.relPath, model: u.model, reason: 'unsafe-name', found: `the link name ${u.reason}` });
   }
   for (const d of input.desired) {
     declared.set(d.target, (declared.get(d.target) ?? 0) + 1);

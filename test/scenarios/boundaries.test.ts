@@ -46,6 +46,9 @@ function expectStoreUntouched(c: Ctx): void {
   expect(readdirSync(join(c.w.hub, 'models')).filter((n) => !/^[0-9a-f]{64}$/.test(n) && n !== 'README.txt' && !n.startsWith('.'))).toEqual([]);
 }
 
+/** A downloaded file's name that would clear the screen and reverse the text after it. */
+const EVIL = 'evil\u001b[2J\u202e.safetensors';
+
 const SCENARIOS: Scenario[] = [
   {
     name: 'a deployed link whose store file is gone is a conflict in plan and status, not in sync',
@@ -94,6 +97,28 @@ const SCENARIOS: Scenario[] = [
         act: (c) => writeManifest(c.w, 'rename.yaml', `kind: Override\nmatch: { hash: ${c.h['twin']!.slice(0, 12)} }\nset: { name: a-twin.safetensors }\n`),
         run: APPLY,
         check: (c) => (expectLink(c, 'loras/a.safetensors', 'a.safetensors'), expectLink(c, 'vae/c.safetensors', 'c.safetensors')),
+      },
+      IN_SYNC,
+    ],
+  },
+  {
+    name: 'a model whose file name holds control characters is an unsafe-name conflict; an Override name settles it',
+    setup: (c) => {
+      standardSetup(c);
+      c.h[EVIL] = addModel(c.w, { filename: EVIL, type: 'lora', base: 'sdxl' });
+    },
+    steps: [
+      {
+        run: ['plan'],
+        exit: 1,
+        stdout: [/! loras\/evil.*unsafe-name: the link name contains a control character \(U\+001B\)/, '+ loras/a.safetensors', 'Plan: 3 to link, 0 to relink, 0 to remove, 1 conflict.'],
+        check: (c) => expect(c.last.stdout).not.toContain('\u001b'),
+      },
+      { run: APPLY, exit: 1, stderr: ['1 conflict; nothing was changed', 'hint: give the model a plain name with an Override'], check: (c) => expectAbsent(c, 'loras') },
+      {
+        act: (c) => writeManifest(c.w, 'rename.yaml', `kind: Override\nmatch: { hash: ${c.h[EVIL]!.slice(0, 12)} }\nset: { name: evil.safetensors }\n`),
+        run: APPLY,
+        check: (c) => (expectLink(c, 'loras/evil.safetensors', EVIL), expectAllLinked(c)),
       },
       IN_SYNC,
     ],
