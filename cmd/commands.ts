@@ -45,6 +45,7 @@ export function registerCommands(program: Command): void {
     .option('--page <n>', 'page number, from 1', parsePositiveInt, 1)
     .option('--deleted', 'include soft-deleted models')
     .option('--no-civitai', 'only models CivitAI has no match for (or was never asked about)')
+    .option('--unsafe', 'only models flagged unsafe (a pickle referring to code outside what torch uses)')
     .action(lazy(() => import('./list.js')));
 
   program

@@ -14,6 +14,7 @@ interface ListFlags {
   deleted?: boolean;
   /** false with --no-civitai */
   civitai?: boolean;
+  unsafe?: boolean;
 }
 
 /** `modelhub list`: one page of the inventory. */
@@ -23,7 +24,7 @@ export default async function list(ctx: CommandContext, flags: ListFlags): Promi
   const limit = flags.limit ?? ctx.config.page_size;
   const filter = checkListFilter(
     hub.db,
-    { type: flags.type, base: flags.base, name: flags.name, format: flags.format, includeDeleted: flags.deleted, noCivitai: flags.civitai === false },
+    { type: flags.type, base: flags.base, name: flags.name, format: flags.format, includeDeleted: flags.deleted, noCivitai: flags.civitai === false, unsafe: flags.unsafe },
     await ctx.ruleBases(),
   );
   const { total, models } = listModels(hub.db, filter, { sort: flags.sort, limit, offset: (flags.page - 1) * limit });
@@ -46,6 +47,7 @@ export default async function list(ctx: CommandContext, flags: ListFlags): Promi
     formatBytes(m.size),
     formatConfidence(m.confidence),
     m.deleted ? 'deleted' : String(m.paths.length),
+    m.unsafe ? 'unsafe' : '',
   ]);
   const table = renderTable(
     [
@@ -58,9 +60,10 @@ export default async function list(ctx: CommandContext, flags: ListFlags): Promi
       { header: 'SIZE', align: 'right' },
       { header: 'CONF', align: 'right' },
       { header: 'PATHS', align: 'right' },
+      { header: 'FLAGS' },
     ],
     rows,
-    (col, _row, text) => (col === 0 ? chalk.dim(text) : col === 2 && text.trim() === 'unknown' ? chalk.yellow(text) : text),
+    (col, _row, text) => (col === 0 ? chalk.dim(text) : (col === 2 && text.trim() === 'unknown') || col === 9 ? chalk.yellow(text) : text),
   );
   ctx.out(table);
   const pages = Math.ceil(total / limit);

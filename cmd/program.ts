@@ -4,7 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { parseDuration } from '../core/duration.js';
 import { packageRoot } from '../core/paths.js';
 import { isModelHubError, type ModelHubError } from '../core/errors.js';
-import { escapeTerminalOutput } from '../core/terminal-text.js';
+import { escapeMessage, escapeTerminalOutput } from '../core/terminal-text.js';
 import { CommandContext, type CliIO, type GlobalOptions } from './context.js';
 import { registerCommands } from './commands.js';
 import { anyOutputClosed, watchOutput } from './output.js';
@@ -62,8 +62,8 @@ function reportError(io: CliIO, ctx: CommandContext | undefined, err: unknown): 
     if (json) writeJsonError(io, err);
     const red = ctx?.chalk.red ?? ((s: string) => s);
     // Messages quote paths and names: escaped, their own line breaks kept.
-    io.stderr.write(`${red('error:')} ${escapeTerminalOutput(err.message)}\n`);
-    if (err.hint !== undefined) io.stderr.write(`hint: ${escapeTerminalOutput(err.hint)}\n`);
+    io.stderr.write(`${red('error:')} ${escapeMessage(err.message)}\n`);
+    if (err.hint !== undefined) io.stderr.write(`hint: ${escapeMessage(err.hint)}\n`);
     return EXIT.error;
   }
   const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);

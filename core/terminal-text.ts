@@ -43,6 +43,16 @@ export function escapeTerminalOutput(text: string): string {
 }
 
 /**
+ * For text that carries no colour of its own but may span lines (an error message, a hint,
+ * both built from untrusted paths): every unsafe character escaped, newlines and tabs kept. A
+ * name holding a colour code (`ESC[31m`) is shown escaped, unlike in escapeTerminalOutput.
+ */
+export function escapeMessage(text: string): string {
+  if (!UNSAFE.test(text)) return text;
+  return text.replace(UNSAFE_ALL, (ch, offset: number) => (ch === '\n' || ch === '\t' ? ch : escapeChar(ch, offset, text)));
+}
+
+/**
  * A deep copy of `value` with every string (including Map keys and values) passed through
  * escapeForTerminal: what a human renderer is handed, so no field can be forgotten. Numbers,
  * booleans, null and undefined are kept; plain objects, arrays, Maps and Sets are copied.

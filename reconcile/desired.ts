@@ -1,7 +1,7 @@
 import { dirname, relative, sep } from 'node:path';
 import { checkLinkPath } from '../core/names.js';
 import type { DeploymentSpec, Manifests, TargetSpec } from './manifest-types.js';
-import { matchesSelector, type DeployModel } from './select.js';
+import { matchesSelector, selects, type DeployModel } from './select.js';
 import { DEFAULT_TEMPLATE, renderTemplate, templateValues } from './template.js';
 
 /** One link the manifests ask for. */
@@ -11,7 +11,7 @@ export interface DesiredLink {
   path: string;
   /** The link's path relative to the target root (posix separators), for display. */
   relPath: string;
-  model: { hash: string; name: string; type: string; base: string; variant: string | null };
+  model: { hash: string; name: string; type: string; base: string; variant: string | null; unsafe?: true };
   /** The store file the link resolves to (absolute). */
   storeFile: string;
   /** What the symlink holds: `storeFile`, or a path relative to the link's folder (`links: relative`). */
@@ -111,7 +111,7 @@ export function describeClash(clash: LinkClash): string {
 function declareLink(target: TargetSpec, dep: DeploymentSpec, model: DeployModel, storeDir: string): { link: DesiredLink; rendered: string } | undefined {
   const folder = target.mappings[model.type];
   if (folder === undefined) return undefined;
-  if (!matchesSelector(dep.select, model)) return undefined;
+  if (!selects(dep.select, model)) return undefined;
   if (dep.exclude !== null && matchesSelector(dep.exclude, model)) return undefined;
   const rendered = dep.path === DEFAULT_TEMPLATE ? model.name : renderTemplate(dep.path, templateValues(model));
   const relPath = folder === '' ? rendered : `${folder}/${rendered}`;
@@ -123,7 +123,7 @@ function declareLink(target: TargetSpec, dep: DeploymentSpec, model: DeployModel
     target: target.name,
     path,
     relPath,
-    model: { hash: model.hash, name: model.name, type: model.type, base: model.base, variant: model.variant },
+    model: { hash: model.hash, name: model.name, type: model.type, base: model.base, variant: model.variant, ...(model.unsafe === true ? { unsafe: true as const } : {}) },
     storeFile,
     linkTarget,
     deployment: dep.name,

@@ -159,6 +159,7 @@ function resolveDeployment(d: CheckedDoc, opts: ResolveOptions, report: Report):
   if (templateProblem !== undefined) report('/path', templateProblem);
   const select = resolveSelector(isRecord(v.select) ? v.select : {}, '/select', report, opts.extraBases);
   const exclude = isRecord(v.exclude) ? resolveSelector(v.exclude, '/exclude', report, opts.extraBases) : null;
+  if (isRecord(v.exclude) && v.exclude.unsafe !== undefined) report('/exclude/unsafe', 'exclude.unsafe: unsafe models are left out unless select says `unsafe: true`; remove this key');
   return { name: String(v.name), targets, select, exclude, path: template, enabled: v.enabled !== false, source: { file: d.doc.file, line: locate(d.doc, '').line } };
 }
 
@@ -175,6 +176,7 @@ function resolveSelector(raw: Record<string, unknown>, pointer: string, report: 
     }
     out[key] = key === 'hash' || key === 'format' ? list.map((s) => s.toLowerCase()) : list;
   }
+  if (typeof raw.unsafe === 'boolean') out.unsafe = raw.unsafe;
   return out;
 }
 

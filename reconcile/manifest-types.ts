@@ -36,6 +36,11 @@ export interface Selector {
   /** Lower-case SHA-256 prefixes. */
   hash?: string[];
   tag?: string[];
+  /**
+   * Models flagged unsafe (a pickle referring to code outside torch's) are selected only when
+   * this is true or the selector names them by `hash`; false selects only safe ones.
+   */
+  unsafe?: boolean;
 }
 
 export interface DeploymentSpec {

@@ -11,15 +11,15 @@ import type { InventoryModel, OverrideChange, OverrideRecord } from './overrides
 export function readInventoryModels(db: DB): InventoryModel[] {
   const rows = db
     .prepare(
-      `SELECT m.sha256, m.filename, m.format, m.file_size, m.deleted,
+      `SELECT m.sha256, m.filename, m.format, m.file_size, m.deleted, m.unsafe,
          COALESCE(o.prev_type, m.primary_type) AS type,
          COALESCE(o.prev_base, m.base_model) AS base,
          CASE WHEN o.model_id IS NULL THEN m.sub_type ELSE o.prev_variant END AS variant
        FROM models m LEFT JOIN model_overrides o ON o.model_id = m.id
        ORDER BY m.sha256`,
     )
-    .all() as Array<{ sha256: string; filename: string; format: string; file_size: number; deleted: number; type: string; base: string; variant: string | null }>;
-  return rows.map((r) => ({ hash: r.sha256, filename: r.filename, format: r.format, size: r.file_size, type: r.type, base: r.base, variant: r.variant, deleted: r.deleted === 1 }));
+    .all() as Array<{ sha256: string; filename: string; format: string; file_size: number; deleted: number; unsafe: number; type: string; base: string; variant: string | null }>;
+  return rows.map((r) => ({ hash: r.sha256, filename: r.filename, format: r.format, size: r.file_size, type: r.type, base: r.base, variant: r.variant, deleted: r.deleted === 1, unsafe: r.unsafe === 1 }));
 }
 
 export function readOverrideRecords(db: DB): OverrideRecord[] {

@@ -11,6 +11,8 @@ export interface InventoryModel {
   base: string;
   variant: string | null;
   deleted: boolean;
+  /** Flagged unsafe at import (a pickle referring to code outside what torch uses). */
+  unsafe?: boolean;
 }
 
 /** What the Overrides matching one model change about it. */
@@ -84,6 +86,7 @@ export function applyOverrideEffects(models: InventoryModel[], effects: Map<stri
       base: e?.base ?? m.base,
       variant: e?.variant ?? m.variant,
       tags: e?.tags ?? [],
+      ...(m.unsafe === true ? { unsafe: true } : {}),
     });
   }
   return out;

@@ -177,5 +177,10 @@ export interface Plan {
    * (not because they were disabled): apply refuses these without --allow-empty.
    */
   emptyTargets: string[];
+  /**
+   * Declared links of models flagged unsafe (a pickle referring to code outside what torch
+   * uses; selected by `unsafe: true` or by hash), for a warning. Display only.
+   */
+  unsafe: Array<{ target: string; path: string; relPath: string; model: { hash: string; name: string } }>;
   summary: PlanSummary;
 }

@@ -124,6 +124,7 @@ export function planReconcile(input: PlanInput): Plan {
     dirs,
     overrides: input.overrideChanges,
     emptyTargets,
+    unsafe: input.desired.filter((d) => d.model.unsafe === true).map((d) => ({ target: d.target, path: d.path, relPath: d.relPath, model: { hash: d.model.hash, name: d.model.name } })),
     summary: summarize(changes, conflicts, [...inSync.values()].reduce((a, b) => a + b, 0), dirs.length, input.overrideChanges.length),
   };
 }

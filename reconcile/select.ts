@@ -13,6 +13,8 @@ export interface DeployModel {
   base: string;
   variant: string | null;
   tags: string[];
+  /** Flagged unsafe at import: selected only by `unsafe: true` or by hash. */
+  unsafe?: boolean;
 }
 
 const globCache = new Map<string, RegExp>();
@@ -32,8 +34,23 @@ export function matchesGlob(glob: string, text: string): boolean {
   return globToRegExp(glob).test(text);
 }
 
-/** Whether a model meets every condition of a selector (a list is any-of; `{}` matches everything). */
+/**
+ * Whether a deployment's `select` takes a model: it meets every condition, and if the model is
+ * flagged unsafe the selector says `unsafe: true` or names it by hash — a pickle that refers to
+ * foreign code is never deployed by accident.
+ */
+export function selects(sel: Selector, m: DeployModel): boolean {
+  if (m.unsafe === true && sel.unsafe !== true && sel.hash === undefined) return false;
+  return matchesSelector(sel, m);
+}
+
+/**
+ * Whether a model meets every condition of a selector (a list is any-of; `{}` matches
+ * everything). `unsafe: false` is a condition (safe models only); `unsafe: true` is no
+ * condition but the permission `selects` asks for.
+ */
 export function matchesSelector(sel: Selector, m: DeployModel): boolean {
+  if (sel.unsafe === false && m.unsafe === true) return false;
   if (sel.type !== undefined && !sel.type.includes(m.type)) return false;
   if (sel.base !== undefined && !sel.base.includes(m.base)) return false;
   if (sel.variant !== undefined && (m.variant === null || !sel.variant.includes(m.variant))) return false;

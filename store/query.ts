@@ -13,6 +13,8 @@ export interface ListFilter {
   includeDeleted?: boolean | undefined;
   /** Only models with no CivitAI match (not found there, or never asked). */
   noCivitai?: boolean | undefined;
+  /** Only models flagged unsafe (a pickle referring to code outside what torch uses). */
+  unsafe?: boolean | undefined;
 }
 
 export type ListSort = 'name' | 'size' | 'type' | 'date';
@@ -31,6 +33,8 @@ export interface ModelListing {
   deleted: boolean;
   /** Whether CivitAI knows this file (by SHA-256 or AutoV3). */
   civitai: boolean;
+  /** Flagged unsafe at import: its pickle refers to code outside what torch uses (never executed). */
+  unsafe: boolean;
   added: string;
 }
 
@@ -74,6 +78,7 @@ export function listModels(db: DB, filter: ListFilter, opts: { sort: ListSort; l
   if (filter.format !== undefined) (where.push('m.format = ?'), params.push(filter.format));
   if (filter.name !== undefined) (where.push("m.filename LIKE ? ESCAPE '\\'"), params.push(globToLike(filter.name)));
   if (filter.noCivitai) where.push(`NOT EXISTS (${CIVITAI_FOUND})`);
+  if (filter.unsafe) where.push('m.unsafe = 1');
   const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
   const total = (db.prepare(`SELECT COUNT(*) AS n FROM models m ${clause}`).get(...params) as { n: number }).n;
   const rows = db
@@ -94,6 +99,7 @@ export function listModels(db: DB, filter: ListFilter, opts: { sort: ListSort; l
       paths: (pathsOf.all(r.id) as Array<{ path: string }>).map((p) => p.path),
       deleted: r.deleted === 1,
       civitai: r.on_civitai === 1,
+      unsafe: r.unsafe === 1,
       added: r.created_at,
     })),
   };

@@ -52,6 +52,11 @@ export function renderPlan(input: Plan, chalk: ChalkInstance, rawOpts: RenderPla
     const n = plan.changes.filter((c) => c.target === name && c.action === 'delete').length;
     out.push(chalk.yellow(`Warning: nothing is declared for target ${name} any more; all ${n} of its links would be removed. apply refuses this without --allow-empty.`), '');
   }
+  if (plan.unsafe.length > 0) {
+    out.push(chalk.yellow(`Warning: ${plan.unsafe.length} declared link${plan.unsafe.length === 1 ? '' : 's'} deploy${plan.unsafe.length === 1 ? 's' : ''} a model flagged unsafe (its pickle refers to code outside what torch uses; loading it can run that code):`));
+    for (const u of plan.unsafe) out.push(chalk.yellow(`  ${u.target}: ${u.relPath} (${u.model.hash.slice(0, 12)})`));
+    out.push('');
+  }
   if (plan.dirs.length > 0) out.push(chalk.dim(`${plan.dirs.length} folder${plan.dirs.length === 1 ? '' : 's'} ModelHub created will be removed if empty.`), '');
   out.push(renderSummary(plan, chalk));
   return out.join('\n');

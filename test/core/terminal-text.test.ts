@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeForTerminal, escapeTerminalOutput, forTerminal } from '../../core/terminal-text.js';
+import { escapeForTerminal, escapeTerminalOutput, forTerminal, escapeMessage } from '../../core/terminal-text.js';
 
 describe('escapeForTerminal', () => {
   it.each([
@@ -48,5 +48,12 @@ describe('forTerminal', () => {
     const out = forTerminal(input);
     expect(out).toEqual({ name: 'a\\eb', n: 3, ok: true, none: null, list: ['\\r', 1], map: new Map([['k\\x07', ['v\\n']]]), set: new Set(['\\u{202e}']) });
     expect(input.name).toBe('a\x1bb');
+  });
+});
+
+describe('escapeMessage', () => {
+  it('keeps the lines of a message but shows a colour code inside a quoted name escaped', () => {
+    expect(escapeMessage('2 conflicts:\n  loras/red\x1b[31mtext.safetensors: unsafe-name\n\tdone')).toBe('2 conflicts:\n  loras/red\\e[31mtext.safetensors: unsafe-name\n\tdone');
+    expect(escapeMessage('plain')).toBe('plain');
   });
 });

@@ -124,6 +124,35 @@ const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    name: 'a model flagged unsafe is never selected by accident: only by `unsafe: true` or its hash, and then with a warning',
+    setup: (c) => {
+      standardSetup(c);
+      c.h['payload.ckpt'] = addModel(c.w, { filename: 'payload.ckpt', type: 'checkpoint', base: 'sd15', format: 'ckpt', unsafe: true });
+    },
+    steps: [
+      { run: APPLY, stdout: ['3 linked'], check: (c) => (expectAllLinked(c), expectAbsent(c, 'checkpoints/payload.ckpt')) },
+      { run: ['status'], stdout: [/comfy +enabled +3 +3 +0 +0 +0 +0 +0 +1/] },
+      { run: ['list', '--unsafe'], stdout: [/payload\.ckpt .* unsafe/], check: (c) => expect(c.last.stdout).not.toContain('a.safetensors') },
+      {
+        act: (c) => writeManifest(c.w, 'deploy.yaml', 'kind: Deployment\nname: all\ntarget: comfy\nselect: { unsafe: true }\n'),
+        run: ['plan'],
+        stdout: ['+ checkpoints/payload.ckpt', /Warning: 1 declared link deploys a model flagged unsafe .*\n {2}comfy: checkpoints\/payload\.ckpt \([0-9a-f]{12}\)/],
+      },
+      {
+        act: (c) => writeManifest(c.w, 'deploy.yaml', `kind: Deployment\nname: all\ntarget: comfy\nselect: {}\n---\nkind: Deployment\nname: named\ntarget: comfy\nselect: { hash: ${c.h['payload.ckpt']!.slice(0, 12)} }\n`),
+        run: APPLY,
+        stdout: ['1 linked', 'Warning: 1 declared link deploys a model flagged unsafe'],
+        check: (c) => expectLink(c, 'checkpoints/payload.ckpt', 'payload.ckpt'),
+      },
+      {
+        act: (c) => writeManifest(c.w, 'deploy.yaml', 'kind: Deployment\nname: all\ntarget: comfy\nselect: {}\nexclude: { unsafe: true }\n'),
+        run: ['validate'],
+        exit: 1,
+        stderr: [/deploy\.yaml:5:\d+: exclude\.unsafe: unsafe models are left out unless select says `unsafe: true`/],
+      },
+    ],
+  },
+  {
     name: 'a target root that is an alias of the store is refused at /root by validate, plan and apply',
     setup: (c) => {
       symlinkSync(join(c.w.hub, 'models'), join(c.w.apps, 'alias'));

@@ -44,6 +44,8 @@ export interface ModelSpec {
   /** File content; defaults to something unique derived from the file name. */
   content?: string;
   format?: string;
+  /** Flag it unsafe, as an import of a pickle referring to foreign code would. */
+  unsafe?: boolean;
 }
 
 /** Put a model in the hub: a real store file plus inventory rows. Returns its SHA-256. */
@@ -56,7 +58,7 @@ export function addModel(world: World, m: ModelSpec): string {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, content);
     chmodSync(file, 0o444);
-    const id = insertModel(hub.db, { sha256: sha, filename: m.filename, size: Buffer.byteLength(content), format: m.format ?? 'safetensors', container: null, unsafe: false, headerError: null });
+    const id = insertModel(hub.db, { sha256: sha, filename: m.filename, size: Buffer.byteLength(content), format: m.format ?? 'safetensors', container: null, unsafe: m.unsafe ?? false, headerError: null });
     saveClassification(hub.db, id, { type: m.type, base: m.base, variant: m.variant ?? null, confidence: 0.9, evidence: [{ method: 'filename', observed: m.filename, type: m.type, base: m.base, weight: 0.9 }] });
   } finally {
     hub.close();
