@@ -1,4 +1,4 @@
-import { inTransaction, stmt, type DB } from '../store/db.js';
+import { inTransaction, stmt, type DB } from '../core/db.js';
 import type { CivitaiModelVersion } from './civitai-client.js';
 
 /**

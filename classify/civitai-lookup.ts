@@ -1,5 +1,5 @@
 import { ModelHubError } from '../core/errors.js';
-import type { DB } from '../store/db.js';
+import type { DB } from '../core/db.js';
 import { cacheKeyForAutoV3, cacheKeyForSha256, readCachedAnswers, writeCachedAnswers, type CachedAnswer, type CacheEntry, type CacheTimes } from './civitai-cache.js';
 import { CIVITAI_BATCH_LIMIT, type CivitaiClient, type CivitaiModelVersion } from './civitai-client.js';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { inTransaction, stmt, type DB } from '../store/db.js';
+import { inTransaction, stmt, type DB } from '../core/db.js';
 import type { RuleSet } from './ruleset.js';
 
 export interface ExternalApiSettings {

@@ -3,7 +3,7 @@ import { isModelHubError } from '../core/errors.js';
 import { readModelHeader } from '../formats/read.js';
 import { readShardUnion } from '../formats/shards.js';
 import type { ModelHeader } from '../formats/types.js';
-import { inTransaction } from '../store/db.js';
+import { inTransaction } from '../core/db.js';
 import type { Hub } from '../store/hub.js';
 import { findStoreFile } from '../store/import.js';
 import { getSources, replaceMetadata, saveClassification, type ModelRow } from '../store/inventory.js';

@@ -153,7 +153,7 @@ async function askCivitai(ctx: CommandContext, setup: Awaited<ReturnType<typeof 
 /** The configured hub's classification.db when that hub exists (shared cache); otherwise a throw-away one in memory. */
 async function cacheDb(ctx: CommandContext) {
   const { existsSync } = await import('node:fs');
-  const { openDatabase } = await import('../store/db.js');
+  const { openDatabase } = await import('../core/db.js');
   const { CLASSIFICATION_MIGRATIONS } = await import('../store/migrations.js');
   const { hubLayout } = await import('../store/hub.js');
   const file = hubLayout(ctx.config.hub).classificationDb;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { inTransaction, stmt, type DB } from '../store/db.js';
+import { inTransaction, stmt, type DB } from '../core/db.js';
 import type { TargetSpec } from './manifest-types.js';
 import type { RecordedDir, RecordedLink } from './plan-types.js';
 

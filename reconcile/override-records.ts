@@ -1,4 +1,4 @@
-import { inTransaction, stmt, type DB } from '../store/db.js';
+import { inTransaction, stmt, type DB } from '../core/db.js';
 import { applyRecordedOverride, removeRecordedOverride } from '../store/override-effects.js';
 import type { InventoryModel, OverrideChange, OverrideRecord } from './overrides.js';
 

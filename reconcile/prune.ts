@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { errnoCode } from '../core/errors.js';
-import { inTransaction, stmt } from '../store/db.js';
+import { inTransaction, stmt } from '../core/db.js';
 import { storeHashOf, type Hub } from '../store/hub.js';
 import { findLinkBacks, pointsAtSomething, readlinkOrUndefined, type LinkBack } from '../store/link-backs.js';
 import { realFs, type DeployFs } from './fs.js';

@@ -1,4 +1,4 @@
-import { inTransaction, stmt } from './db.js';
+import { inTransaction, stmt } from '../core/db.js';
 import type { Hub } from './hub.js';
 import type { ModelRow } from './inventory.js';
 import { gatherGc, planGc, type GcInput, type GcPlan } from './gc.js';

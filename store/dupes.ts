@@ -1,4 +1,4 @@
-import { stmt } from './db.js';
+import { stmt } from '../core/db.js';
 import type { Hub } from './hub.js';
 
 export interface DupeModel {

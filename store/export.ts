@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { Document, isScalar, visit } from 'yaml';
-import { stmt } from './db.js';
+import { stmt } from '../core/db.js';
 import type { Hub } from './hub.js';
 import { INVENTORY_FORMAT, type InventoryDoc, type InventoryDocModel } from './inventory-doc.js';
 

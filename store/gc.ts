@@ -1,6 +1,6 @@
 import { rmdirSync, unlinkSync } from 'node:fs';
 import { errnoCode } from '../core/errors.js';
-import { inTransaction, stmt } from './db.js';
+import { inTransaction, stmt } from '../core/db.js';
 import { stagingOwnerOf, type StagingOwner } from './gc-content.js';
 import type { Hub } from './hub.js';
 import { fsyncDir } from './import.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, lstatSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { errnoCode } from '../core/errors.js';
-import { inTransaction, stmt } from './db.js';
+import { inTransaction, stmt } from '../core/db.js';
 import { storeHashOf, storePath, type Hub } from './hub.js';
 import { readlinkOrUndefined } from './link-backs.js';
 import { hashFileLine } from './store-listing.js';

@@ -2,7 +2,7 @@ import { existsSync, lstatSync, mkdirSync, readlinkSync, statSync, writeFileSync
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ModelHubError, errnoCode } from '../core/errors.js';
 import { resolveLocation, resolveReal } from '../core/fs-identity.js';
-import { openDatabase, type DB } from './db.js';
+import { openDatabase, type DB } from '../core/db.js';
 import { CLASSIFICATION_MIGRATIONS, INVENTORY_MIGRATIONS } from './migrations.js';
 
 /** Where everything of one hub lives. Pure path arithmetic; nothing here touches the disk. */

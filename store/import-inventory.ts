@@ -1,6 +1,6 @@
 import { lstatSync, readlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { inTransaction, stmt } from './db.js';
+import { inTransaction, stmt } from '../core/db.js';
 import { storeHashOf, type Hub } from './hub.js';
 import type { InventoryDoc, InventoryDocModel } from './inventory-doc.js';
 

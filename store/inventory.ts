@@ -1,5 +1,5 @@
 import { ModelHubError } from '../core/errors.js';
-import { inTransaction, stmt, type DB } from './db.js';
+import { inTransaction, stmt, type DB } from '../core/db.js';
 import { applyRecordedOverride, replaceDisplacedClassification } from './override-effects.js';
 
 /** One row of `models`, as stored. */

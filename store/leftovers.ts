@@ -3,7 +3,7 @@ import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { errnoCode } from '../core/errors.js';
-import { stmt } from './db.js';
+import { stmt } from '../core/db.js';
 import { storeHashOf, type Hub } from './hub.js';
 import { readlinkOrUndefined } from './link-backs.js';
 

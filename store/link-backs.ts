@@ -1,7 +1,7 @@
 import { readdirSync, readlinkSync, statSync, type Dirent } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { errnoCode } from '../core/errors.js';
-import { stmt } from './db.js';
+import { stmt } from '../core/db.js';
 import { storeHashOf, type Hub } from './hub.js';
 
 /** A link-back: a symlink `scan` left at a model's old path, still pointing into the store at that model. */

@@ -7,11 +7,7 @@
  *   SELECT name, display_name, enabled FROM deploy_targets
  */
 
-export interface Migration {
-  version: number;
-  description: string;
-  sql: string;
-}
+import type { Migration } from '../core/db.js';
 
 const NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ','now'))";
 

@@ -1,4 +1,4 @@
-import { stmt, type DB } from './db.js';
+import { stmt, type DB } from '../core/db.js';
 
 /** How the manual evidence rows written for manifest Overrides begin (and are recognised). */
 export const OVERRIDE_EVIDENCE_PREFIX = 'Override in the manifests';

@@ -1,7 +1,7 @@
 import { ModelHubError } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
 import { IMAGE_BASES, KNOWN_LLM_BASES, MODEL_FORMATS, MODEL_TYPES } from '../core/vocabulary.js';
-import { stmt, type DB } from './db.js';
+import { stmt, type DB } from '../core/db.js';
 import type { ModelRow } from './inventory.js';
 
 export interface ListFilter {

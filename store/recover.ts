@@ -1,7 +1,7 @@
 import { lstat, readlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { errnoCode } from '../core/errors.js';
-import { inTransaction, stmt } from './db.js';
+import { inTransaction, stmt } from '../core/db.js';
 import { storeHashOf, type Hub } from './hub.js';
 import { findStoreFile, linkBack } from './import.js';
 import { cleanLeftovers, type LeftoverCleanup } from './leftovers.js';

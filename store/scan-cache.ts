@@ -1,5 +1,5 @@
 import type { BigIntStats } from 'node:fs';
-import { stmt, type DB } from './db.js';
+import { stmt, type DB } from '../core/db.js';
 
 /** What must be unchanged for a file not to be hashed again: device, inode, size, mtime (ns). */
 export interface FileStamp {

@@ -6,7 +6,7 @@ import { formatFromPath } from '../core/vocabulary.js';
 import type { ModelHeader } from '../formats/types.js';
 import { readModelHeader } from '../formats/read.js';
 import { readShardUnion } from '../formats/shards.js';
-import { inTransaction } from './db.js';
+import { inTransaction } from '../core/db.js';
 import { discoverModelFiles, type Found } from './discover.js';
 import { hashFile, hashMany, type HashFailure, type HashResult } from './hash.js';
 import { storeHashOf, type Hub } from './hub.js';

@@ -1,5 +1,5 @@
 import { lstatSync } from 'node:fs';
-import { stmt, type DB } from './db.js';
+import { stmt, type DB } from '../core/db.js';
 
 /**
  * Record a store file's modification time (nanoseconds) for `verify --fast`. Called right after

@@ -1,6 +1,6 @@
 import { isModelHubError } from '../core/errors.js';
 import { readModelHeader } from '../formats/read.js';
-import { stmt } from './db.js';
+import { stmt } from '../core/db.js';
 import { hashMany, type HashFailure, type HashResult } from './hash.js';
 import { storePath, type Hub } from './hub.js';
 import { isOwnHashFile, listStore, type EntryKind, type StoreListing } from './store-listing.js';

@@ -1,6 +1,12 @@
 import Database from 'better-sqlite3';
-import { ModelHubError } from '../core/errors.js';
-import type { Migration } from './migrations.js';
+import { ModelHubError } from './errors.js';
+
+/** One step of a database's schema, applied once (PRAGMA user_version counts them). */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
 
 export type DB = Database.Database;
 
