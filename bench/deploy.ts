@@ -26,6 +26,7 @@ import { performance } from 'node:perf_hooks';
 import { run } from '../cmd/program.js';
 import { packageRoot } from '../core/paths.js';
 import { openHub } from '../store/hub.js';
+import { loadDeploymentContext } from '../reconcile/deployment-context.js';
 import { gatherInputs } from '../reconcile/gather.js';
 import { planReconcile } from '../reconcile/plan.js';
 
@@ -127,7 +128,8 @@ async function planPhases(): Promise<Array<[string, number]>> {
   const hub = openHub(hubDir, { readonly: true });
   try {
     const t0 = performance.now();
-    const gathered = await gatherInputs({ hub, manifestsDir: manifests, env, cwd: root, target: null, adopt: false });
+    const context = await loadDeploymentContext({ hub: hubDir, manifests, rules: [] }, { env, cwd: root });
+    const gathered = await gatherInputs({ hub, context, target: null, adopt: false });
     const t1 = performance.now();
     const plan = planReconcile(gathered);
     const t2 = performance.now();

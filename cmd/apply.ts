@@ -27,13 +27,14 @@ export default async function apply(ctx: CommandContext, planFile: string | unde
   const { writeOverrideChanges } = await import('../reconcile/override-records.js');
   const { renderPlan } = await import('./render/plan.js');
   const { inSyncPaths } = await import('./plan.js');
+  const { loadDeploymentContext } = await import('../reconcile/deployment-context.js');
 
   const hub = await ctx.hub();
   const lock = await ctx.lock(hub, 'modelhub apply');
   try {
     const saved = planFile === undefined ? undefined : await loadSaved(ctx, planFile, flags);
     const options = saved?.options ?? { target: flags.target ?? null, adopt: flags.adopt ?? false };
-    const { plan: fresh, gathered } = await computePlan({ hub, manifestsDir: ctx.config.manifests, env: ctx.io.env, cwd: ctx.io.cwd, extraBases: await ctx.ruleBases(), target: options.target, adopt: options.adopt });
+    const { plan: fresh, gathered } = await computePlan({ hub, context: await loadDeploymentContext(ctx.config, ctx.io), target: options.target, adopt: options.adopt });
     // A saved plan is the approval of exactly its actions; what runs is always the fresh plan.
     if (saved !== undefined && planFile !== undefined) {
       const { assertSavedPlanCurrent } = await import('../reconcile/plan-compare.js');

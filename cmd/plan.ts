@@ -18,13 +18,11 @@ interface PlanFlags {
 export default async function plan(ctx: CommandContext, flags: PlanFlags): Promise<void> {
   const { computePlan } = await import('../reconcile/gather.js');
   const { hasChanges } = await import('../reconcile/plan.js');
+  const { loadDeploymentContext } = await import('../reconcile/deployment-context.js');
   const hub = await ctx.hub({ readonly: true });
   const { plan: result, gathered } = await computePlan({
     hub,
-    manifestsDir: ctx.config.manifests,
-    env: ctx.io.env,
-    cwd: ctx.io.cwd,
-    extraBases: await ctx.ruleBases(),
+    context: await loadDeploymentContext(ctx.config, ctx.io),
     target: flags.target ?? null,
     adopt: flags.adopt ?? false,
   });

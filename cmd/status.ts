@@ -11,8 +11,9 @@ interface StatusFlags {
 export default async function status(ctx: CommandContext, flags: StatusFlags): Promise<void> {
   const { computePlan } = await import('../reconcile/gather.js');
   const { computeStatus } = await import('../reconcile/status.js');
+  const { loadDeploymentContext } = await import('../reconcile/deployment-context.js');
   const hub = await ctx.hub({ readonly: true });
-  const { plan, gathered } = await computePlan({ hub, manifestsDir: ctx.config.manifests, env: ctx.io.env, cwd: ctx.io.cwd, extraBases: await ctx.ruleBases(), target: flags.target ?? null, adopt: false });
+  const { plan, gathered } = await computePlan({ hub, context: await loadDeploymentContext(ctx.config, ctx.io), target: flags.target ?? null, adopt: false });
   const targets = computeStatus(plan, gathered);
   if (ctx.json) {
     ctx.printJson({ targets, overrides: plan.overrides.length, summary: plan.summary });

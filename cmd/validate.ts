@@ -17,14 +17,13 @@ interface ValidateFlags {
  * 1 invalid; every problem is printed as `file:line:col: message`.
  */
 export default async function validate(ctx: CommandContext, flags: ValidateFlags = {}): Promise<void> {
-  const { loadManifests } = await import('../reconcile/manifests.js');
-  const { hubLayout } = await import('../store/hub.js');
-  const dir = ctx.config.manifests;
-  const layout = hubLayout(ctx.config.hub);
-  const storeDir = layout.modelsDir;
+  const { loadDeploymentContext, openManifests } = await import('../reconcile/deployment-context.js');
+  const context = await loadDeploymentContext(ctx.config, ctx.io);
+  const dir = context.manifestsDir;
+  const storeDir = context.storeDir;
   let m: Manifests;
   try {
-    m = loadManifests(dir, { env: ctx.io.env, cwd: ctx.io.cwd, storeDir, hubDir: layout.root });
+    m = openManifests(context);
   } catch (err) {
     if (!isModelHubError(err) || err.code !== 'ERR_MODELHUB_MANIFESTS_INVALID') throw err;
     const problems = err.details as YamlProblem[];

@@ -1,10 +1,10 @@
 import { ModelHubError } from '../core/errors.js';
 import type { Hub } from '../store/hub.js';
 import { computeDesired } from './desired.js';
+import { openManifests, type DeploymentContext } from './deployment-context.js';
 import { fingerprintInputs } from './fingerprint.js';
 import { readRecordedDirs, readRecordedLinks, readRecordedTargets } from './ledger.js';
 import type { Manifests } from './manifest-types.js';
-import { loadManifests } from './manifests.js';
 import { observeActual } from './observe.js';
 import { readInventoryModels, readOverrideRecords } from './override-records.js';
 import { applyOverrideEffects, computeOverrideEffects, planOverrideChanges } from './overrides.js';
@@ -15,15 +15,12 @@ import { didYouMean } from '../core/suggest.js';
 
 export interface GatherOptions {
   hub: Hub;
-  manifestsDir: string;
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
+  /** Where the manifests are and what they are checked with (loadDeploymentContext). */
+  context: DeploymentContext;
   /** Only this target (`--target NAME`); null: all. */
   target: string | null;
   /** Hash foreign files at desired paths so duplicates can be adopted. */
   adopt: boolean;
-  /** Bases declared by the user's classification rule files. */
-  extraBases?: ReadonlySet<string>;
 }
 
 /** The planner's input plus what commands show beside the plan (status). */
@@ -40,7 +37,7 @@ export interface Gathered extends PlanInput {
 export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
   const { hub, target } = opts;
   const storeDir = hub.layout.modelsDir;
-  const manifests = loadManifests(opts.manifestsDir, { env: opts.env ?? process.env, cwd: opts.cwd ?? process.cwd(), storeDir, hubDir: hub.layout.root, ...(opts.extraBases ? { extraBases: opts.extraBases } : {}) });
+  const manifests = openManifests(opts.context);
   const inventory = readInventoryModels(hub.db);
   const overrideRecords = readOverrideRecords(hub.db);
   const recorded = readRecordedLinks(hub.db, target);
