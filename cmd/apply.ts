@@ -26,7 +26,6 @@ export default async function apply(ctx: CommandContext, planFile: string | unde
   const { mirrorTargets, sqliteLedger } = await import('../reconcile/ledger.js');
   const { writeOverrideChanges } = await import('../reconcile/override-records.js');
   const { renderPlan } = await import('./render/plan.js');
-  const { inSyncPaths } = await import('./plan.js');
   const { loadDeploymentContext } = await import('../reconcile/deployment-context.js');
 
   const hub = await ctx.hub();
@@ -41,7 +40,7 @@ export default async function apply(ctx: CommandContext, planFile: string | unde
       assertSavedPlanCurrent(saved, fresh, { file: planFile, hub: hub.layout.root });
     }
     const plan: Plan = fresh;
-    if (!ctx.json) ctx.out(renderPlan(plan, ctx.chalk, { inSync: inSyncPaths(plan, gathered) }));
+    if (!ctx.json) ctx.out(renderPlan(plan, ctx.chalk));
     assertApplicable(plan, flags.allowEmpty ?? false);
     let result: ApplyResult | null = null;
     if (hasChanges(plan)) {

@@ -1,7 +1,5 @@
 import type { CommandContext } from './context.js';
 import { EXIT } from './program.js';
-import type { Gathered } from '../reconcile/gather.js';
-import type { Plan } from '../reconcile/plan-types.js';
 
 interface PlanFlags {
   target?: string;
@@ -20,7 +18,7 @@ export default async function plan(ctx: CommandContext, flags: PlanFlags): Promi
   const { hasChanges } = await import('../reconcile/plan.js');
   const { loadDeploymentContext } = await import('../reconcile/deployment-context.js');
   const hub = await ctx.hub({ readonly: true });
-  const { plan: result, gathered } = await computePlan({
+  const { plan: result } = await computePlan({
     hub,
     context: await loadDeploymentContext(ctx.config, ctx.io),
     target: flags.target ?? null,
@@ -36,7 +34,7 @@ export default async function plan(ctx: CommandContext, flags: PlanFlags): Promi
     if (!toStdout) ctx.printJson(result);
   } else {
     const { renderPlan } = await import('./render/plan.js');
-    const text = renderPlan(result, ctx.chalk, { inSync: inSyncPaths(result, gathered) });
+    const text = renderPlan(result, ctx.chalk);
     if (toStdout) ctx.err(text);
     else ctx.out(text);
     if (toStdout) ctx.info('\nSaved the plan to stdout. To perform exactly these actions, save it to a file and run: modelhub apply FILE');
@@ -44,17 +42,4 @@ export default async function plan(ctx: CommandContext, flags: PlanFlags): Promi
   }
   if (result.conflicts.length > 0) ctx.exitCode = EXIT.error;
   else if (flags.detailedExitcode === true && hasChanges(result)) ctx.exitCode = EXIT.changes;
-}
-
-/** Relative paths of declared links that need nothing, per target (context for folder diffs). */
-export function inSyncPaths(plan: Plan, gathered: Gathered): Map<string, string[]> {
-  const touched = new Set([...plan.changes.map((c) => c.path), ...plan.conflicts.map((c) => c.path)]);
-  const out = new Map<string, string[]>();
-  for (const d of gathered.desired) {
-    if (touched.has(d.path)) continue;
-    const list = out.get(d.target);
-    if (list === undefined) out.set(d.target, [d.relPath]);
-    else list.push(d.relPath);
-  }
-  return out;
 }

@@ -146,6 +146,12 @@ export interface PlanTarget {
   folders: string[];
   declared: number;
   inSync: number;
+  /**
+   * The declared links that need nothing, relative to root, in the desired links' order: not
+   * actions (a saved plan is compared on its actions only), but context the human view shows
+   * around a folder's diff, so every view renders from the plan alone.
+   */
+  inSyncPaths: string[];
 }
 
 export interface PlanSummary {

@@ -44,7 +44,8 @@ export function planReconcile(input: PlanInput): Plan {
   const conflicts: Conflict[] = [];
   const recordedByPath = new Map(input.recorded.map((r) => [r.path, r]));
   const declared = new Map<string, number>();
-  const inSync = new Map<string, number>();
+  /** Per target, the relative paths of declared links that need nothing. */
+  const inSync = new Map<string, string[]>();
   const rootConflicts = new Set<string>();
   const behind = symlinkedFolderConflicts(input.actual.symlinkedFolders, (target, path) => relativeToRoot(input, target, path));
   for (const clash of input.clashes) {
@@ -86,7 +87,7 @@ export function planReconcile(input: PlanInput): Plan {
         // Exactly the declared link, recorded with its inode: in sync (observe reads the inode only
         // where ownership decides something, so here it may be absent). Otherwise recorded as it is.
         const proven = owned === 'owned' || (obs.ino === undefined && rec !== undefined && rec.ino !== null && rec.linkTarget === obs.text);
-        if (proven && rec?.hash === d.model.hash) inSync.set(d.target, (inSync.get(d.target) ?? 0) + 1);
+        if (proven && rec?.hash === d.model.hash) pushTo(inSync, d.target, d.relPath);
         else changes.push({ action: 'adopt', how: 'record', reason: rec === undefined ? 'unrecorded-link' : 'record-outdated', ...base, ...link, expect: obs });
       } else if (rec !== undefined && owned !== 'not-owned') {
         const reason = rec.hash === d.model.hash ? 'link-changed' : 'model-changed';
@@ -125,7 +126,7 @@ export function planReconcile(input: PlanInput): Plan {
     overrides: input.overrideChanges,
     emptyTargets,
     unsafe: input.desired.filter((d) => d.model.unsafe === true).map((d) => ({ target: d.target, path: d.path, relPath: d.relPath, model: { hash: d.model.hash, name: d.model.name } })),
-    summary: summarize(changes, conflicts, [...inSync.values()].reduce((a, b) => a + b, 0), dirs.length, input.overrideChanges.length),
+    summary: summarize(changes, conflicts, [...inSync.values()].reduce((n, paths) => n + paths.length, 0), dirs.length, input.overrideChanges.length),
   };
 }
 
@@ -172,16 +173,17 @@ function planDirRemovals(desired: DesiredLink[], recordedDirs: RecordedDir[]): R
   return recordedDirs.filter((d) => !needed.has(d.path)).sort((a, b) => b.path.length - a.path.length || compare(a.path, b.path));
 }
 
-function summarizeTargets(input: PlanInput, declared: Map<string, number>, inSync: Map<string, number>): PlanTarget[] {
+function summarizeTargets(input: PlanInput, declared: Map<string, number>, inSync: Map<string, string[]>): PlanTarget[] {
   const out: PlanTarget[] = [];
   for (const t of input.targets) {
     if (input.options.target !== null && t.name !== input.options.target) continue;
-    out.push({ name: t.name, displayName: t.displayName, root: t.root, enabled: t.enabled, folders: [...new Set(Object.values(t.mappings))].sort(), declared: declared.get(t.name) ?? 0, inSync: inSync.get(t.name) ?? 0 });
+    const inSyncPaths = inSync.get(t.name) ?? [];
+    out.push({ name: t.name, displayName: t.displayName, root: t.root, enabled: t.enabled, folders: [...new Set(Object.values(t.mappings))].sort(), declared: declared.get(t.name) ?? 0, inSync: inSyncPaths.length, inSyncPaths });
   }
   const removed = [...new Set(input.recorded.map((r) => r.target))].filter((n) => !input.targets.some((t) => t.name === n)).sort();
   for (const name of removed) {
     const last = input.recordedTargets.find((t) => t.name === name);
-    out.push({ name, displayName: last?.displayName ?? name, root: last?.root ?? '', enabled: null, folders: [], declared: 0, inSync: 0 });
+    out.push({ name, displayName: last?.displayName ?? name, root: last?.root ?? '', enabled: null, folders: [], declared: 0, inSync: 0, inSyncPaths: [] });
   }
   return out;
 }
@@ -195,6 +197,12 @@ function findEmptyTargets(input: PlanInput, changes: Change[], declared: Map<str
 function summarize(changes: Change[], conflicts: Conflict[], inSync: number, dirs: number, overrides: number): Plan['summary'] {
   const count = (a: Change['action']): number => changes.filter((c) => c.action === a).length;
   return { create: count('create'), replace: count('replace'), delete: count('delete'), adopt: count('adopt'), forget: count('forget'), conflict: conflicts.length, inSync, dirs, overrides };
+}
+
+function pushTo(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
 }
 
 function hashInStorePath(text: string): string {

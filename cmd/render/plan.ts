@@ -4,11 +4,6 @@ import type { Change, Conflict, Plan, PlanTarget } from '../../reconcile/plan-ty
 import type { OverrideChange } from '../../reconcile/overrides.js';
 import { forTerminal } from '../../core/terminal-text.js';
 
-export interface RenderPlanOptions {
-  /** Per target, the relative paths of links already in sync: context lines for folder diffs. */
-  inSync?: Map<string, string[]>;
-}
-
 const SYMBOL: Record<Change['action'], string> = { create: '+', replace: '~', delete: '-', adopt: '=', forget: 'x' };
 const LEGEND: Record<Change['action'] | 'conflict', string> = {
   create: 'link',
@@ -22,11 +17,11 @@ const LEGEND: Record<Change['action'] | 'conflict', string> = {
 /**
  * The human view of a plan, in Terraform's manner: a legend, changes grouped by target with
  * `+ ~ - = x !` and paths relative to the target root, a unified diff of a folder's listing
- * where links move within it, and the summary line. Rendered from the same Plan as --json.
+ * where links move within it (the links in sync, `PlanTarget.inSyncPaths`, as context), and the
+ * summary line. Rendered from the Plan alone, the same data as --json.
  */
-export function renderPlan(input: Plan, chalk: ChalkInstance, rawOpts: RenderPlanOptions = {}): string {
+export function renderPlan(input: Plan, chalk: ChalkInstance): string {
   const plan = forTerminal(input);
-  const opts = forTerminal(rawOpts);
   const paint = painter(chalk);
   const out: string[] = [];
   const used = new Set<string>([...plan.changes.map((c) => c.action), ...(plan.conflicts.length > 0 ? ['conflict'] : [])]);
@@ -40,7 +35,7 @@ export function renderPlan(input: Plan, chalk: ChalkInstance, rawOpts: RenderPla
     const conflicts = plan.conflicts.filter((c) => c.target === t.name);
     if (changes.length === 0 && conflicts.length === 0) continue;
     out.push(`${chalk.bold(t.name)}${t.displayName !== t.name ? ` (${t.displayName})` : ''}  ${chalk.dim(t.enabled === null ? `${t.root || '?'} (no longer in the manifests)` : t.root)}`);
-    out.push(...renderTargetBody(t, changes, conflicts, chalk, opts.inSync?.get(t.name) ?? []));
+    out.push(...renderTargetBody(t, changes, conflicts, chalk));
     out.push('');
   }
   if (plan.overrides.length > 0) {
@@ -76,7 +71,7 @@ export function renderSummary(plan: Plan, chalk: ChalkInstance): string {
   return `${chalk.bold('Plan:')} ${parts.join(', ')}.`;
 }
 
-function renderTargetBody(t: PlanTarget, changes: Change[], conflicts: Conflict[], chalk: ChalkInstance, inSync: string[]): string[] {
+function renderTargetBody(t: PlanTarget, changes: Change[], conflicts: Conflict[], chalk: ChalkInstance): string[] {
   const paint = painter(chalk);
   const lines: string[] = [];
   const byFolder = new Map<string, Change[]>();
@@ -88,7 +83,7 @@ function renderTargetBody(t: PlanTarget, changes: Change[], conflicts: Conflict[
   }
   for (const [folder, list] of byFolder) {
     const moves = list.some((c) => c.action === 'create') && list.some((c) => c.action === 'delete');
-    const diff = moves ? renderFolderDiff(folder, list, inSync, chalk) : undefined;
+    const diff = moves ? renderFolderDiff(folder, list, t.inSyncPaths, chalk) : undefined;
     const rest = diff === undefined ? list : list.filter((c) => c.action !== 'create' && c.action !== 'delete');
     if (diff !== undefined) lines.push(...diff);
     for (const c of rest) lines.push(`  ${paint(c.action, SYMBOL[c.action])} ${c.relPath}${describeChange(c, chalk)}`);

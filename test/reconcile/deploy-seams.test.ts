@@ -5,9 +5,15 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
+import { renderPlan } from '../../cmd/render/plan.js';
+import { comparePlans } from '../../reconcile/plan-compare.js';
+import { planReconcile } from '../../reconcile/plan.js';
+import type { Plan } from '../../reconcile/plan-types.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { actual, desired, hash, link, planInput, recorded } from './builders.js';
 
 describe('one way to load manifests with their options', () => {
   it('validate accepts a base that a rule file in the config declares, as plan does', async () => {
@@ -24,5 +30,39 @@ describe('one way to load manifests with their options', () => {
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('Manifests valid: 0 targets, 0 deployments, 1 override in 1 file');
+  });
+});
+
+describe('the plan carries what its human view shows', () => {
+  /** A folder where one link moves (delete + create) beside a link in sync. */
+  function movingPlan(): Plan {
+    const keep = desired('loras/keep.safetensors', 'keep.safetensors');
+    const moved = desired('loras/sdxl/a.safetensors', 'a.safetensors');
+    const old = recorded('/apps/comfy/loras/a.safetensors', 'a.safetensors', { hash: hash('a.safetensors'), deployment: 'old' });
+    return planReconcile(
+      planInput({
+        desired: [keep, moved],
+        recorded: [recorded(keep.path, 'keep.safetensors'), old],
+        actual: actual({ [keep.path]: link(keep.linkTarget), [old.path]: link(old.linkTarget) }),
+        deployments: [{ name: 'all', enabled: true }, { name: 'old', enabled: true }],
+      }),
+    );
+  }
+
+  it('lists the in-sync paths per target in the plan', () => {
+    const plan = movingPlan();
+    expect(plan.targets[0]).toMatchObject({ name: 'comfy', inSync: 1, inSyncPaths: ['loras/keep.safetensors'] });
+    expect(plan.summary.inSync).toBe(1);
+  });
+
+  it('renders the folder diff, in-sync links as context, from the plan alone', () => {
+    const text = renderPlan(movingPlan(), new Chalk({ level: 0 }));
+    expect(text).toContain('  loras/\n    --- now\n    +++ planned\n    @@ -1,2 +1,2 @@\n    -a.safetensors\n     keep.safetensors\n    +sdxl/a.safetensors');
+  });
+
+  it('in-sync paths are not actions: a saved plan differing only in them compares equal', () => {
+    const plan = movingPlan();
+    const edited: Plan = { ...plan, targets: plan.targets.map((t) => ({ ...t, inSyncPaths: [...t.inSyncPaths, 'loras/other.safetensors'] })) };
+    expect(comparePlans(edited, plan)).toEqual({ onlySaved: [], onlyFresh: [] });
   });
 });
