@@ -99,10 +99,11 @@ export class ApplyGuards {
   /**
    * Refuse removing or re-pointing `c.path` unless deploy_links records it and the link there
    * still holds the recorded text with the recorded inode. A temporary link of an interrupted
-   * apply is recognised by its name and by pointing into the store instead. `now`: what is there.
+   * apply (a delete with `recorded: false`) is recognised by its name and by pointing into the
+   * store instead. `now`: what is there.
    */
   assertOwned(c: Change, now: Observed): void {
-    if (c.action === 'delete' && c.reason === 'leftover-temp') {
+    if (c.action === 'delete' && c.recorded === false) {
       if (TEMP_LINK_PATTERN.test(basename(c.path)) && now.kind === 'symlink' && isWithin(resolve(dirname(c.path), now.text), this.scope.storeDir)) return;
     } else {
       const rec = this.ledger.findLink(c.path);

@@ -145,7 +145,7 @@ class Runner {
         await this.assertStill(c, c.expect);
         await fs.unlink(c.path);
         this.stepDone(c);
-        if (c.reason !== 'leftover-temp') ledger.forgetLink(c.path);
+        if (c.recorded !== false) ledger.forgetLink(c.path);
         this.result.deleted.push(c.path);
         return;
       case 'forget':

@@ -2,6 +2,11 @@
  * The plan as data: a closed set of actions, each with the state the path must still be in
  * for the action to run (`expect`) and a reason for display. `plan --json`, `plan --out`,
  * the human renderer and `apply` all consume this one structure.
+ *
+ * Reasons (`reason` on changes and conflicts) are for display only, as in Terraform: the
+ * applier, its guards and the saved-plan comparison never read them. Whatever apply acts on is
+ * a field of the action itself (`action`, `how`, `recorded`, `linkTarget`, `expect`, …), so
+ * rewording or adding a reason can never change what apply does.
  */
 import type { OverrideChange } from './overrides.js';
 
@@ -95,6 +100,13 @@ export interface ReplaceChange extends Base {
 export interface DeleteChange extends Base {
   action: 'delete';
   reason: DeleteReason;
+  /**
+   * true: deploy_links records the link; apply removes it only if it is still the recorded one
+   * (same text, same inode) and then forgets the record. false: a temporary link an interrupted
+   * apply left, never recorded; removed only if its name is apply's temporary pattern and it
+   * points into the store, and no record is touched.
+   */
+  recorded: boolean;
   expect: Expect;
 }
 

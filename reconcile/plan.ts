@@ -108,7 +108,7 @@ export function planReconcile(input: PlanInput): Plan {
   conflicts.push(...behind.conflicts());
   for (const l of input.actual.leftovers) {
     const hash = hashInStorePath(l.text);
-    changes.push({ action: 'delete', reason: 'leftover-temp', target: l.target, path: l.path, relPath: relativeToRoot(input, l.target, l.path), model: { hash, name: input.modelNames.get(hash) ?? basename(l.text) }, expect: { kind: 'symlink', text: l.text } });
+    changes.push({ action: 'delete', reason: 'leftover-temp', recorded: false, target: l.target, path: l.path, relPath: relativeToRoot(input, l.target, l.path), model: { hash, name: input.modelNames.get(hash) ?? basename(l.text) }, expect: { kind: 'symlink', text: l.text } });
   }
   changes.sort((a, b) => compare(a.target, b.target) || compare(a.path, b.path));
   conflicts.sort((a, b) => compare(a.target, b.target) || compare(a.path, b.path));
@@ -139,7 +139,7 @@ export function hasChanges(plan: Plan): boolean {
 function planRecordedOnly(r: RecordedLink, input: PlanInput): Change {
   const obs = input.actual.paths.get(r.path) ?? ABSENT;
   const base = { target: r.target, path: r.path, relPath: relativeToRoot(input, r.target, r.path), model: { hash: r.hash, name: input.modelNames.get(r.hash) ?? basename(r.path) } };
-  if (ownership(r, obs) !== 'not-owned') return { action: 'delete', reason: deleteReason(r, input), ...base, expect: obs };
+  if (ownership(r, obs) !== 'not-owned') return { action: 'delete', reason: deleteReason(r, input), recorded: true, ...base, expect: obs };
   if (obs.kind === 'absent' || obs.kind === 'blocked') return { action: 'forget', reason: 'gone', ...base, expect: obs };
   return { action: 'forget', reason: 'changed-by-user', ...base, expect: obs };
 }
@@ -190,7 +190,7 @@ function summarizeTargets(input: PlanInput, declared: Map<string, number>, inSyn
 
 /** Targets losing every link because nothing is declared for them (a disabled target is deliberate, so not guarded). */
 function findEmptyTargets(input: PlanInput, changes: Change[], declared: Map<string, number>): string[] {
-  const losing = new Set(changes.filter((c) => c.action === 'delete' && c.reason !== 'leftover-temp').map((c) => c.target));
+  const losing = new Set(changes.filter((c) => c.action === 'delete' && c.recorded).map((c) => c.target));
   return [...losing].filter((name) => (declared.get(name) ?? 0) === 0 && input.targets.find((t) => t.name === name)?.enabled !== false).sort();
 }
 

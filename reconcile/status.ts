@@ -54,7 +54,7 @@ export function computeStatus(plan: Plan, gathered: Gathered): TargetStatus[] {
       inSync: t.inSync,
       missing: changes.filter((c) => c.action === 'create').length,
       drifted: changes.filter((c) => c.action === 'replace').length + conflicts.filter((c) => c.reason === 'drifted').length,
-      extra: changes.filter((c) => c.action === 'delete' && c.reason !== 'leftover-temp').length,
+      extra: changes.filter((c) => c.action === 'delete' && c.recorded).length,
       adoptable: changes.filter((c) => c.action === 'adopt').length,
       conflicts: conflicts.length,
       broken: findBrokenLinks(topFolders(folders)),

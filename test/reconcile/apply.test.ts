@@ -149,9 +149,9 @@ describe('applyPlan', () => {
       ['a link into another model\'s store folder', { changes: [{ ...create, linkTarget: `${STORE}/${'f'.repeat(64)}/a.safetensors` }] }, 'ERR_MODELHUB_OUT_OF_SCOPE'],
       ['a link in a folder no mapping names', { changes: [{ ...create, path: join(comfy, 'other/a.safetensors') }] }, 'ERR_MODELHUB_OUT_OF_SCOPE'],
       ['a link spelled with ..', { changes: [{ ...create, path: join(comfy, 'loras/../../../mine/a.safetensors') }] }, 'ERR_MODELHUB_OUT_OF_SCOPE'],
-      ['removing a symlink outside every target', { changes: [{ ...create, action: 'delete', reason: 'not-declared', path: join(root, 'mine/keep'), expect: { kind: 'symlink', text: '/dev/null' } }] }, 'ERR_MODELHUB_OUT_OF_SCOPE'],
-      ['removing an unrecorded symlink in a mapped folder', { changes: [{ ...create, action: 'delete', reason: 'not-declared', path: join(comfy, 'loras/theirs.safetensors'), expect: their }] }, 'ERR_MODELHUB_NOT_OWNED'],
-      ['removing it as a leftover', { changes: [{ ...create, action: 'delete', reason: 'leftover-temp', path: join(comfy, 'loras/theirs.safetensors'), expect: their }] }, 'ERR_MODELHUB_NOT_OWNED'],
+      ['removing a symlink outside every target', { changes: [{ ...create, action: 'delete', reason: 'not-declared', recorded: true, path: join(root, 'mine/keep'), expect: { kind: 'symlink', text: '/dev/null' } }] }, 'ERR_MODELHUB_OUT_OF_SCOPE'],
+      ['removing an unrecorded symlink in a mapped folder', { changes: [{ ...create, action: 'delete', reason: 'not-declared', recorded: true, path: join(comfy, 'loras/theirs.safetensors'), expect: their }] }, 'ERR_MODELHUB_NOT_OWNED'],
+      ['removing it as a leftover', { changes: [{ ...create, action: 'delete', reason: 'leftover-temp', recorded: false, path: join(comfy, 'loras/theirs.safetensors'), expect: their }] }, 'ERR_MODELHUB_NOT_OWNED'],
       ['replacing an unrecorded symlink', { changes: [{ ...create, action: 'replace', reason: 'model-changed', path: join(comfy, 'loras/theirs.safetensors'), previous: { hash: 'x', linkTarget: '/dev/null' }, expect: their }] }, 'ERR_MODELHUB_NOT_OWNED'],
       ['removing a folder ModelHub did not make', { changes: [], dirs: [{ target: 'comfy', path: join(comfy, 'loras/empty') }] }, 'ERR_MODELHUB_OUT_OF_SCOPE'],
     ];
@@ -162,6 +162,36 @@ describe('applyPlan', () => {
     }
     expect(readdirSync(join(root, 'mine'))).toEqual(['keep']);
     expect(readdirSync(join(comfy, 'loras')).sort()).toEqual(['empty', 'theirs.safetensors']);
+  });
+
+  it('never reads the reason: a delete acts on whether the link is recorded, whatever reason it shows', async () => {
+    const comfy = join(root, 'apps/comfy');
+    mkdirSync(join(comfy, 'loras'));
+    const owned = join(comfy, 'loras/old.safetensors');
+    symlinkSync('/hub/models/x/old.safetensors', owned);
+    const rec = recorded(owned, 'old.safetensors', { linkTarget: '/hub/models/x/old.safetensors', ...inode(owned) });
+    const temp = join(comfy, 'loras/.a.safetensors.modelhub-tmp-0123abcd-0');
+    symlinkSync(`${STORE}/${'a'.repeat(64)}/a.safetensors`, temp);
+    const plan = planReconcile(
+      planInput({
+        recorded: [rec],
+        actual: actual({ [owned]: { kind: 'symlink', text: rec.linkTarget, ...inode(owned) } }, { leftovers: [{ target: 'comfy', path: temp, text: `${STORE}/${'a'.repeat(64)}/a.safetensors` }] }),
+        targets: [target('comfy', { root: comfy })],
+      }),
+    );
+    expect(plan.changes.map((c) => [c.path, c.action, c.action === 'delete' && c.recorded])).toEqual([
+      [temp, 'delete', false],
+      [owned, 'delete', true],
+    ]);
+    // Swap the (display-only) reasons: apply must do exactly the same.
+    const swapped: Plan = { ...plan, changes: plan.changes.map((c) => (c.action === 'delete' ? { ...c, reason: c.recorded ? 'leftover-temp' : 'not-declared' } : c)) };
+    const ledger = memoryLedger();
+    ledger.links.set(owned, rec);
+    ledger.links.set(join(comfy, 'loras/unrelated.safetensors'), recorded(join(comfy, 'loras/unrelated.safetensors'), 'unrelated.safetensors'));
+    const result = await applyPlan(swapped, { scope: scope(), fs: realFs(), ledger, allowEmpty: true });
+    expect(result.deleted.sort()).toEqual([temp, owned].sort());
+    expect(readdirSync(join(comfy, 'loras'))).toEqual([]);
+    expect([...ledger.links.keys()]).toEqual([join(comfy, 'loras/unrelated.safetensors')]);
   });
 });
 
