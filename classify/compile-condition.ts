@@ -1,42 +1,9 @@
+import type { RawCondition, RawCount, RawNumberTest, RawShape, RawVariantOption } from './raw-rules.js';
 import type { Condition, CountCheck, KeyPattern, NumberTest, ShapeCheck, VariantOption } from './ruleset.js';
 
 /** Reports a problem at a JSON pointer inside the rule being compiled. */
 export type Report = (pointer: string, message: string) => void;
 
-/** The condition fields of a rule as written in YAML (already schema-checked). */
-export interface RawCondition {
-  all?: (string | string[])[];
-  any?: string[];
-  none?: string[];
-  match?: string[];
-  not_match?: string[];
-  shapes?: RawShape[];
-  counts?: RawCount[];
-}
-
-interface RawNumberTest {
-  eq?: number;
-  in?: number[];
-  min?: number;
-  max?: number;
-}
-
-interface RawShape extends RawNumberTest {
-  key?: string | string[];
-  match?: string;
-  dim?: number;
-  ndim?: number;
-}
-
-interface RawCount extends RawNumberTest {
-  pattern: string;
-  of: 'max' | 'count';
-}
-
-export interface RawVariantOption extends RawCondition {
-  facet?: string;
-  value: string;
-}
 
 /** Compile a condition; bad regexes and incomplete shape tests are reported, not thrown. */
 export function compileCondition(raw: RawCondition, at: string, report: Report): Condition {

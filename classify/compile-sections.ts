@@ -1,5 +1,5 @@
 import { compileCondition, compileKeyPattern, compileRegex, compileVariants } from './compile-condition.js';
-import type { CompileContext, Located } from './compile-rules.js';
+import type { CompileContext, Located } from './compile-context.js';
 import type { RawArchitectureRule, RawFilenameRule, RawLoraBaseRule, RawMetadataRule, RawRuleFile, RawSizeRule } from './raw-rules.js';
 import type { ArchitectureRule, ComponentPattern, FilenameRule, MetadataRule, SizeRule } from './ruleset.js';
 

@@ -6,7 +6,8 @@ import { createAjv } from '../core/ajv.js';
 import { errnoCode, ModelHubError } from '../core/errors.js';
 import { formatProblems, parseYamlDocuments, validateDoc, type YamlProblem } from '../core/yaml.js';
 import { readYamlFile } from '../core/yaml-read.js';
-import { compileRuleSources, type RuleSource } from './compile-rules.js';
+import type { RuleSource } from './compile-context.js';
+import { compileRuleSources } from './compile-rules.js';
 import type { RawRuleFile } from './raw-rules.js';
 import type { RuleSet } from './ruleset.js';
 

@@ -1,5 +1,39 @@
 import type { ModelType } from '../core/vocabulary.js';
-import type { RawCondition, RawVariantOption } from './compile-condition.js';
+
+/** The condition fields of a rule as written in YAML (already schema-checked). */
+export interface RawCondition {
+  all?: (string | string[])[];
+  any?: string[];
+  none?: string[];
+  match?: string[];
+  not_match?: string[];
+  shapes?: RawShape[];
+  counts?: RawCount[];
+}
+
+export interface RawNumberTest {
+  eq?: number;
+  in?: number[];
+  min?: number;
+  max?: number;
+}
+
+export interface RawShape extends RawNumberTest {
+  key?: string | string[];
+  match?: string;
+  dim?: number;
+  ndim?: number;
+}
+
+export interface RawCount extends RawNumberTest {
+  pattern: string;
+  of: 'max' | 'count';
+}
+
+export interface RawVariantOption extends RawCondition {
+  facet?: string;
+  value: string;
+}
 
 /** A rule file as written (after schema validation); see schemas/rules.schema.json. */
 export interface RawRuleFile {

@@ -67,8 +67,3 @@ export interface ClassifyOptions {
   weights: Record<EvidenceMethod, number>;
   rules: RuleSet;
 }
-
-// The contract's functions, re-exported here so callers can import the whole contract from one module.
-export { classifyModel } from './classify.js';
-export { loadRuleSet } from './load-rules.js';
-export { DEFAULT_THRESHOLD, DEFAULT_WEIGHTS } from './score.js';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { ModelHubError } from '../core/errors.js';
 import type { CommandContext } from './context.js';
-import { EXIT } from './program.js';
+import { EXIT } from './exit.js';
 import type { ApplyResult } from '../reconcile/apply.js';
 import type { Plan } from '../reconcile/plan-types.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Action } from './commands.js';
+import type { Action } from './command-kit.js';
 
 type Lazy = (load: () => Promise<{ default: Action }>) => (this: Command, ...args: unknown[]) => Promise<void>;
 

@@ -1,9 +1,6 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
-import type { CommandContext } from './context.js';
+import { Command, Option } from 'commander';
 import { registerHousekeeping } from './commands-housekeeping.js';
-import { contextOf } from './program.js';
-
-export type Action = (ctx: CommandContext, ...args: never[]) => Promise<void>;
+import { lazy, parsePositiveInt } from './command-kit.js';
 
 /**
  * Declare every command with its options and one-line description. Each action lives in its
@@ -108,18 +105,4 @@ export function registerCommands(program: Command): void {
     .action(lazy(() => import('./validate.js')));
 
   registerHousekeeping(program, lazy);
-}
-
-export function lazy(load: () => Promise<{ default: Action }>) {
-  return async function (this: Command, ...args: unknown[]): Promise<void> {
-    const mod = await load();
-    // commander passes (…arguments, options, command); our actions take (ctx, …arguments, options).
-    await mod.default(contextOf(this), ...(args.slice(0, -1) as never[]));
-  };
-}
-
-export function parsePositiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive whole number`);
-  return n;
 }

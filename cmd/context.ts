@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../core/config.js';
@@ -159,4 +160,11 @@ function colorLevel(io: CliIO, globals: GlobalOptions): 0 | 1 | 2 | 3 {
   const force = io.env.FORCE_COLOR;
   if (force !== undefined && force !== '') return force === '0' || force === 'false' ? 0 : 1;
   return io.stdoutIsTTY ? 1 : 0;
+}
+
+/** The context of the running action (set by the preAction hook). */
+export function contextOf(cmd: Command): CommandContext {
+  const ctx = (cmd as Command & { ctx?: CommandContext }).ctx;
+  if (ctx === undefined) throw new Error(`command ${cmd.name()} ran without a context`);
+  return ctx;
 }

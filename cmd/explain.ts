@@ -10,7 +10,7 @@ import { renderEvidence } from './render/evidence.js';
  * Override, and says what would change the answer.
  */
 export default async function explain(ctx: CommandContext, ref: string): Promise<void> {
-  const { classifyStoredModels } = await import('../classify/stored.js');
+  const { classifyStoredModels } = await import('../store/reclassify.js');
   const { resolveModelRef } = await import('../store/inventory.js');
   const hub = await ctx.hub({ readonly: true });
   const m = resolveModelRef(hub.db, ref);

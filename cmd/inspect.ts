@@ -8,7 +8,7 @@ import type { CommandContext } from './context.js';
 import { createClassifierSetup } from './classifier.js';
 import { formatBytes, formatConfidence } from './format.js';
 import { renderEvidence } from './render/evidence.js';
-import { EXIT } from './program.js';
+import { EXIT } from './exit.js';
 
 interface InspectFlags {
   hash?: boolean;

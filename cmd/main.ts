@@ -2,7 +2,8 @@
 import { writeSync } from 'node:fs';
 import { errnoCode } from '../core/errors.js';
 import { anyOutputClosed, blockOnFullPipes, isClosedOutput, outputFailure } from './output.js';
-import { EXIT, run } from './program.js';
+import { EXIT } from './exit.js';
+import { run } from './program.js';
 
 blockOnFullPipes([process.stdout, process.stderr]);
 // A write can fail after run() has returned (the last block still in flight when the reader

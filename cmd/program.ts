@@ -9,18 +9,9 @@ import { CommandContext, type CliIO, type GlobalOptions } from './context.js';
 import { registerCommands } from './commands.js';
 import { anyOutputClosed, watchOutput } from './output.js';
 import { usageError, wantsJson } from './usage.js';
+import { EXIT } from './exit.js';
 
-/** Exit codes, set only here and in command actions through CommandContext.exitCode. */
-export const EXIT = {
-  ok: 0,
-  error: 1,
-  /** plan/verify with a detailed exit code: changes or drift present. */
-  changes: 2,
-  /** An uncoded exception: a bug in ModelHub. */
-  internal: 70,
-  /** stdout or stderr was closed by its reader (`modelhub list | head`): 128 + SIGPIPE, as the shell reports `yes | head`. */
-  pipe: 141,
-} as const;
+export { EXIT } from './exit.js';
 
 /**
  * Run the `modelhub` command line in-process and return its exit code. Nothing here calls
@@ -136,11 +127,4 @@ let version: string | undefined;
 function readVersion(): string {
   version ??= (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   return version;
-}
-
-/** The context of the running action (set by the preAction hook). */
-export function contextOf(cmd: Command): CommandContext {
-  const ctx = (cmd as Command & { ctx?: CommandContext }).ctx;
-  if (ctx === undefined) throw new Error(`command ${cmd.name()} ran without a context`);
-  return ctx;
 }

@@ -1,10 +1,10 @@
 import { ModelHubError } from '../core/errors.js';
 import { escapeForTerminal, forTerminal } from '../core/terminal-text.js';
-import type { StoredClassification } from '../classify/stored.js';
+import type { StoredClassification } from '../store/reclassify.js';
 import type { CommandContext } from './context.js';
 import { createClassifierSetup, mirrorRulesInto } from './classifier.js';
 import { formatConfidence } from './format.js';
-import { EXIT } from './program.js';
+import { EXIT } from './exit.js';
 
 interface ReclassifyFlags {
   all?: boolean;
@@ -19,7 +19,7 @@ interface ReclassifyFlags {
  * sidecars and CivitAI, and print what changed. Overrides from the manifests stay in force.
  */
 export default async function reclassify(ctx: CommandContext, refs: string[], flags: ReclassifyFlags): Promise<void> {
-  const { classifyStoredModels } = await import('../classify/stored.js');
+  const { classifyStoredModels } = await import('../store/reclassify.js');
   const { resolveModelRef } = await import('../store/inventory.js');
   if (flags.online && flags.offline) throw new ModelHubError('USAGE', '--online and --offline contradict each other', { hint: 'give one of them' });
   if (refs.length === 0 && !flags.all) throw new ModelHubError('USAGE', 'name the models to reclassify, or pass --all', { hint: 'modelhub reclassify --all' });

@@ -1,5 +1,5 @@
 import type { CommandContext } from './context.js';
-import { EXIT } from './program.js';
+import { EXIT } from './exit.js';
 
 /**
  * The confirmation every removing command asks for, after it has shown what it would do.

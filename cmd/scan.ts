@@ -1,11 +1,11 @@
-import type { StoredClassification } from '../classify/stored.js';
+import type { StoredClassification } from '../store/reclassify.js';
 import type { ScanReport } from '../store/scan.js';
 import { escapeForTerminal } from '../core/terminal-text.js';
 import type { CommandContext } from './context.js';
 import { createClassifierSetup, mirrorRulesInto } from './classifier.js';
 import { ProgressBar } from './progress.js';
 import { renderScanReport } from './render/scan.js';
-import { EXIT } from './program.js';
+import { EXIT } from './exit.js';
 
 interface ScanFlags {
   copy?: boolean;
@@ -71,7 +71,7 @@ export default async function scan(ctx: CommandContext, paths: string[], flags: 
  * rest keep the classification made at import); update the report's lines.
  */
 async function classifyImported(ctx: CommandContext, report: ScanReport, setup: Awaited<ReturnType<typeof createClassifierSetup>>): Promise<StoredClassification[]> {
-  const { classifyStoredModels } = await import('../classify/stored.js');
+  const { classifyStoredModels } = await import('../store/reclassify.js');
   const { getModelBySha } = await import('../store/inventory.js');
   const hub = await ctx.hub();
   const hashes = [...new Set(report.files.filter((f) => f.outcome === 'imported' && f.sha256 !== undefined).map((f) => f.sha256 as string))];

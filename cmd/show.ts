@@ -108,7 +108,7 @@ async function askCivitaiFirst(ctx: CommandContext, hub: Hub, modelId: number): 
 }
 
 async function classifyWithCivitai(ctx: CommandContext, hub: Hub, m: ModelRow): Promise<void> {
-  const { classifyStoredModels } = await import('../classify/stored.js');
+  const { classifyStoredModels } = await import('../store/reclassify.js');
   const { createClassifierSetup } = await import('./classifier.js');
   const setup = await createClassifierSetup(ctx);
   const [r] = await classifyStoredModels(hub, [m], { classify: setup.options, civitai: setup.civitai, lookup: setup.lookup });

@@ -3,7 +3,7 @@ import { isModelHubError } from '../core/errors.js';
 import type { YamlProblem } from '../core/yaml.js';
 import type { Manifests } from '../reconcile/manifest-types.js';
 import type { CommandContext } from './context.js';
-import { EXIT } from './program.js';
+import { EXIT } from './exit.js';
 
 interface ValidateFlags {
   inventory?: string;

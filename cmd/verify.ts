@@ -1,5 +1,5 @@
 import type { CommandContext } from './context.js';
-import { EXIT } from './program.js';
+import { EXIT } from './exit.js';
 import { ProgressBar } from './progress.js';
 
 interface VerifyFlags {

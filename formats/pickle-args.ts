@@ -1,9 +1,8 @@
 import { toSafeNumber, type WarningTally } from './body.js';
 import type { ByteCursor } from './cursor.js';
 import type { FormatErrorCode } from './errors.js';
-import type { PickleLimits } from './pickle.js';
 import { parseQuotedString, parseTextInt } from './pickle-text.js';
-import type { PyValue } from './pickle-values.js';
+import type { PickleLimits, PyValue } from './pickle-values.js';
 
 const SMALL_BYTES = 256;
 

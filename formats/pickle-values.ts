@@ -62,3 +62,16 @@ export function asShape(v: PyValue | undefined): number[] | undefined {
   return dims;
 }
 
+/** Bounds on what one pickle may make the scanner do; exceeding one is ERR_MODELHUB_LIMIT. */
+export interface PickleLimits {
+  maxOps: number;
+  maxStack: number;
+  maxMarks: number;
+  maxMemo: number;
+  /** Longer strings are skipped unread and become opaque values (with a warning). */
+  maxStringBytes: number;
+  /** Longest argument line of a text opcode (GLOBAL, INT, …). */
+  maxLineBytes: number;
+  /** Longer LONG4 integers are skipped and become opaque. */
+  maxLongBytes: number;
+}

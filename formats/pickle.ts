@@ -4,23 +4,12 @@ import { buildState, callGlobal, loadPersistent, makeGlobal } from './pickle-glo
 import { PickleArgs } from './pickle-args.js';
 import { PickleStack } from './pickle-stack.js';
 import { parseRawUnicode } from './pickle-text.js';
-import type { PyDict, PyStorage, PyValue } from './pickle-values.js';
+import type { PickleLimits, PyDict, PyStorage, PyValue } from './pickle-values.js';
+
+export type { PickleLimits } from './pickle-values.js';
 import { corruptError, formatError, type FormatErrorCode } from './errors.js';
 import { BufferSource } from './source.js';
 
-/** Bounds on what one pickle may make the scanner do; exceeding one is ERR_MODELHUB_LIMIT. */
-export interface PickleLimits {
-  maxOps: number;
-  maxStack: number;
-  maxMarks: number;
-  maxMemo: number;
-  /** Longer strings are skipped unread and become opaque values (with a warning). */
-  maxStringBytes: number;
-  /** Longest argument line of a text opcode (GLOBAL, INT, …). */
-  maxLineBytes: number;
-  /** Longer LONG4 integers are skipped and become opaque. */
-  maxLongBytes: number;
-}
 
 export const PICKLE_LIMITS: Readonly<PickleLimits> = {
   maxOps: 20_000_000,

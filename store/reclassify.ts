@@ -4,15 +4,15 @@ import { readModelHeader } from '../formats/read.js';
 import { readShardUnion } from '../formats/shards.js';
 import type { ModelHeader } from '../formats/types.js';
 import { inTransaction } from '../core/db.js';
-import type { Hub } from '../store/hub.js';
-import { findStoreFile } from '../store/import.js';
-import { getSources, replaceMetadata, saveClassification, type ModelRow } from '../store/inventory.js';
-import { evidenceFromCivitai } from './civitai.js';
-import { civitaiMetadata, toCivitaiVersion } from './civitai-client.js';
-import { lookupCivitai, type CivitaiSource, type LookupResult } from './civitai-lookup.js';
-import { classifyModel } from './classify.js';
-import { evidenceFromSidecars, readSidecars, sidecarMetadata } from './sidecars.js';
-import type { Classification, ClassifyOptions, Evidence } from './types.js';
+import type { Hub } from './hub.js';
+import { findStoreFile } from './import.js';
+import { getSources, replaceMetadata, saveClassification, type ModelRow } from './inventory.js';
+import { evidenceFromCivitai } from '../classify/civitai.js';
+import { civitaiMetadata, toCivitaiVersion } from '../classify/civitai-client.js';
+import { lookupCivitai, type CivitaiSource, type LookupResult } from '../classify/civitai-lookup.js';
+import { classifyModel } from '../classify/classify.js';
+import { evidenceFromSidecars, readSidecars, sidecarMetadata } from '../classify/sidecars.js';
+import type { Classification, ClassifyOptions, Evidence } from '../classify/types.js';
 
 /** What the classification of one stored model found, before and after. */
 export interface StoredClassification {
