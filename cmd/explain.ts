@@ -16,9 +16,8 @@ export default async function explain(ctx: CommandContext, ref: string): Promise
   const m = resolveModelRef(hub.db, ref);
   const setup = await createClassifierSetup(ctx);
   const [r] = await classifyStoredModels(hub, [m], { classify: setup.options, civitai: setup.civitai, lookup: setup.lookup, dryRun: true });
-  const override = hub.db.prepare('SELECT type, base, variant, deploy_name AS name, tags, origin FROM model_overrides WHERE model_id = ?').get(m.id) as
-    | { type: string | null; base: string | null; variant: string | null; name: string | null; tags: string; origin: string }
-    | undefined;
+  const { getOverrideRecord } = await import('../store/override-effects.js');
+  const override = getOverrideRecord(hub.db, m.id);
   const c = r?.classification ?? null;
   const decision = { type: m.primary_type, base: m.base_model, variant: m.sub_type, confidence: m.confidence };
   const advice = adviseOn({ decision, classifier: c, override, civitai: r?.civitai.status ?? 'not-asked', online: setup.civitai !== null, hash: m.sha256, threshold: setup.options.threshold });
@@ -26,7 +25,7 @@ export default async function explain(ctx: CommandContext, ref: string): Promise
     hash: m.sha256,
     name: m.filename,
     decision,
-    override: override === undefined ? null : { ...override, tags: JSON.parse(override.tags) as string[] },
+    override: override ?? null,
     classifier: c === null ? null : { type: c.type, base: c.base, variant: c.variant, confidence: c.confidence },
     evidence: c?.evidence ?? [],
     candidates: c?.candidates ?? [],

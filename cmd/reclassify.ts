@@ -20,13 +20,14 @@ interface ReclassifyFlags {
  */
 export default async function reclassify(ctx: CommandContext, refs: string[], flags: ReclassifyFlags): Promise<void> {
   const { classifyStoredModels } = await import('../store/reclassify.js');
-  const { resolveModelRef } = await import('../store/inventory.js');
+  const { listAllModels, resolveModelRef } = await import('../store/inventory.js');
+  const { overriddenHashes } = await import('../store/override-effects.js');
   if (flags.online && flags.offline) throw new ModelHubError('USAGE', '--online and --offline contradict each other', { hint: 'give one of them' });
   if (refs.length === 0 && !flags.all) throw new ModelHubError('USAGE', 'name the models to reclassify, or pass --all', { hint: 'modelhub reclassify --all' });
   const online = flags.online ? true : flags.offline ? false : undefined;
   const hub = await ctx.hub();
   const setup = await createClassifierSetup(ctx, online === undefined ? {} : { online });
-  const models = flags.all ? (hub.db.prepare('SELECT * FROM models ORDER BY filename COLLATE NOCASE').all() as ReturnType<typeof resolveModelRef>[]) : refs.map((r) => resolveModelRef(hub.db, r));
+  const models = flags.all ? listAllModels(hub.db) : refs.map((r) => resolveModelRef(hub.db, r));
   const lock = flags.dryRun ? undefined : await ctx.lock(hub, 'modelhub reclassify');
   let results: StoredClassification[];
   try {
@@ -35,7 +36,7 @@ export default async function reclassify(ctx: CommandContext, refs: string[], fl
   } finally {
     lock?.release();
   }
-  const overridden = new Set((hub.db.prepare('SELECT m.sha256 FROM model_overrides o JOIN models m ON m.id = o.model_id').all() as Array<{ sha256: string }>).map((r) => r.sha256));
+  const overridden = overriddenHashes(hub.db);
   const changed = results.filter((r) => r.changed);
   const failed = results.filter((r) => r.error !== undefined);
   ctx.exitCode = failed.length > 0 ? EXIT.error : EXIT.ok;

@@ -103,8 +103,8 @@ function truncate(s: string, max: number): string {
 /** When online and CivitAI was never asked about this model, ask first (the answer is cached and recorded). */
 async function askCivitaiFirst(ctx: CommandContext, hub: Hub, modelId: number): Promise<boolean> {
   if (ctx.globals.offline === true || !ctx.config.external_apis.civitai.enabled) return false;
-  const asked = hub.db.prepare("SELECT 1 FROM model_metadata WHERE model_id = ? AND source = 'civitai' AND key = 'civitai.status'").get(modelId);
-  return asked === undefined;
+  const { civitaiWasAsked } = await import('../store/inventory.js');
+  return !civitaiWasAsked(hub.db, modelId);
 }
 
 async function classifyWithCivitai(ctx: CommandContext, hub: Hub, m: ModelRow): Promise<void> {

@@ -168,3 +168,13 @@ export function resolveModelRef(db: DB, ref: string): ModelRow {
     hint: 'give a longer hash prefix',
   });
 }
+
+/** Every model row, by file name (reclassify --all). */
+export function listAllModels(db: DB): ModelRow[] {
+  return stmt(db, 'SELECT * FROM models ORDER BY filename COLLATE NOCASE').all() as ModelRow[];
+}
+
+/** Whether CivitAI was ever asked about this model (its answer, or its "not found", is recorded). */
+export function civitaiWasAsked(db: DB, modelId: number): boolean {
+  return stmt(db, "SELECT 1 FROM model_metadata WHERE model_id = ? AND source = 'civitai' AND key = 'civitai.status'").get(modelId) !== undefined;
+}

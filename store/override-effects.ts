@@ -78,3 +78,25 @@ export function replaceDisplacedClassification(db: DB, modelId: number, c: { typ
   );
   return info.changes > 0;
 }
+
+/** What an Override recorded for a model (its effect, as the manifests last said), if one is in force. */
+export interface OverrideRecordRow {
+  type: string | null;
+  base: string | null;
+  variant: string | null;
+  name: string | null;
+  tags: string[];
+  origin: string;
+}
+
+export function getOverrideRecord(db: DB, modelId: number): OverrideRecordRow | undefined {
+  const r = stmt(db, 'SELECT type, base, variant, deploy_name AS name, tags, origin FROM model_overrides WHERE model_id = ?').get(modelId) as
+    | (Omit<OverrideRecordRow, 'tags'> & { tags: string })
+    | undefined;
+  return r === undefined ? undefined : { ...r, tags: JSON.parse(r.tags) as string[] };
+}
+
+/** The SHA-256 of every model an Override is in force for. */
+export function overriddenHashes(db: DB): Set<string> {
+  return new Set((stmt(db, 'SELECT m.sha256 FROM model_overrides o JOIN models m ON m.id = o.model_id').all() as Array<{ sha256: string }>).map((r) => r.sha256));
+}
