@@ -170,6 +170,14 @@ export const INVENTORY_MIGRATIONS: Migration[] = [
       ALTER TABLE deploy_links ADD COLUMN link_ino INTEGER;
     `,
   },
+  {
+    version: 5,
+    description: "model_evidence: an Override's manual evidence is known by its rule 'override:<origin>', not by its display text",
+    sql: `
+      UPDATE model_evidence SET rule = 'override:' || COALESCE(rule, '')
+        WHERE method = 'manual' AND observed LIKE 'Override in the manifests%' AND (rule IS NULL OR substr(rule, 1, 9) != 'override:');
+    `,
+  },
 ];
 
 export const CLASSIFICATION_MIGRATIONS: Migration[] = [

@@ -1,7 +1,11 @@
 import { stmt, type DB } from '../core/db.js';
 
-/** How the manual evidence rows written for manifest Overrides begin (and are recognised). */
+/** How the manual evidence rows written for manifest Overrides read (display only). */
 export const OVERRIDE_EVIDENCE_PREFIX = 'Override in the manifests';
+/** The rule of an Override's evidence row: `override:<origin>`, its identity. */
+export const OVERRIDE_RULE_PREFIX = 'override:';
+
+const DELETE_OVERRIDE_EVIDENCE = `DELETE FROM model_evidence WHERE model_id = ? AND method = 'manual' AND substr(rule, 1, ${OVERRIDE_RULE_PREFIX.length}) = '${OVERRIDE_RULE_PREFIX}'`;
 
 /**
  * The models columns (primary_type, base_model, sub_type, confidence) always show the recorded
@@ -23,7 +27,7 @@ export function applyRecordedOverride(db: DB, modelId: number): void {
       }
     | undefined;
   if (o === undefined) return;
-  stmt(db, "DELETE FROM model_evidence WHERE model_id = ? AND method = 'manual' AND observed LIKE ? || '%'").run(modelId, OVERRIDE_EVIDENCE_PREFIX);
+  stmt(db, DELETE_OVERRIDE_EVIDENCE).run(modelId);
   const classifies = o.type !== null || o.base !== null || o.variant !== null;
   stmt(db, "UPDATE models SET primary_type = ?, base_model = ?, sub_type = ?, confidence = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(
     o.type ?? o.prev_type,
@@ -43,7 +47,7 @@ export function applyRecordedOverride(db: DB, modelId: number): void {
     o.base,
     o.variant,
     1,
-    o.origin,
+    `${OVERRIDE_RULE_PREFIX}${o.origin}`,
   );
 }
 
@@ -53,7 +57,7 @@ export function removeRecordedOverride(db: DB, modelId: number): void {
     | { prev_type: string; prev_base: string; prev_variant: string | null; prev_confidence: number }
     | undefined;
   if (o === undefined) return;
-  stmt(db, "DELETE FROM model_evidence WHERE model_id = ? AND method = 'manual' AND observed LIKE ? || '%'").run(modelId, OVERRIDE_EVIDENCE_PREFIX);
+  stmt(db, DELETE_OVERRIDE_EVIDENCE).run(modelId);
   stmt(db, "UPDATE models SET primary_type = ?, base_model = ?, sub_type = ?, confidence = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(
     o.prev_type,
     o.prev_base,
