@@ -6,6 +6,7 @@ const BENCHES: Record<string, { file: string; about: string }> = {
   hash: { file: './hash.js', about: 'SHA-256 throughput against openssl (one file, several files, AutoV3)' },
   rescan: { file: './rescan.js', about: 'rescanning 10,000 unchanged files (link and copy imports)' },
   inspect: { file: './inspect.js', about: 'bytes read to classify 5-24 GB files' },
+  classify: { file: './classify.js', about: 'classifying one header: an SDXL checkpoint and 1,000-3,000-key LoRAs' },
   deploy: { file: './deploy.js', about: 'apply 10,000 links and an in-sync plan, beside GNU Stow' },
 };
 

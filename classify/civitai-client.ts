@@ -38,6 +38,8 @@ export interface CivitaiClientOptions {
   userAgent?: string;
   /** How the client waits (backoff, Retry-After, spacing); tests pass their own. Default a timer. */
   sleep?: (ms: number) => Promise<void>;
+  /** The clock (ms since the epoch) that Retry-After and request spacing are measured on; tests pass their own. */
+  now?: () => number;
 }
 
 interface Request {
@@ -86,8 +88,9 @@ export class CivitaiClient {
       concurrency: Math.max(1, options.concurrency ?? 2),
       userAgent: options.userAgent ?? 'ModelHub (+model inventory CLI)',
       sleep: options.sleep ?? ((ms) => realSleep(ms)),
+      now: options.now ?? Date.now,
     };
-    this.gate = new RequestGate(this.opts.concurrency, this.opts.minIntervalMs, this.opts.sleep);
+    this.gate = new RequestGate(this.opts.concurrency, this.opts.minIntervalMs, this.opts.sleep, this.opts.now);
   }
 
   /**
@@ -175,14 +178,14 @@ export class CivitaiClient {
   }
 
   private judgeRateLimit(req: Request, retryAfter: string | null): Attempt {
-    const waitMs = parseRetryAfter(retryAfter, Date.now());
+    const waitMs = parseRetryAfter(retryAfter, this.opts.now());
     const fail = (n: number): ModelHubError =>
       new ModelHubError('ERR_MODELHUB_CIVITAI_RATE_LIMITED', `CivitAI is rate-limiting ${req.method} ${this.redact(req.url)} (HTTP 429${retryAfter === null ? '' : `, Retry-After: ${retryAfter}`}; ${countAttempts(n)})`, {
         hint: 'wait a while and run the command again, or pass --offline',
       });
     if (waitMs === undefined) return { kind: 'retry', fail };
     if (waitMs > this.opts.maxRetryAfterMs) throw fail(1);
-    this.gate.pauseUntil(Date.now() + waitMs); // a 429 holds back every request of this client
+    this.gate.pauseUntil(this.opts.now() + waitMs); // a 429 holds back every request of this client
     return { kind: 'retry', waitMs, fail };
   }
 
@@ -241,13 +244,14 @@ class RequestGate {
     private readonly limit: number,
     private readonly minIntervalMs: number,
     private readonly sleep: (ms: number) => Promise<void>,
+    private readonly now: () => number,
   ) {}
 
   /** Wait for a slot and for this request's turn to start. Pair every call with release(). */
   async acquire(): Promise<void> {
     if (this.active < this.limit) this.active++;
     else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    const now = Date.now();
+    const now = this.now();
     const startAt = Math.max(now, this.nextStartAt);
     this.nextStartAt = startAt + this.minIntervalMs;
     if (startAt > now) await this.sleep(startAt - now);

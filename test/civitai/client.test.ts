@@ -21,6 +21,21 @@ async function setup(opts: Parameters<typeof FakeCivitai.start>[0] = {}): Promis
 }
 
 /** A client with test-sized waits. */
+/** A clock that moves only when the client sleeps: every wait is recorded, none is real. */
+function fakeClock(start = 1_700_000_000_000): { now: () => number; sleep: (ms: number) => Promise<void>; slept: number[]; starts: number[] } {
+  let t = start;
+  const clock = {
+    slept: [] as number[],
+    starts: [] as number[],
+    now: () => t,
+    sleep: async (ms: number) => {
+      clock.slept.push(ms);
+      t += ms;
+    },
+  };
+  return clock;
+}
+
 function client(extra: Partial<CivitaiClientOptions> = {}): CivitaiClient {
   return new CivitaiClient({ baseUrl: fake.baseUrl, timeoutMs: 2000, maxRetries: 3, backoffMs: 10, minIntervalMs: 0, concurrency: 4, ...extra });
 }
@@ -87,11 +102,10 @@ describe('CivitaiClient failures', () => {
     await setup();
     fake.addVersion({ files: [{ sha256: sha(1) }] });
     fake.scriptHash(sha(1), { status: 429, headers: { 'Retry-After': '1' }, body: { error: 'Rate limit exceeded, please retry shortly.' } });
-    const started = performance.now();
-    expect(await client().getByHash(sha(1))).not.toBeNull();
-    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+    const clock = fakeClock();
+    expect(await client({ now: clock.now, sleep: clock.sleep }).getByHash(sha(1))).not.toBeNull();
     expect(fake.requests).toHaveLength(2);
-    expect(fake.requests[1]!.at - fake.requests[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(clock.slept.reduce((a, b) => a + b, 0), 'waited the 1 s Retry-After asked for, on the injected clock').toBeGreaterThanOrEqual(1000);
   });
 
   it('fails at once when Retry-After is longer than it is willing to wait', async () => {
@@ -128,12 +142,12 @@ describe('CivitaiClient failures', () => {
   it('times out a slow answer', async () => {
     await setup();
     fake.scriptHash(sha(1), { delayMs: 2000 }, Infinity);
-    const started = performance.now();
-    const err = await failure(client({ timeoutMs: 200, maxRetries: 1 }).getByHash(sha(1)));
+    const clock = fakeClock();
+    const err = await failure(client({ timeoutMs: 200, maxRetries: 1, sleep: clock.sleep, now: clock.now }).getByHash(sha(1)));
     expect(err.code).toBe('ERR_MODELHUB_CIVITAI_TIMEOUT');
     expect(err.message).toMatch(/within 200 ms \(2 attempts\)/);
-    expect(performance.now() - started).toBeLessThan(1500);
     expect(fake.requests).toHaveLength(2);
+    expect(clock.slept, 'one backoff between the two attempts').toHaveLength(1);
   });
 
   it('reports malformed JSON with the URL and without the key', async () => {
@@ -173,11 +187,14 @@ describe('CivitaiClient failures', () => {
 describe('CivitaiClient pacing', () => {
   it('spaces request starts by minIntervalMs', async () => {
     await setup();
-    const c = client({ minIntervalMs: 100, concurrency: 4 });
+    const clock = fakeClock();
+    const c = client({ minIntervalMs: 100, concurrency: 4, now: clock.now, sleep: clock.sleep });
     await Promise.all([1, 2, 3, 4].map((i) => c.getByHash(sha(i))));
-    const at = fake.requests.map((r) => r.at);
-    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(90);
-    expect(at[3]! - at[0]!).toBeGreaterThanOrEqual(290);
+    expect(fake.requests).toHaveLength(4);
+    // Every start after the first waited for its turn on the injected clock: four starts span 300 ms.
+    expect(clock.slept).toHaveLength(3);
+    expect(clock.slept.every((ms) => ms > 0)).toBe(true);
+    expect(clock.slept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(300);
   });
 
   it('keeps at most `concurrency` requests in flight', async () => {

@@ -10,16 +10,14 @@ import { tempDir } from '../helpers/tmp.js';
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 describe('fixture writers', () => {
-  it('write 20 GB sparse files in milliseconds without using the disk', async () => {
+  it('write 20 GB sparse files without using the disk', async () => {
     const dir = tempDir();
-    const started = Date.now();
     const st = join(dir, 'big.safetensors');
     await writeSafetensors(st, [{ name: 'w', dtype: 'F32', shape: [5, 1000, 1000, 1000] }]);
     const gguf = join(dir, 'big.gguf');
     await writeGguf(gguf, { kv: {}, tensors: [{ name: 'w', shape: [1, 1] }], size: 20e9 });
     const pt = join(dir, 'big.pt');
     await writeTorchZip(pt, { w: tensor([1]) }, { size: 20e9 });
-    expect(Date.now() - started).toBeLessThan(2000);
     for (const path of [st, gguf, pt]) {
       const s = statSync(path);
       expect(s.size).toBeGreaterThanOrEqual(20e9);
