@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv';
-import { createAjv } from '../core/ajv.js';
+import { schemaValidator } from '../core/ajv.js';
+import { packageRoot } from '../core/paths.js';
 import { errnoCode, ModelHubError } from '../core/errors.js';
 import { formatProblems, parseYamlDocuments, validateDoc, type YamlProblem } from '../core/yaml.js';
 import { readYamlFile } from '../core/yaml-read.js';
@@ -18,7 +18,7 @@ import type { RuleSet } from './ruleset.js';
  * lists them as `file:line:col: message`, grouped by file.
  */
 export function loadRuleSet(extraFiles: string[] = []): RuleSet {
-  const dir = join(findPackageRoot(), 'classify', 'rules');
+  const dir = join(packageRoot(), 'classify', 'rules');
   const builtins = readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .sort()
@@ -75,30 +75,10 @@ function readRuleFile(file: string): ReturnType<typeof readYamlFile> {
   }
 }
 
-let validator: ValidateFunction | undefined;
 function rulesValidator(): ValidateFunction {
-  if (validator === undefined) {
-    const schema = JSON.parse(readFileSync(join(findPackageRoot(), 'schemas', 'rules.schema.json'), 'utf8')) as object;
-    validator = createAjv().compile(schema);
-  }
-  return validator;
+  return schemaValidator('rules');
 }
 
-let packageRoot: string | undefined;
-/**
- * The package root: the nearest directory above this module holding both package.json and
- * classify/rules. Walking up (rather than resolving `./rules/` next to the module) matters
- * because the program runs compiled from dist/classify/, and the build does not copy the rule
- * files or schemas/ into dist/: they ship beside package.json.
- */
-function findPackageRoot(): string {
-  if (packageRoot !== undefined) return packageRoot;
-  const start = dirname(fileURLToPath(import.meta.url));
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'classify', 'rules'))) return (packageRoot = dir);
-    if (dirname(dir) === dir) throw new ModelHubError('RULES_NOT_FOUND', `cannot find classify/rules above ${start}`, { path: start });
-  }
-}
 
 /**
  * The bases the given rule files declare (`bases: [{ id }]`), read without compiling the rules:

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createAjv } from './ajv.js';
+import { schemaValidator } from './ajv.js';
 import { ModelHubError, errnoCode } from './errors.js';
 import { describeUnsetVariable, expandPath, findUnsetVariable, packageRoot } from './paths.js';
 import { formatProblems, locate, parseYamlDocuments, validateDoc, type YamlDoc, type YamlProblem } from './yaml.js';
@@ -120,13 +120,8 @@ export function readConfigFile(file: string, opts: { validate?: boolean; env?: N
   return (doc?.value ?? {}) as Record<string, unknown>;
 }
 
-let compiled: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
-function configValidator(): ReturnType<ReturnType<typeof createAjv>['compile']> {
-  if (compiled === undefined) {
-    const schema = JSON.parse(readFileSync(join(packageRoot(), 'schemas', 'config.schema.json'), 'utf8')) as object;
-    compiled = createAjv().compile(schema);
-  }
-  return compiled;
+function configValidator() {
+  return schemaValidator('config');
 }
 
 /** The config's paths (hub, manifests, rules) that name a variable the environment leaves unset. */

@@ -1,27 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { createAjv } from '../core/ajv.js';
-import { packageRoot } from '../core/paths.js';
+import { schemaValidator } from '../core/ajv.js';
 import { didYouMean } from '../core/suggest.js';
 import { errorPlace, validateDoc, type YamlDoc, type YamlProblem } from '../core/yaml.js';
 
-const SCHEMA_FILES = ['manifest', 'target', 'deployment', 'override'];
-const MANIFEST_ID = 'https://modelhub.dev/schemas/manifest.schema.json';
-
-let compiled: ValidateFunction | undefined;
-
 /** The validator for one manifest document (schemas/manifest.schema.json and the kinds it references). */
 export function manifestValidator(): ValidateFunction {
-  if (compiled !== undefined) return compiled;
-  const ajv = createAjv();
-  for (const name of SCHEMA_FILES) {
-    const file = join(packageRoot(), 'schemas', `${name}.schema.json`);
-    ajv.addSchema(JSON.parse(readFileSync(file, 'utf8')) as object);
-  }
-  const validate = ajv.getSchema(MANIFEST_ID);
-  if (validate === undefined) throw new Error(`schema ${MANIFEST_ID} did not compile`);
-  return (compiled = validate);
+  return schemaValidator('manifest', { with: ['target', 'deployment', 'override'] });
 }
 
 /**
