@@ -1,0 +1,48 @@
+import type { ClassifierSetup } from './classifier-setup.js';
+import type { Hub } from './hub.js';
+import { getModelBySha } from './inventory.js';
+import { classifyStoredModels, type StoredClassification } from './reclassify.js';
+import { scanPaths, type ScanOptions, type ScanReport } from './scan.js';
+
+/** How the CivitAI part of a scan went, for one summary line. */
+export interface ScanCivitaiSummary {
+  asked: boolean;
+  found: number;
+  notFound: number;
+  errors: number;
+  firstError?: string;
+}
+
+/**
+ * The whole scan use case, as every interface runs it: import the files (store/scan.ts, which
+ * classifies each from its header), then classify the newly imported models again where
+ * sidecars or CivitAI add to their header (one batched lookup), and update the report's lines
+ * with the final type and base. A dry run imports and asks nothing.
+ */
+export async function scanAndClassify(hub: Hub, paths: string[], setup: ClassifierSetup, opts: Omit<ScanOptions, 'classify'>): Promise<{ report: ScanReport; civitai: ScanCivitaiSummary }> {
+  const report = await scanPaths(hub, paths, { ...opts, classify: setup.classifyFile });
+  const enriched = opts.dryRun === true ? [] : await classifyImported(hub, report, setup);
+  return { report, civitai: summarizeCivitai(enriched, setup.civitai !== null) };
+}
+
+async function classifyImported(hub: Hub, report: ScanReport, setup: ClassifierSetup): Promise<StoredClassification[]> {
+  const hashes = [...new Set(report.files.filter((f) => f.outcome === 'imported' && f.sha256 !== undefined).map((f) => f.sha256 as string))];
+  const models = hashes.map((h) => getModelBySha(hub.db, h)).filter((m) => m !== undefined);
+  if (models.length === 0) return [];
+  const results = await classifyStoredModels(hub, models, { classify: setup.options, civitai: setup.civitai, lookup: setup.lookup, onlyWithOutsideEvidence: true });
+  const byHash = new Map(results.map((r) => [r.hash, r]));
+  for (const f of report.files) {
+    const r = f.sha256 === undefined ? undefined : byHash.get(f.sha256);
+    const now = r === undefined ? undefined : getModelBySha(hub.db, r.hash);
+    if (now !== undefined) Object.assign(f, { type: now.primary_type, base: now.base_model });
+  }
+  return results;
+}
+
+function summarizeCivitai(results: StoredClassification[], online: boolean): ScanCivitaiSummary {
+  const count = (s: string): number => results.filter((r) => r.civitai.status === s).length;
+  const out: ScanCivitaiSummary = { asked: online && results.length > 0, found: count('found'), notFound: count('not-found'), errors: count('error') };
+  const firstError = results.find((r) => r.civitai.error !== undefined)?.civitai.error;
+  if (firstError !== undefined) out.firstError = firstError;
+  return out;
+}
