@@ -1,9 +1,6 @@
-import { realpathSync } from 'node:fs';
-import { basename, resolve, sep } from 'node:path';
-import { errnoCode, isModelHubError } from '../core/errors.js';
+import { resolve } from 'node:path';
 import { forTerminal } from '../core/terminal-text.js';
-import type { Evidence } from '../classify/types.js';
-import type { ModelHeader } from '../formats/types.js';
+import type { InspectResult } from '../store/inspect-files.js';
 import type { CommandContext } from './context.js';
 import { createClassifierSetup } from './classifier.js';
 import { formatBytes, formatConfidence } from './format.js';
@@ -14,34 +11,6 @@ interface InspectFlags {
   hash?: boolean;
 }
 
-interface InspectResult {
-  path: string;
-  format: string | null;
-  container?: string;
-  size?: number;
-  tensors?: number;
-  sha256?: string;
-  type?: string;
-  base?: string;
-  variant?: string | null;
-  confidence?: number;
-  evidence?: Evidence[];
-  civitai?: { status: string; url?: string; error?: string };
-  unsafe?: string[];
-  bytesRead?: number;
-  error?: { code: string; message: string; hint?: string };
-}
-
-interface Read {
-  path: string;
-  header: ModelHeader;
-  /** What is classified: the header, with its sibling shards' tensors for a sharded model. */
-  classHeader: ModelHeader;
-  sha256?: string;
-  autov3?: string;
-  extra: Evidence[];
-}
-
 /**
  * `modelhub inspect FILE...`: read headers and classify, without a hub. Nothing is hashed
  * unless `--hash`; CivitAI (when online) is asked only for files whose hash is known without
@@ -49,115 +18,17 @@ interface Read {
  * `--hash`. Sidecar files next to each file count as evidence.
  */
 export default async function inspect(ctx: CommandContext, files: string[], flags: InspectFlags): Promise<void> {
-  const { readModelHeader } = await import('../formats/read.js');
-  const { formatFromPath } = await import('../core/vocabulary.js');
-  const { readSidecars, evidenceFromSidecars } = await import('../classify/sidecars.js');
-  const { readShardUnion } = await import('../formats/shards.js');
+  const { inspectFiles } = await import('../store/inspect-files.js');
+  const { hubLayout } = await import('../store/hub.js');
   const setup = await createClassifierSetup(ctx);
-  const results: InspectResult[] = [];
-  const reads: Read[] = [];
-  for (const file of files) {
-    const path = resolve(ctx.io.cwd, file);
-    try {
-      const header = await readModelHeader(path);
-      const { sidecars } = await readSidecars(path);
-      const r: Read = { path, header, classHeader: await readShardUnion(path, header), extra: [] };
-      const sha = shaFromStorePath(path) ?? sidecars.find((s) => s.sha256 !== undefined)?.sha256?.toLowerCase();
-      if (sha !== undefined) r.sha256 = sha;
-      const sshs = header.metadata.sshs_model_hash;
-      if (typeof sshs === 'string' && /^[0-9a-f]{64}$/i.test(sshs)) r.autov3 = sshs.toLowerCase();
-      r.extra.push(...evidenceFromSidecars(sidecars, r.sha256, setup.options.rules));
-      reads.push(r);
-      results.push({ path, format: header.format });
-    } catch (err) {
-      if (!isModelHubError(err)) throw err;
-      const e: InspectResult['error'] = { code: err.code, message: err.message };
-      if (err.hint !== undefined) e.hint = err.hint;
-      results.push({ path, format: formatFromPath(path) ?? null, error: e });
-    }
-  }
-  if (flags.hash) await hashAll(reads);
-  const civitai = await askCivitai(ctx, setup, reads);
-  for (const r of reads) {
-    const out = results.find((x) => x.path === r.path && x.error === undefined) as InspectResult;
-    const lookup = r.sha256 === undefined ? undefined : civitai.get(r.sha256);
-    const extra = [...r.extra, ...(lookup?.evidence ?? [])];
-    const c = setup.classifyFile({ fileName: basename(r.path), size: r.header.size, header: r.classHeader, extraEvidence: extra });
-    Object.assign(out, {
-      container: r.header.container,
-      size: r.header.size,
-      tensors: r.header.tensors.length,
-      ...(r.sha256 === undefined ? {} : { sha256: r.sha256 }),
-      type: c.type,
-      base: c.base,
-      variant: c.variant,
-      confidence: c.confidence,
-      evidence: c.evidence,
-      ...(lookup === undefined ? {} : { civitai: lookup.summary }),
-      bytesRead: r.header.bytesRead,
-      ...(r.header.unsafeGlobals && r.header.unsafeGlobals.length > 0 ? { unsafe: r.header.unsafeGlobals } : {}),
-    });
-  }
+  const results = await inspectFiles(
+    files.map((f) => resolve(ctx.io.cwd, f)),
+    setup,
+    { hash: flags.hash === true, cacheFile: hubLayout(ctx.config.hub).classificationDb },
+  );
   ctx.exitCode = results.some((r) => r.error) ? EXIT.error : EXIT.ok;
   if (ctx.json) ctx.printJson(results);
   else ctx.out(forTerminal(results).map((r) => renderOne(ctx, r)).join('\n\n'));
-}
-
-/** A file inside a hub's store (directly or through a link) carries its SHA-256 in its folder name. */
-function shaFromStorePath(path: string): string | undefined {
-  let real: string;
-  try {
-    real = realpathSync(path);
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ELOOP') return undefined;
-    throw err;
-  }
-  const parts = real.split(sep);
-  const folder = parts.at(-2) ?? '';
-  return parts.at(-3) === 'models' && /^[0-9a-f]{64}$/.test(folder) ? folder : undefined;
-}
-
-async function hashAll(reads: Read[]): Promise<void> {
-  const { hashMany } = await import('../store/hash.js');
-  const results = await hashMany(reads.map((r) => ({ path: r.path, ...(r.header.container === 'safetensors' ? { autov3Offset: r.header.dataOffset } : {}) })));
-  results.forEach((res, i) => {
-    const r = reads[i] as Read;
-    if ('error' in res) return;
-    r.sha256 = res.sha256;
-    if (res.autov3 !== undefined) r.autov3 = res.autov3;
-  });
-}
-
-/** One batched CivitAI lookup for the files with a known hash, through the hub's cache when there is a hub. */
-async function askCivitai(ctx: CommandContext, setup: Awaited<ReturnType<typeof createClassifierSetup>>, reads: Read[]) {
-  const out = new Map<string, { evidence: Evidence[]; summary: NonNullable<InspectResult['civitai']> }>();
-  const known = reads.filter((r) => r.sha256 !== undefined);
-  if (known.length === 0) return out;
-  const { lookupCivitai } = await import('../classify/civitai-lookup.js');
-  const { evidenceFromCivitai } = await import('../classify/civitai.js');
-  const { toCivitaiVersion } = await import('../classify/civitai-client.js');
-  const db = await cacheDb(ctx);
-  try {
-    const answers = await lookupCivitai(db, setup.civitai, known.map((r) => ({ sha256: r.sha256 as string, autov3: r.autov3 ?? null })), setup.lookup);
-    for (const [sha, a] of answers) {
-      if (a.status === 'found') out.set(sha, { evidence: evidenceFromCivitai(toCivitaiVersion(a.version), setup.options.rules), summary: { status: 'found', url: a.version.pageUrl } });
-      else if (a.status === 'error') out.set(sha, { evidence: [], summary: { status: 'error', error: a.error.message } });
-      else out.set(sha, { evidence: [], summary: { status: a.status } });
-    }
-  } finally {
-    db.close();
-  }
-  return out;
-}
-
-/** The configured hub's classification.db when that hub exists (shared cache); otherwise a throw-away one in memory. */
-async function cacheDb(ctx: CommandContext) {
-  const { existsSync } = await import('node:fs');
-  const { openDatabase } = await import('../core/db.js');
-  const { CLASSIFICATION_MIGRATIONS } = await import('../store/migrations.js');
-  const { hubLayout } = await import('../store/hub.js');
-  const file = hubLayout(ctx.config.hub).classificationDb;
-  return openDatabase(existsSync(file) ? file : ':memory:', CLASSIFICATION_MIGRATIONS);
 }
 
 function renderOne(ctx: CommandContext, r: InspectResult): string {
