@@ -24,7 +24,7 @@ export type ModelType = (typeof MODEL_TYPES)[number];
 
 /**
  * Base families for image/video models. For `llm` (and GGUF text encoders) the base is
- * GGUF's `general.architecture`, an open set matched by LLM_BASE_PATTERN.
+ * GGUF's `general.architecture`, an open set (llama, qwen2, gemma3, command-r, …).
  */
 export const IMAGE_BASES = [
   'sd15',
@@ -54,9 +54,6 @@ export const IMAGE_BASES = [
   'unknown',
 ] as const;
 export type ImageBase = (typeof IMAGE_BASES)[number];
-
-/** The shape of a GGUF `general.architecture` value (llama, qwen2, gemma3, command-r, …). */
-export const LLM_BASE_PATTERN = /^[a-z][a-z0-9_.-]*$/;
 
 /**
  * GGUF architectures llama.cpp and ComfyUI-GGUF write, so that manifests naming one validate.
@@ -94,9 +91,6 @@ export function formatFromPath(path: string): ModelFormat | undefined {
   return MODEL_EXTENSIONS[path.slice(dot).toLowerCase()];
 }
 
-export function isModelType(value: string): value is ModelType {
-  return (MODEL_TYPES as readonly string[]).includes(value);
-}
 
 export function isKnownBase(value: string): boolean {
   return (IMAGE_BASES as readonly string[]).includes(value) || KNOWN_LLM_BASES.includes(value);

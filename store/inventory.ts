@@ -66,10 +66,6 @@ export function getModelBySha(db: DB, sha256: string): ModelRow | undefined {
   return stmt(db, 'SELECT * FROM models WHERE sha256 = ?').get(sha256) as ModelRow | undefined;
 }
 
-export function getModelById(db: DB, id: number): ModelRow | undefined {
-  return stmt(db, 'SELECT * FROM models WHERE id = ?').get(id) as ModelRow | undefined;
-}
-
 /** Insert a model (AutoV2 derived from the SHA-256) and return its id. */
 export function insertModel(db: DB, m: NewModel): number {
   const info = stmt(db, 
