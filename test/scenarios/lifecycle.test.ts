@@ -123,7 +123,7 @@ const SCENARIOS: Scenario[] = [
         check: (c) => {
           expectLink(c, 'loras/flux/nice.safetensors', 'mystery.safetensors');
           expect(query(c.w, 'SELECT primary_type, base_model, confidence FROM models')).toEqual([{ primary_type: 'lora', base_model: 'flux', confidence: 1 }]);
-          expect(query(c.w, "SELECT method, type, base, weight, rule FROM model_evidence WHERE method = 'manual'")).toEqual([{ method: 'manual', type: 'lora', base: 'flux', weight: 1, rule: 'fix' }]);
+          expect(query(c.w, "SELECT method, type, base, weight, rule FROM model_evidence WHERE method = 'manual'")).toEqual([{ method: 'manual', type: 'lora', base: 'flux', weight: 1, rule: 'override:fix' }]);
           expect(query(c.w, 'SELECT prev_type, prev_base, prev_confidence FROM model_overrides')).toEqual([{ prev_type: 'unknown', prev_base: 'unknown', prev_confidence: 0.9 }]);
         },
       },
