@@ -1,10 +1,10 @@
-import { rmdirSync, unlinkSync } from 'node:fs';
+import { rmdirSync } from 'node:fs';
 import { errnoCode } from '../core/errors.js';
 import { inTransaction, stmt } from '../core/db.js';
 import { stagingOwnerOf, type StagingOwner } from './gc-content.js';
 import type { Hub } from './hub.js';
 import { fsyncDir } from './import.js';
-import { findLinkBacks, findSymlinksInto } from './link-backs.js';
+import { findLinkBacks, findSymlinksInto, unlinkIfPresent } from './link-backs.js';
 import { listStore, type EntryKind, type StoreListing } from './store-listing.js';
 
 /**
@@ -242,7 +242,7 @@ export async function executeGc(
       continue;
     }
     if (!staleNow.has(key)) continue;
-    if (unlinkIfThere(s.path)) {
+    if (unlinkIfPresent(s.path)) {
       result.stagingRemoved.push(s.path);
       result.freedBytes += s.size;
     }
@@ -251,7 +251,7 @@ export async function executeGc(
 }
 
 async function removeEntry(hub: Hub, item: GcRemoval): Promise<void> {
-  for (const f of item.files) unlinkIfThere(f.path);
+  for (const f of item.files) unlinkIfPresent(f.path);
   if (item.dir !== '') {
     try {
       rmdirSync(item.dir);
@@ -264,16 +264,6 @@ async function removeEntry(hub: Hub, item: GcRemoval): Promise<void> {
     stmt(hub.db, 'DELETE FROM models WHERE sha256 = ?').run(item.hash);
     for (const f of item.files) stmt(hub.db, 'DELETE FROM hash_files WHERE path = ?').run(f.path);
   });
-}
-
-function unlinkIfThere(path: string): boolean {
-  try {
-    unlinkSync(path);
-    return true;
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return false;
-    throw err;
-  }
 }
 
 function sameFiles(a: GcRemoval, b: GcRemoval): boolean {

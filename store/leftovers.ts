@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { errnoCode } from '../core/errors.js';
 import { stmt } from '../core/db.js';
 import { storeHashOf, type Hub } from './hub.js';
-import { readlinkOrUndefined } from './link-backs.js';
+import { readlinkOrUndefined, unlinkIfPresent } from './link-backs.js';
 
 /**
  * Temporary files an interrupted scan can leave: full-size staging copies in `models/.tmp/`
@@ -81,7 +81,7 @@ export function cleanLeftovers(hub: Hub, isAlive: (pid: number) => boolean = pid
     const path = join(hub.layout.tmpDir, name);
     const st = lstatSync(path, { throwIfNoEntry: false });
     if (st === undefined || !st.isFile()) continue;
-    if (removed(path)) out.staging.push({ path, size: st.size });
+    if (unlinkIfPresent(path)) out.staging.push({ path, size: st.size });
   }
   const journalled = stmt(hub.db, "SELECT path FROM model_sources WHERE state = 'importing'").all() as Array<{ path: string }>;
   for (const dir of new Set(journalled.map((r) => dirname(r.path)))) {
@@ -92,7 +92,7 @@ export function cleanLeftovers(hub: Hub, isAlive: (pid: number) => boolean = pid
       const path = join(dir, name);
       const text = readlinkOrUndefined(path);
       if (text === undefined || storeHashOf(hub.layout, resolve(dir, text)) === undefined) continue;
-      if (removed(path)) out.links.push(path);
+      if (unlinkIfPresent(path)) out.links.push(path);
     }
   }
   return out;
@@ -109,16 +109,6 @@ function listNames(dir: string): string[] {
   } catch (err) {
     const code = errnoCode(err);
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') return [];
-    throw err;
-  }
-}
-
-function removed(path: string): boolean {
-  try {
-    unlinkSync(path);
-    return true;
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return false;
     throw err;
   }
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readlinkSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, readlinkSync, statSync, unlinkSync, type Dirent } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { errnoCode } from '../core/errors.js';
 import { stmt } from '../core/db.js';
@@ -46,6 +46,17 @@ export function readlinkOrUndefined(path: string): string | undefined {
   } catch (err) {
     const code = errnoCode(err);
     if (code === 'ENOENT' || code === 'EINVAL' || code === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}
+
+/** Remove the entry at `path` if it is there; false when it was already gone. */
+export function unlinkIfPresent(path: string): boolean {
+  try {
+    unlinkSync(path);
+    return true;
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return false;
     throw err;
   }
 }
