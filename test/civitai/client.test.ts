@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CivitaiClient, type CivitaiClientOptions } from '../../classify/civitai-client.js';
 import { ModelHubError } from '../../core/errors.js';
+import { fakeClock } from '../helpers/clock.js';
 import { FakeCivitai } from '../helpers/fake-civitai.js';
 
 const sha = (n: number | string): string => createHash('sha256').update(`file-${n}`).digest('hex');
@@ -21,21 +22,6 @@ async function setup(opts: Parameters<typeof FakeCivitai.start>[0] = {}): Promis
 }
 
 /** A client with test-sized waits. */
-/** A clock that moves only when the client sleeps: every wait is recorded, none is real. */
-function fakeClock(start = 1_700_000_000_000): { now: () => number; sleep: (ms: number) => Promise<void>; slept: number[]; starts: number[] } {
-  let t = start;
-  const clock = {
-    slept: [] as number[],
-    starts: [] as number[],
-    now: () => t,
-    sleep: async (ms: number) => {
-      clock.slept.push(ms);
-      t += ms;
-    },
-  };
-  return clock;
-}
-
 function client(extra: Partial<CivitaiClientOptions> = {}): CivitaiClient {
   return new CivitaiClient({ baseUrl: fake.baseUrl, timeoutMs: 2000, maxRetries: 3, backoffMs: 10, minIntervalMs: 0, concurrency: 4, ...extra });
 }

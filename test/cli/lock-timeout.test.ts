@@ -3,28 +3,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquireLock, type HubLock } from '../../store/lock.js';
 import { runCapturing, type CliResult } from '../helpers/cli.js';
+import { fakeClock } from '../helpers/clock.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** A hub, an empty folder to scan (a scan of nothing still takes the lock), and the CLI with an injected clock. */
-function world(): { run: (args: string[], onSleep?: (n: number) => void) => Promise<CliResult>; hub: string; slept: number[] } {
+function world(): { run: (args: string[], onSleep?: (n: number) => void) => Promise<CliResult>; hub: string; slept: readonly number[] } {
   const root = tempDir();
   const hub = join(root, 'hub');
   mkdirSync(join(root, 'empty'));
-  const slept: number[] = [];
-  let t = 5_000_000;
+  let onSleep: (n: number) => void = () => {};
+  const clock = fakeClock(5_000_000, (slept) => onSleep(slept.length));
   const env = { HOME: join(root, 'home'), XDG_CONFIG_HOME: join(root, 'xdg'), NO_COLOR: '1', PATH: process.env.PATH };
-  const run = (args: string[], onSleep: (n: number) => void = () => {}) =>
-    runCapturing(['--offline', '--hub', hub, ...args], {
-      env,
-      cwd: root,
-      now: () => t,
-      sleep: async (ms) => {
-        slept.push(ms);
-        t += ms;
-        onSleep(slept.length);
-      },
-    });
-  return { run, hub, slept };
+  const run = (args: string[], sleeping: (n: number) => void = () => {}) => {
+    onSleep = sleeping;
+    return runCapturing(['--offline', '--hub', hub, ...args], { env, cwd: root, now: clock.now, sleep: clock.sleep });
+  };
+  return { run, hub, slept: clock.slept };
 }
 
 describe('--lock-timeout', () => {

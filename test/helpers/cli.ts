@@ -1,5 +1,6 @@
 import { Readable, Writable } from 'node:stream';
 import { run } from '../../cmd/program.js';
+import { settledClock } from './clock.js';
 
 export interface CliResult {
   code: number;
@@ -38,13 +39,9 @@ export async function cli(args: string[], opts: { cwd?: string; env?: NodeJS.Pro
 /**
  * The one in-process runner every test helper uses: output captured, stdout and stderr never a
  * terminal; `answer` makes stdin a terminal that types that line (for confirmation prompts).
+ * Time is injected: `now` and `sleep` default to a settledClock() (an hour ahead; sleeping
+ * returns at once), so no command waits for real time. Tests of the settle window pass `now`.
  */
-/**
- * The clock tests give the CLI: an hour ahead, so files a test has just written count as
- * downloaded an hour ago (outside scan's settle window). Tests of the window pass `now`.
- */
-export const SETTLED_CLOCK = (): number => Date.now() + 3_600_000;
-
 export async function runCapturing(
   argv: string[],
   io: { env: NodeJS.ProcessEnv; cwd: string; answer?: string; stdin?: NodeJS.ReadableStream; stdinIsTTY?: boolean; now?: () => number; sleep?: (ms: number) => Promise<void> },
@@ -52,6 +49,7 @@ export async function runCapturing(
   const stdout = new Capture();
   const stderr = new Capture();
   const stdin = io.answer !== undefined ? Readable.from([`${io.answer}\n`]) : io.stdin;
+  const clock = settledClock();
   const code = await run(argv, {
     stdout,
     stderr,
@@ -60,8 +58,8 @@ export async function runCapturing(
     stdoutIsTTY: false,
     stderrIsTTY: false,
     stdinIsTTY: io.stdinIsTTY ?? io.answer !== undefined,
-    now: io.now ?? SETTLED_CLOCK,
-    ...(io.sleep !== undefined ? { sleep: io.sleep } : {}),
+    now: io.now ?? clock.now,
+    sleep: io.sleep ?? clock.sleep,
     ...(stdin !== undefined ? { stdin: stdin as NodeJS.ReadableStream & { isTTY?: boolean } } : {}),
   });
   return {

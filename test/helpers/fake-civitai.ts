@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { afterEach, expect } from 'vitest';
 
 /**
@@ -54,8 +53,6 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
-  /** performance.now() at arrival. */
-  at: number;
 }
 
 export interface FakeCivitaiOptions {
@@ -138,12 +135,11 @@ export class FakeCivitai {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const at = performance.now();
     this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
     res.on('close', () => this.inFlight--);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const rec: RecordedRequest = { n: this.requests.length + 1, method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at };
+    const rec: RecordedRequest = { n: this.requests.length + 1, method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
     this.requests.push(rec);
     const reply = this.requestScripts.get(rec.n) ?? this.takeHashScript(rec);
     const delay = (reply !== undefined && 'delayMs' in reply ? reply.delayMs : 0) + (this.opts.delayMs ?? 0);

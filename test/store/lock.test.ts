@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDuration, formatDurationMs } from '../../core/duration.js';
 import { ModelHubError } from '../../core/errors.js';
 import { acquireLock, holderFile, type LockInfo } from '../../store/lock.js';
+import { fakeClock } from '../helpers/clock.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** Above Linux's largest pid (2^22): never a live process. */
@@ -17,21 +18,6 @@ async function lockError(p: Promise<unknown>): Promise<ModelHubError> {
   );
   expect(err).toBeInstanceOf(ModelHubError);
   return err as ModelHubError;
-}
-
-/** A clock that only moves when the code under test sleeps. */
-function fakeTime(onSleep: (slept: number[]) => void = () => {}): { now: () => number; sleep: (ms: number) => Promise<void>; slept: number[] } {
-  let t = 1_000_000;
-  const slept: number[] = [];
-  return {
-    now: () => t,
-    slept,
-    sleep: async (ms) => {
-      slept.push(ms);
-      t += ms;
-      onSleep(slept);
-    },
-  };
 }
 
 describe('hub lock', () => {
@@ -90,7 +76,7 @@ describe('hub lock', () => {
     const file = join(tempDir(), 'modelhub.lock');
     const held = await acquireLock(file, 'modelhub scan');
     const seen: Array<LockInfo | undefined> = [];
-    const time = fakeTime((slept) => {
+    const time = fakeClock(1_000_000, (slept) => {
       if (slept.length === 3) held.release();
     });
     const lock = await acquireLock(file, 'modelhub gc', { timeoutMs: 30_000, ...time, onWait: (h) => seen.push(h) });
@@ -102,7 +88,7 @@ describe('hub lock', () => {
   it('gives up after the timeout, naming the holder and the time waited', async () => {
     const file = join(tempDir(), 'modelhub.lock');
     const held = await acquireLock(file, 'modelhub scan');
-    const time = fakeTime();
+    const time = fakeClock(1_000_000);
     const err = await lockError(acquireLock(file, 'modelhub gc', { timeoutMs: 1000, pollMs: 300, ...time }));
     expect(err.message).toMatch(/^the hub is still locked by modelhub scan \(pid \d+ on .*\) after waiting 1s$/);
     expect(time.slept).toEqual([300, 300, 300, 100]);
