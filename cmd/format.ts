@@ -1,19 +1,6 @@
 /** Plain-text helpers shared by the human renderers (no colour here; renderers add it). */
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-
-/** 1536 → "1.5 KB", decimal-free below 10 units of the next size up ("812 MB", "23.8 GB"). */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '?';
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${value.toFixed(digits)} ${UNITS[unit]}`;
-}
+export { formatBytes, formatConfidence } from '../core/human-units.js';
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
@@ -24,10 +11,6 @@ export function formatDuration(seconds: number): string {
   const mm = String(m).padStart(2, '0');
   const ss = String(sec).padStart(2, '0');
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
-}
-
-export function formatConfidence(c: number): string {
-  return `${Math.round(c * 100)}%`;
 }
 
 export interface Column {

@@ -1,0 +1,67 @@
+import type { Change, Conflict, Plan } from '../../reconcile/plan-types.js';
+import { BLANK, line, span, type Line, type Style } from '../text.js';
+
+const SIGN: Record<Change['action'], { sign: string; style: Style }> = {
+  create: { sign: '+', style: 'green' },
+  replace: { sign: '~', style: 'yellow' },
+  delete: { sign: '-', style: 'red' },
+  adopt: { sign: '=', style: 'yellow' },
+  forget: { sign: 'x', style: 'dim' },
+};
+
+/**
+ * A plan as lines, in the manner `modelhub plan` prints it: by target, `+ ~ - = x` for link,
+ * relink, remove, adopt and forget, `!` for a conflict (never touched), paths relative to the
+ * target's root, then the warnings and the summary line. Built from the Plan alone.
+ */
+export function planLines(plan: Plan): Line[] {
+  const out: Line[] = [];
+  for (const t of plan.targets) {
+    const changes = plan.changes.filter((c) => c.target === t.name);
+    const conflicts = plan.conflicts.filter((c) => c.target === t.name);
+    if (changes.length === 0 && conflicts.length === 0) continue;
+    out.push([span(t.name, 'bold'), span(t.displayName !== t.name ? ` (${t.displayName})` : ''), span(`  ${t.enabled === null ? `${t.root} (no longer in the manifests)` : t.root}`, 'dim')]);
+    for (const c of changes) out.push(changeLine(c));
+    for (const c of conflicts) out.push(conflictLine(c));
+    out.push(BLANK);
+  }
+  for (const o of plan.overrides) out.push([span(`  ${o.action === 'remove' ? '-' : '~'} `, 'yellow'), span(`override ${o.action}: ${o.model.name} ${o.model.hash.slice(0, 12)}`)]);
+  for (const name of plan.emptyTargets) out.push(line(`Warning: nothing is declared for target ${name} any more; apply refuses to remove all its links (modelhub apply --allow-empty).`, 'yellow'));
+  for (const u of plan.unsafe) out.push(line(`Warning: ${u.target}: ${u.relPath} deploys a model flagged unsafe (${u.model.hash.slice(0, 12)})`, 'yellow'));
+  out.push(summaryLine(plan));
+  return out;
+}
+
+function changeLine(c: Change): Line {
+  const { sign, style } = SIGN[c.action];
+  const head = [span(`  ${sign} `, style), span(c.relPath)];
+  const model = `${c.model.name} ${c.model.hash.slice(0, 12)}`;
+  switch (c.action) {
+    case 'create':
+    case 'adopt':
+      return [...head, span(`  → ${model}`), ...(c.action === 'adopt' ? [span(`  (${c.reason})`, 'dim')] : [])];
+    case 'replace':
+      return [...head, span(`  → ${model}`), span(`  (${c.reason})`, 'dim')];
+    case 'delete':
+      return [...head, span(`  (${c.reason}; ${c.model.name})`, 'dim')];
+    case 'forget':
+      return [...head, span(`  (${c.reason === 'gone' ? 'already gone from disk' : 'changed by hand: no longer tracked'})`, 'dim')];
+  }
+}
+
+function conflictLine(c: Conflict): Line {
+  return [span('  ! ', 'red'), span(c.relPath), span(`  ${c.reason}`, 'red'), ...(c.found === undefined ? [] : [span(`: ${c.found}`, 'dim')])];
+}
+
+/** Terraform's summary: `Plan: 2 to link, 0 to relink, 1 to remove, 0 conflicts.` or `No changes.` */
+export function summaryLine(plan: Plan): Line {
+  const s = plan.summary;
+  const total = s.create + s.replace + s.delete + s.adopt + s.forget + s.dirs + s.overrides;
+  if (total === 0 && s.conflict === 0) return [span('No changes.', 'green'), span(` Target folders match the manifests (${s.inSync} link${s.inSync === 1 ? '' : 's'} in sync).`)];
+  const parts = [`${s.create} to link`, `${s.replace} to relink`, `${s.delete} to remove`];
+  if (s.adopt > 0) parts.push(`${s.adopt} to adopt`);
+  if (s.forget > 0) parts.push(`${s.forget} to forget`);
+  if (s.overrides > 0) parts.push(`${s.overrides} override${s.overrides === 1 ? '' : 's'} to record`);
+  return [span('Plan: ', 'bold'), span(`${parts.join(', ')}, `), span(`${s.conflict} conflict${s.conflict === 1 ? '' : 's'}`, s.conflict > 0 ? 'red' : undefined), span('.')];
+}
+
