@@ -1,3 +1,4 @@
+import { matchesNameGlob } from '../core/glob.js';
 import type { Selector } from './manifest-types.js';
 
 /** A model as deployments see it: the inventory's answer with every Override applied. */
@@ -17,21 +18,9 @@ export interface DeployModel {
   unsafe?: boolean;
 }
 
-const globCache = new Map<string, RegExp>();
-
-/** `*` any run of characters, `?` one character; anchored, case-insensitive. */
-export function globToRegExp(glob: string): RegExp {
-  let re = globCache.get(glob);
-  if (re === undefined) {
-    const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    re = new RegExp(`^${body}$`, 'is');
-    globCache.set(glob, re);
-  }
-  return re;
-}
-
+/** A name glob in the one dialect every interface uses (core/glob.ts). */
 export function matchesGlob(glob: string, text: string): boolean {
-  return globToRegExp(glob).test(text);
+  return matchesNameGlob(glob, text);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ModelHubError } from '../core/errors.js';
+import { matchesNameGlob } from '../core/glob.js';
 import { didYouMean } from '../core/suggest.js';
 import { IMAGE_BASES, KNOWN_LLM_BASES, MODEL_FORMATS, MODEL_TYPES } from '../core/vocabulary.js';
 import { stmt, type DB } from '../core/db.js';
@@ -76,7 +77,7 @@ export function listModels(db: DB, filter: ListFilter, opts: { sort: ListSort; l
   if (filter.type !== undefined) (where.push('m.primary_type = ?'), params.push(filter.type));
   if (filter.base !== undefined) (where.push('m.base_model = ?'), params.push(filter.base));
   if (filter.format !== undefined) (where.push('m.format = ?'), params.push(filter.format));
-  if (filter.name !== undefined) (where.push("m.filename LIKE ? ESCAPE '\\'"), params.push(globToLike(filter.name)));
+  if (filter.name !== undefined) (registerGlob(db), where.push('modelhub_glob(?, m.filename)'), params.push(filter.name));
   if (filter.noCivitai) where.push(`NOT EXISTS (${CIVITAI_FOUND})`);
   if (filter.unsafe) where.push('m.unsafe = 1');
   const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
@@ -105,9 +106,13 @@ export function listModels(db: DB, filter: ListFilter, opts: { sort: ListSort; l
   };
 }
 
-/** `*` → `%`, `?` → `_`, with LIKE's own wildcards escaped. */
-export function globToLike(glob: string): string {
-  return glob.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%').replace(/\?/g, '_');
+const withGlob = new WeakSet<DB>();
+
+/** `modelhub_glob(glob, name)` in SQL: the same name-glob dialect as manifests (core/glob.ts). */
+function registerGlob(db: DB): void {
+  if (withGlob.has(db)) return;
+  db.function('modelhub_glob', { deterministic: true }, (glob: unknown, name: unknown) => (typeof glob === 'string' && typeof name === 'string' && matchesNameGlob(glob, name) ? 1 : 0));
+  withGlob.add(db);
 }
 
 export interface Bucket {
