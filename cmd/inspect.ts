@@ -1,10 +1,7 @@
 import { resolve } from 'node:path';
-import { forTerminal } from '../core/terminal-text.js';
-import type { InspectResult } from '../store/inspect-files.js';
 import type { CommandContext } from './context.js';
 import { createClassifierSetup } from './classifier.js';
-import { formatBytes, formatConfidence } from './format.js';
-import { renderEvidence } from './render/evidence.js';
+import { renderInspect } from './render/inspect.js';
 import { EXIT } from './exit.js';
 
 interface InspectFlags {
@@ -28,15 +25,5 @@ export default async function inspect(ctx: CommandContext, files: string[], flag
   );
   ctx.exitCode = results.some((r) => r.error) ? EXIT.error : EXIT.ok;
   if (ctx.json) ctx.printJson(results);
-  else ctx.out(forTerminal(results).map((r) => renderOne(ctx, r)).join('\n\n'));
-}
-
-function renderOne(ctx: CommandContext, r: InspectResult): string {
-  const { chalk } = ctx;
-  if (r.error) return `${chalk.bold(r.path)}\n  ${chalk.red('error:')} ${r.error.message}${r.error.hint ? `\n  hint: ${r.error.hint}` : ''}`;
-  const head = `${chalk.bold(r.path)}\n  ${r.type}${r.variant ? ` (${r.variant})` : ''}  base ${r.base}  confidence ${formatConfidence(r.confidence ?? 0)}`;
-  const facts = `  ${r.format} (${r.container}), ${formatBytes(r.size ?? 0)}, ${r.tensors} tensors, ${formatBytes(r.bytesRead ?? 0)} read${r.sha256 ? `, sha256 ${r.sha256.slice(0, 12)}` : ''}`;
-  const civitai = r.civitai ? `\n  CivitAI: ${r.civitai.status}${r.civitai.url ? ` ${r.civitai.url}` : ''}${r.civitai.error ? ` (${r.civitai.error})` : ''}` : '';
-  const unsafe = r.unsafe ? `\n  ${chalk.yellow('warning:')} unsafe to load: ${r.unsafe.join(', ')} (ModelHub never executes pickles)` : '';
-  return `${head}\n${facts}${civitai}${unsafe}\n${renderEvidence(r.evidence ?? [], chalk)}`;
+  else ctx.out(renderInspect(results, ctx.chalk));
 }
