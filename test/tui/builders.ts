@@ -1,4 +1,5 @@
 import type { BrowseRow } from '../../store/browse.js';
+import type { ModelDetails } from '../../store/model-details-types.js';
 import { update, type State } from '../../tui/state.js';
 import { initialState } from '../../tui/state-types.js';
 import type { Event } from '../../tui/effects.js';
@@ -54,4 +55,31 @@ export function shown(s: State): string[] {
 export function cursorName(s: State): string | undefined {
   const i = s.list.visible[s.cursor];
   return i === undefined ? undefined : s.list.rows[i]?.name;
+}
+
+/** The details of a plain LoRA with one source path and nothing else known. */
+export function detailsOf(hash: string): ModelDetails {
+  return {
+    hash,
+    autov2: null,
+    autov3: null,
+    name: 'alpha.safetensors',
+    size: 1000,
+    format: 'safetensors',
+    container: null,
+    decision: { type: 'lora', base: 'sdxl', variant: null, confidence: 0.9 },
+    unsafe: false,
+    deleted: false,
+    added: '2025-01-01',
+    storeFile: `/hub/models/${hash}/alpha.safetensors`,
+    paths: [{ path: '/dl/alpha.safetensors', state: 'linked' }],
+    links: [],
+    metadata: [],
+    evidence: [],
+    override: null,
+    classifier: null,
+    classifyError: null,
+    civitai: { status: 'not-asked', trainedWords: [] },
+    whatWouldChangeIt: [],
+  };
 }

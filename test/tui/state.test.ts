@@ -9,7 +9,7 @@ import type { Plan } from '../../reconcile/plan-types.js';
 import type { DeletePlan } from '../../store/delete.js';
 import { topView } from '../../tui/state-types.js';
 import { lineText } from '../../tui/text.js';
-import { cursorName, loaded, press, row, send, shown, type } from './builders.js';
+import { cursorName, detailsOf, loaded, press, row, send, shown, type } from './builders.js';
 
 const ROWS = [
   row('beta.safetensors', { size: 3000, type: 'checkpoint', base: 'sd15', added: '2025-01-03T00:00:00Z', paths: ['/dl/models/beta.safetensors'] }),
@@ -192,7 +192,7 @@ describe('actions', () => {
     const hash = ROWS[1]?.hash as string;
     expect(s.pending).toEqual([{ kind: 'load-details', hash }]);
     expect(topView(s)).toMatchObject({ kind: 'text', role: 'details', hash });
-    s = send(s, { type: 'details', details: details(hash) });
+    s = send(s, { type: 'details', details: detailsOf(hash) });
     const v = topView(s);
     expect(v.kind === 'text' && v.lines.map(lineText).some((l) => l.includes('hash') && l.includes(hash))).toBe(true);
     expect(topView(press(s, 'escape')).kind).toBe('list');
@@ -360,30 +360,3 @@ describe('help, quit, refresh, read-only', () => {
     expect(press(ro, 'y', 's').pending).toHaveLength(1);
   });
 });
-
-function details(hash: string) {
-  const decision = { type: 'lora', base: 'sdxl', variant: null, confidence: 0.9 };
-  return {
-    hash,
-    autov2: hash.slice(0, 10),
-    autov3: null,
-    name: 'alpha.safetensors',
-    size: 1000,
-    format: 'safetensors',
-    container: null,
-    decision,
-    unsafe: false,
-    deleted: false,
-    added: '2025-01-01',
-    storeFile: `/hub/models/${hash}/alpha.safetensors`,
-    paths: [{ path: '/dl/alpha.safetensors', state: 'linked' }],
-    links: [],
-    metadata: [],
-    evidence: [],
-    override: null,
-    classifier: null,
-    classifyError: null,
-    civitai: { status: 'not-asked', trainedWords: [] },
-    whatWouldChangeIt: [],
-  };
-}
