@@ -19,12 +19,9 @@ interface ApplyFlags {
  */
 export default async function apply(ctx: CommandContext, planFile: string | undefined, flags: ApplyFlags): Promise<void> {
   const { computePlan } = await import('../reconcile/gather.js');
-  const { applyPlan, assertApplicable } = await import('../reconcile/apply.js');
-  const { applyScope } = await import('../reconcile/apply-guards.js');
+  const { assertApplicable } = await import('../reconcile/apply.js');
+  const { carryOutPlan } = await import('../reconcile/apply-run.js');
   const { hasChanges } = await import('../reconcile/plan.js');
-  const { realFs } = await import('../reconcile/fs.js');
-  const { mirrorTargets, sqliteLedger } = await import('../reconcile/ledger.js');
-  const { writeOverrideChanges } = await import('../reconcile/override-records.js');
   const { renderPlan } = await import('./render/plan.js');
   const { loadDeploymentContext } = await import('../reconcile/deployment-context.js');
 
@@ -42,7 +39,6 @@ export default async function apply(ctx: CommandContext, planFile: string | unde
     const plan: Plan = fresh;
     if (!ctx.json) ctx.out(renderPlan(plan, ctx.chalk));
     assertApplicable(plan, flags.allowEmpty ?? false);
-    let result: ApplyResult | null = null;
     if (hasChanges(plan)) {
       const go = await confirmIfNeeded(ctx, flags.yes ?? false);
       if (!go) {
@@ -50,12 +46,8 @@ export default async function apply(ctx: CommandContext, planFile: string | unde
         ctx.exitCode = EXIT.error;
         return;
       }
-      // Mirror first: a link made by an apply that then dies lies in folders deploy_mappings names.
-      mirrorTargets(hub.db, gathered.manifests.targets);
-      const scope = applyScope(gathered, { storeDir: hub.layout.modelsDir, hubDir: hub.layout.root });
-      result = await applyPlan(plan, { fs: realFs(), ledger: sqliteLedger(hub.db), scope, allowEmpty: flags.allowEmpty ?? false, onStep: crashHook(ctx.io.env) });
-      writeOverrideChanges(hub.db, plan.overrides);
-    } else mirrorTargets(hub.db, gathered.manifests.targets);
+    }
+    const result = await carryOutPlan(hub, plan, gathered, { allowEmpty: flags.allowEmpty ?? false, onStep: crashHook(ctx.io.env) });
     if (ctx.json) ctx.printJson({ plan, result });
     else if (result !== null) ctx.out(`\n${ctx.chalk.green.bold('Apply complete!')} ${describeResult(result, plan)}`);
   } finally {
