@@ -1,0 +1,160 @@
+import { resolve } from 'node:path';
+import { Scalar, type Document, type YAMLSeq } from 'yaml';
+import type { FileEdit, ManifestChange, ManifestEditPlan } from './manifest-edit-types.js';
+import type { DeploymentSpec, Manifests, Selector, TargetSpec } from './manifest-types.js';
+import { matchesSelector, selects, type DeployModel } from './select.js';
+import { appendDocument, findDocument, parseYamlFile, removeDocument, rewriteDocument, scalarText, setScalar, type YamlFile } from './yaml-edit.js';
+
+export type { FileEdit, ManifestChange, ManifestEditPlan } from './manifest-edit-types.js';
+
+/** The manifest file ModelHub writes its own deployments to (shared with `modelhub deploy`). */
+export const OWN_DEPLOY_FILE = 'modelhub-deploy.yaml';
+
+const OWN_HEADER = `# Deployments made with ModelHub (the TUI's deploy menu, \`modelhub deploy\`): one per target,
+# selecting models by hash. ModelHub edits this file; you may edit it too (comments and order
+# are kept), and it is reviewed in git like every other manifest.
+`;
+
+export interface ManifestEditInput {
+  change: ManifestChange;
+  manifests: Manifests;
+  /** The models the change names, as deployments see them (Overrides applied). */
+  models: DeployModel[];
+  /** The text of every manifest file, by absolute path. */
+  texts: ReadonlyMap<string, string>;
+  /** The folder `source.file` of a spec is relative to. */
+  cwd: string;
+}
+
+/** The Deployment ModelHub keeps for a target. */
+export function ownDeploymentName(target: string): string {
+  return `modelhub-${target}`;
+}
+
+/**
+ * Plan a change of the manifests. PURE: from the loaded manifests and the files' texts to the
+ * files' new texts, never touching the disk. The GitOps rule holds: deployments change only
+ * through the manifests, and a file ModelHub did not write changes only in the documents the
+ * change concerns (see yaml-edit.ts). What cannot be done by an edit is refused in words.
+ */
+export function planManifestEdit(input: ManifestEditInput): ManifestEditPlan {
+  const plan: ManifestEditPlan = { change: input.change, edits: [], refused: [], notes: [] };
+  const target = input.manifests.targets.find((t) => t.name === input.change.target);
+  if (target === undefined) {
+    plan.refused.push(`no target named "${input.change.target}" in ${input.manifests.dir}`);
+    return plan;
+  }
+  const texts = new Map(input.texts);
+  const edit = (file: string, fn: (f: YamlFile) => string): void => {
+    texts.set(file, fn(parseYamlFile(texts.get(file) ?? '')));
+  };
+  const c = input.change;
+  if (c.kind === 'enable' || c.kind === 'root') {
+    const value = c.kind === 'enable' ? c.enabled : c.root;
+    if ((c.kind === 'enable' ? target.enabled : target.rootAsWritten) === value) plan.notes.push(`${target.name} is already ${c.kind === 'enable' ? (c.enabled ? 'enabled' : 'disabled') : `rooted at ${c.root}`}`);
+    else edit(fileOf(target, input.cwd), (f) => setScalar(f, findDocument(f, 'Target', target.name), c.kind === 'enable' ? 'enabled' : 'root', value));
+  } else if (c.kind === 'deploy') planDeploy(input, target, plan, edit);
+  else planUndeploy(input, target, plan, edit);
+  for (const [file, after] of texts) {
+    const before = input.texts.get(file) ?? null;
+    if (after !== before) plan.edits.push({ file, before, after } satisfies FileEdit);
+  }
+  return plan;
+}
+
+type Edit = (file: string, fn: (f: YamlFile) => string) => void;
+
+function planDeploy(input: ManifestEditInput, target: TargetSpec, plan: ManifestEditPlan, edit: Edit): void {
+  const add: DeployModel[] = [];
+  for (const m of input.models) {
+    const by = declaringDeployments(input.manifests, target.name, m);
+    if (!(m.type in target.mappings)) plan.refused.push(`${m.name}: target ${target.name} has no folder for type ${m.type} (add one under mappings in ${fileOf(target, input.cwd)})`);
+    else if (by.length > 0) plan.notes.push(`${m.name} is already declared for ${target.name} (deployment ${by.map((d) => d.name).join(', ')})`);
+    else add.push(m);
+  }
+  if (add.length === 0) return;
+  if (!target.enabled) plan.notes.push(`target ${target.name} is disabled: its links appear once it is enabled (c)`);
+  const name = ownDeploymentName(target.name);
+  const own = input.manifests.deployments.find((d) => d.name === name);
+  if (own === undefined) {
+    const file = resolve(input.manifests.dir, OWN_DEPLOY_FILE);
+    const hashes = add.map((m) => `    - ${scalarText(m.hash.slice(0, 12))} # ${commentSafe(m.name)}`).join('\n');
+    edit(file, (f) => appendDocument(f.text === '' ? OWN_HEADER : f.text, `kind: Deployment\nname: ${name}\ntarget: ${target.name}\nselect:\n  hash:\n${hashes}\n`));
+    return;
+  }
+  const why = ownRefusal(own, target.name);
+  if (why !== undefined) {
+    plan.refused.push(why);
+    return;
+  }
+  edit(fileOf(own, input.cwd), (f) => rewriteDocument(f, findDocument(f, 'Deployment', name), (d) => pushHashes(d, ['select', 'hash'], add)));
+}
+
+function planUndeploy(input: ManifestEditInput, target: TargetSpec, plan: ManifestEditPlan, edit: Edit): void {
+  const own = ownDeploymentName(target.name);
+  for (const m of input.models) {
+    const by = declaringDeployments(input.manifests, target.name, m);
+    if (by.length === 0) plan.notes.push(`${m.name} is not declared for ${target.name}`);
+    for (const d of by) {
+      const file = fileOf(d, input.cwd);
+      if (d.name === own && ownRefusal(d, target.name) === undefined) {
+        edit(file, (f) => {
+          const i = findDocument(f, 'Deployment', d.name);
+          const seq = f.docs[i]?.getIn(['select', 'hash']) as YAMLSeq | undefined;
+          const left = (seq?.items ?? []).filter((item) => !isPrefixOf(item, m.hash));
+          return left.length === 0 ? removeDocument(f, i) : rewriteDocument(f, i, (doc) => dropHashes(doc, m.hash));
+        });
+      } else if (d.exclude !== null && !onlyHashes(d.exclude)) {
+        plan.refused.push(`${m.name}: deployment ${d.name} (${file}) selects it, and its exclude has other conditions (all must hold), so a hash cannot be added to it; change that deployment by hand`);
+      } else edit(file, (f) => rewriteDocument(f, findDocument(f, 'Deployment', d.name), (doc) => pushHashes(doc, ['exclude', 'hash'], [m])));
+    }
+  }
+}
+
+/** Enabled deployments into `target` that select `m` (and do not exclude it). */
+function declaringDeployments(manifests: Manifests, target: string, m: DeployModel): DeploymentSpec[] {
+  return manifests.deployments.filter((d) => d.enabled && d.targets.includes(target) && selects(d.select, m) && !(d.exclude !== null && matchesSelector(d.exclude, m)));
+}
+
+/** Why ModelHub's own deployment cannot take more hashes (it was changed by hand), if it cannot. */
+function ownRefusal(d: DeploymentSpec, target: string): string | undefined {
+  if (!d.enabled) return `deployment ${d.name} is disabled (enabled: false in ${d.source.file}); enable it or remove that line`;
+  if (d.targets.length !== 1 || d.targets[0] !== target || !onlyHashes(d.select)) return `deployment ${d.name} (${d.source.file}:${d.source.line}) was changed by hand to more than a list of hashes for ${target}; edit it there`;
+  return undefined;
+}
+
+function onlyHashes(sel: Selector): boolean {
+  const keys = Object.keys(sel);
+  return keys.length === 1 && keys[0] === 'hash';
+}
+
+/** Append the models' hash prefixes (12 hex digits, the file name as a comment) to the list at `path`, creating it. */
+function pushHashes(doc: Document.Parsed, path: string[], models: DeployModel[]): void {
+  if (!doc.hasIn(path)) doc.setIn(path, doc.createNode([]));
+  const seq = doc.getIn(path) as YAMLSeq;
+  for (const m of models) {
+    const s = new Scalar(m.hash.slice(0, 12));
+    s.comment = ` ${commentSafe(m.name)}`;
+    seq.items.push(s);
+  }
+  seq.flow = false;
+}
+
+function dropHashes(doc: Document.Parsed, hash: string): void {
+  const seq = doc.getIn(['select', 'hash']) as YAMLSeq;
+  seq.items = seq.items.filter((item) => !isPrefixOf(item, hash));
+}
+
+/** Whether a list item (a hash prefix) names the model with this SHA-256. */
+function isPrefixOf(item: unknown, hash: string): boolean {
+  return hash.startsWith(String(item instanceof Scalar ? item.value : item).toLowerCase());
+}
+
+/** A file name for a YAML comment: one line, no control or invisible characters. */
+function commentSafe(name: string): string {
+  return name.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '?');
+}
+
+function fileOf(spec: { source: { file: string } }, cwd: string): string {
+  return resolve(cwd, spec.source.file);
+}
