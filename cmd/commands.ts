@@ -104,5 +104,11 @@ export function registerCommands(program: Command): void {
     .option('--inventory <file>', 'also check them against an exported inventory: every deployment selects a model, no link path collides')
     .action(lazy(() => import('./validate.js')));
 
+  program
+    .command('tui')
+    .description('the full-screen terminal UI: browse, filter, inspect, scan, delete, deploy (bare `modelhub` on a terminal opens it)')
+    .option('--readonly', 'open the hub read-only; every action that writes is disabled')
+    .action(lazy(() => import('./tui.js')));
+
   registerHousekeeping(program, lazy);
 }

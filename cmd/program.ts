@@ -7,6 +7,7 @@ import { isModelHubError, type ModelHubError } from '../core/errors.js';
 import { escapeMessage, escapeTerminalOutput } from '../core/terminal-text.js';
 import { CommandContext, type CliIO, type GlobalOptions } from './context.js';
 import { registerCommands } from './commands.js';
+import { opensTuiByDefault } from './tui-default.js';
 import { anyOutputClosed, watchOutput } from './output.js';
 import { usageError, wantsJson } from './usage.js';
 import { EXIT } from './exit.js';
@@ -29,7 +30,7 @@ export async function run(argv: string[], io: Partial<CliIO> = {}): Promise<numb
   });
   let code: number;
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(opensTuiByDefault(argv, fullIO) ? [...argv, 'tui'] : argv, { from: 'user' });
     code = ctx?.exitCode ?? EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) {

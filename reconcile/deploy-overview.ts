@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import fg from 'fast-glob';
 import type { Hub } from '../store/hub.js';
 import type { DeploymentContext } from './deployment-context.js';
 import { computePlan } from './gather.js';
@@ -45,4 +47,19 @@ export async function readDeployOverview(hub: Hub, context: DeploymentContext): 
     line: t.source.line,
   }));
   return { targets, status: computeStatus(plan, gathered), plan };
+}
+
+/**
+ * A stamp of the manifests folder that changes when a manifest file is added, removed or
+ * written (each file's path, size and modification time): a long-running interface polls it
+ * to see the desired state change under it. Cheap: a listing and a stat per file.
+ */
+export function manifestsStamp(dir: string): string {
+  const files = fg.sync(['**/*.yaml', '**/*.yml'], { cwd: dir, absolute: true, onlyFiles: true, dot: false, ignore: ['**/node_modules/**'], stats: false }).sort();
+  return files
+    .map((f) => {
+      const st = statSync(f, { throwIfNoEntry: false });
+      return st === undefined ? f : `${f}:${st.size}:${st.mtimeMs}`;
+    })
+    .join('\n');
 }

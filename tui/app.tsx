@@ -23,6 +23,8 @@ export interface AppProps {
   run: Runner;
   /** false with NO_COLOR or --no-color. */
   color: boolean;
+  /** Events from outside the keyboard (the live-refresh watcher): started on mount, stopped on unmount. */
+  subscribe?: (dispatch: (e: Event) => void) => () => void;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface AppProps {
  * hands the effects each step asks for to the runner, and draws the screen. `quit` is the one
  * effect handled here: it unmounts, and the launcher restores the terminal.
  */
-export function App({ initial, hub, run, color }: AppProps): ReactElement {
+export function App({ initial, hub, run, color, subscribe }: AppProps): ReactElement {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [state, setState] = useState(initial);
@@ -53,6 +55,8 @@ export function App({ initial, hub, run, color }: AppProps): ReactElement {
     for (const effect of initial.pending) run(effect, dispatch);
     // Only the first state's effects: later ones are run by dispatch.
   }, []);
+
+  useEffect(() => subscribe?.(dispatch), [subscribe, dispatch]);
 
   useEffect(() => {
     const onResize = (): void => dispatch({ type: 'resize', cols: stdout.columns, rows: stdout.rows ?? MIN_SIZE.rows });

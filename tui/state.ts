@@ -71,7 +71,9 @@ export function update(prev: State, event: Event): State {
   }
 }
 
-function onKey(s: State, key: KeyName): State {
+/** A key: the top view's binding, else a shared one; the status line is cleared by every key. */
+function onKey(prev: State, key: KeyName): State {
+  const s: State = { ...prev, status: null };
   const view = topView(s);
   const table = tableFor(view);
   if (isTextEntry(view)) {

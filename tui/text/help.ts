@@ -28,7 +28,7 @@ export function viewTitle(view: View): string {
     case 'filter':
       return 'filter';
     case 'prompt':
-      return view.label;
+      return { scan: 'scan', export: 'export', root: 'change a root' }[view.purpose];
     case 'confirm':
     case 'text':
       return view.title;

@@ -1,6 +1,6 @@
 import { Text } from 'ink';
 import type { ReactElement } from 'react';
-import { GLOBAL, tableFor } from '../bindings.js';
+import { GLOBAL, isTextEntry, tableFor } from '../bindings.js';
 import { hintLine } from '../keys.js';
 import { pageOf, isFiltered, type FilterState } from '../list-state.js';
 import { markSummary } from '../list-actions.js';
@@ -56,7 +56,10 @@ export function Footer({ state }: { state: State }): ReactElement {
         ? []
         : [span(state.status.error ? '✗ ' : '✓ ', state.status.error ? 'red' : 'green'), span(state.status.text, state.status.error ? 'red' : undefined)];
   const view = topView(state);
-  const hints = [hintLine(tableFor(view), state.readonly), view.kind === 'list' ? hintLine(GLOBAL, state.readonly) : ''].filter((h) => h !== '').join('  ');
+  const table = tableFor(view);
+  const help = table.some((b) => b.keys.includes('h')) ? '? help' : 'h/? help';
+  const shared = view.kind === 'list' ? hintLine(GLOBAL, state.readonly) : isTextEntry(view) ? '' : help;
+  const hints = [hintLine(table, state.readonly), shared].filter((h) => h !== '').join('  ');
   return (
     <>
       <LineView line={status} />
