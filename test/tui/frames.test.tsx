@@ -52,7 +52,7 @@ describe('the main view', () => {
     const lines = f.split('\n');
     expect(lines[0]).toContain('ModelHub  /hub  3 models');
     expect(lines[1]).toContain('no filter');
-    expect(lines[2]).toMatch(/TYPE +BASE +FORMAT +SIZE +LINKS +FLAGS +NAME/);
+    expect(lines[2]).toMatch(/TYPE +BASE +VARIANT +FORMAT +SIZE +LINKS +FLAGS +NAME/);
     expect(f).toMatch(/checkpoint +sd15 +safetensors +6\.9 GB +- +beta\.safetensors/);
     expect(f).toMatch(/unet +flux +gguf +1\.0 KB +- +unsafe +gamma\.gguf/);
     expect(f).toMatch(/lora +sdxl +safetensors +1\.0 KB +2 +alpha/);

@@ -11,6 +11,7 @@ import { LineView, fit } from './paint.js';
 const COLUMNS = [
   { header: 'TYPE', width: 13 },
   { header: 'BASE', width: 13 },
+  { header: 'VARIANT', width: 9 },
   { header: 'FORMAT', width: 12 },
   { header: 'SIZE', width: 9, right: true },
   { header: 'LINKS', width: 6, right: true },
@@ -50,13 +51,13 @@ function emptyText(state: State): string {
 }
 
 function rowLine(r: BrowseRow, marked: boolean): Line {
-  const cells = [r.type, r.base, r.variant === null ? r.format : `${r.format}/${r.variant}`, formatBytes(r.size), r.deployed > 0 ? String(r.deployed) : '-', flags(r)];
+  const cells = [r.type, r.base, r.variant ?? '', r.format, formatBytes(r.size), r.deployed > 0 ? String(r.deployed) : '-', flags(r)];
   const text = COLUMNS.map((c, i) => fit(cells[i] ?? '', c.width - 1, 'right' in c ? 'right' : 'left'));
   return [
     span(marked ? '● ' : '  ', 'yellow'),
     span(`${text[0]} `, r.type === 'unknown' ? 'yellow' : undefined),
-    span(`${text.slice(1, 5).join(' ')} `),
-    span(`${text[5]} `, r.unsafe ? 'yellow' : 'dim'),
+    span(`${text.slice(1, 6).join(' ')} `),
+    span(`${text[6]} `, r.unsafe ? 'yellow' : 'dim'),
     span(r.name),
   ];
 }
