@@ -1,5 +1,7 @@
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
-import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import type { Effect, Event } from './effects.js';
 import { keyNames } from './keys.js';
 import { MIN_SIZE, tooSmall } from './layout.js';
@@ -10,7 +12,7 @@ import { ConfigureBody, DeployBody } from './views/deploy.js';
 import { ConfirmBody, CopyBody, FormBody, PickTargetBody, PromptBody, TextBody } from './views/dialogs.js';
 import { FilterLine, Footer, TitleLine } from './views/frame.js';
 import { ListBody, ListHeader } from './views/list.js';
-import { ColorContext, LineView } from './views/paint.js';
+import { LineView, LooksContext } from './views/paint.js';
 import { line } from './text.js';
 
 /** Carries out an effect through the domain and answers with events (never throws: failures are events). */
@@ -23,6 +25,8 @@ export interface AppProps {
   run: Runner;
   /** false with NO_COLOR or --no-color. */
   color: boolean;
+  /** Bold, dim and inverse (default on; frame tests turn it off to compare plain text). */
+  emphasis?: boolean;
   /** Events from outside the keyboard (the live-refresh watcher): started on mount, stopped on unmount. */
   subscribe?: (dispatch: (e: Event) => void) => () => void;
 }
@@ -32,10 +36,11 @@ export interface AppProps {
  * hands the effects each step asks for to the runner, and draws the screen. `quit` is the one
  * effect handled here: it unmounts, and the launcher restores the terminal.
  */
-export function App({ initial, hub, run, color, subscribe }: AppProps): ReactElement {
+export function App({ initial, hub, run, color, emphasis, subscribe }: AppProps): ReactElement {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [state, setState] = useState(initial);
+  const looks = useMemo(() => ({ color, emphasis: emphasis ?? true }), [color, emphasis]);
   const ref = useRef(initial);
 
   const dispatch = useCallback(
@@ -71,9 +76,9 @@ export function App({ initial, hub, run, color, subscribe }: AppProps): ReactEle
   });
 
   return (
-    <ColorContext.Provider value={color}>
+    <LooksContext.Provider value={looks}>
       <Screen state={state} hub={hub} />
-    </ColorContext.Provider>
+    </LooksContext.Provider>
   );
 }
 
@@ -83,9 +88,9 @@ export function Screen({ state, hub }: { state: State; hub: string }): ReactElem
   if (tooSmall(state.size)) {
     return (
       <Box flexDirection="column" width={cols}>
-        <Text bold>ModelHub</Text>
+        <LineView line={line('ModelHub', 'bold')} />
         <Text>{`The terminal is too small (${cols}×${rows}); it needs at least ${MIN_SIZE.cols}×${MIN_SIZE.rows}.`}</Text>
-        <Text dimColor>Enlarge the window, or press q to quit.</Text>
+        <Text>Enlarge the window, or press q to quit.</Text>
       </Box>
     );
   }

@@ -1,3 +1,5 @@
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import { render } from 'ink';
 import type { Config } from '../core/config.js';
 import { loadDeploymentContext } from '../reconcile/deployment-context.js';

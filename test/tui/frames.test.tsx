@@ -9,7 +9,8 @@ import type { BrowseRow } from '../../store/browse.js';
 import { App, type Runner } from '../../tui/app.js';
 import type { Effect, Event } from '../../tui/effects.js';
 import { initialState } from '../../tui/state-types.js';
-import { styleProps } from '../../tui/views/paint.js';
+import { paintLine } from '../../tui/views/paint.js';
+import { span } from '../../tui/text.js';
 import { detailsOf, row } from './builders.js';
 
 const ROWS = [row('alpha.safetensors', { deployed: 2 }), row('beta.safetensors', { type: 'checkpoint', base: 'sd15', size: 6_900_000_000 }), row('gamma.gguf', { type: 'unet', base: 'flux', format: 'gguf', unsafe: true })];
@@ -26,7 +27,7 @@ function open(rows: BrowseRow[], opts: { size?: { cols: number; rows: number }; 
     if (answer !== undefined) setTimeout(() => dispatch(answer), 0);
   };
   const initial = initialState({ size: opts.size ?? { cols: 100, rows: 24 }, pageSize: 1000, readonly: opts.readonly ?? false, symlinks: true });
-  const app = render(<App initial={initial} hub="/hub" run={run} color={false} />);
+  const app = render(<App initial={initial} hub="/hub" run={run} color={false} emphasis={false} />);
   unmount = app.unmount;
   return { ...app, asked };
 }
@@ -166,10 +167,11 @@ describe('the other views', () => {
 
 describe('colour', () => {
   it('drops colours without dropping emphasis when colour is off (NO_COLOR, --no-color)', () => {
-    expect(styleProps('red', true)).toEqual({ color: 'red' });
-    expect(styleProps('red', false)).toEqual({ bold: true });
-    expect(styleProps('green', false)).toEqual({});
-    expect(styleProps('dim', false)).toEqual({ dimColor: true });
+    const l = [span('ok', 'green'), span(' '), span('conflict', 'red'), span(' '), span('dim', 'dim')];
+    expect(paintLine(l, { color: true, emphasis: true })).toBe('\x1b[32mok\x1b[39m \x1b[31mconflict\x1b[39m \x1b[2mdim\x1b[22m');
+    expect(paintLine(l, { color: false, emphasis: true })).toBe('ok \x1b[1mconflict\x1b[22m \x1b[2mdim\x1b[22m');
+    expect(paintLine(l, { color: false, emphasis: false })).toBe('ok conflict dim');
+    expect(paintLine([span('row')], { color: false, emphasis: true }, true)).toBe('\x1b[7mrow\x1b[27m');
   });
 });
 

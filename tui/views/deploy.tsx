@@ -1,3 +1,5 @@
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import type { ReactElement } from 'react';
 import type { TargetStatus } from '../../reconcile/status.js';
 import { bodyHeight } from '../layout.js';

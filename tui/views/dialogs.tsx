@@ -1,3 +1,5 @@
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import { Text } from 'ink';
 import type { ReactElement } from 'react';
 import { bodyHeight } from '../layout.js';

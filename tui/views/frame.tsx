@@ -1,4 +1,5 @@
-import { Text } from 'ink';
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import type { ReactElement } from 'react';
 import { GLOBAL, isTextEntry, tableFor } from '../bindings.js';
 import { hintLine } from '../keys.js';
@@ -63,9 +64,7 @@ export function Footer({ state }: { state: State }): ReactElement {
   return (
     <>
       <LineView line={status} />
-      <Text dimColor wrap="truncate-end">
-        {hints}
-      </Text>
+      <LineView line={[span(hints, 'dim')]} />
     </>
   );
 }

@@ -1,5 +1,7 @@
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import { Text } from 'ink';
-import type { ReactElement } from 'react';
+import { memo, type ReactElement } from 'react';
 import { formatBytes } from '../../core/human-units.js';
 import type { BrowseRow } from '../../store/browse.js';
 import { bodyHeight } from '../layout.js';
@@ -20,11 +22,7 @@ const COLUMNS = [
 
 export function ListHeader(): ReactElement {
   const head = `  ${COLUMNS.map((c) => fit(c.header, c.width - 1, 'right' in c ? 'right' : 'left')).join(' ')} NAME`;
-  return (
-    <Text bold wrap="truncate-end">
-      {head}
-    </Text>
-  );
+  return <LineView line={[span(head, 'bold')]} />;
 }
 
 /**
@@ -37,12 +35,17 @@ export function ListBody({ state }: { state: State }): ReactElement {
   const lines: ReactElement[] = [];
   for (let i = state.top; i < Math.min(visible.length, state.top + height); i++) {
     const r = rows[visible[i] as number] as BrowseRow;
-    lines.push(<LineView key={r.hash} line={rowLine(r, state.marks.has(r.hash))} inverse={i === state.cursor} />);
+    lines.push(<Row key={r.hash} row={r} marked={state.marks.has(r.hash)} cursor={i === state.cursor} />);
   }
-  if (visible.length === 0) lines.push(<Text key="empty" dimColor>{emptyText(state)}</Text>);
+  if (visible.length === 0) lines.push(<LineView key="empty" line={[span(emptyText(state), 'dim')]} />);
   while (lines.length < height) lines.push(<Text key={`pad${lines.length}`}> </Text>);
   return <>{lines}</>;
 }
+
+/** One row; drawn again only when its model, its mark or the cursor on it changes (a keystroke redraws what changed). */
+const Row = memo(function Row({ row, marked, cursor }: { row: BrowseRow; marked: boolean; cursor: boolean }): ReactElement {
+  return <LineView line={rowLine(row, marked)} inverse={cursor} />;
+});
 
 function emptyText(state: State): string {
   if (!state.loaded) return '  Loading the inventory…';

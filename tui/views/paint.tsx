@@ -1,36 +1,49 @@
+/* @jsxRuntime automatic */
+/* @jsxImportSource react */
 import { Text } from 'ink';
 import { createContext, useContext, type ReactElement } from 'react';
 import type { Line, Style } from '../text.js';
 
-/** Whether colours may be used (off with NO_COLOR or --no-color); bold, dim and inverse stay. */
-export const ColorContext = createContext(true);
-
-export interface TextStyleProps {
-  color?: string;
-  bold?: boolean;
-  dimColor?: boolean;
-  inverse?: boolean;
+/**
+ * How text may look: `color` (off with NO_COLOR or --no-color) and `emphasis` (bold, dim,
+ * inverse; on for every terminal, off where frames are compared as text).
+ */
+export interface Looks {
+  color: boolean;
+  emphasis: boolean;
 }
 
-const COLORS: Partial<Record<Style, string>> = { red: 'red', green: 'green', yellow: 'yellow', cyan: 'cyan' };
+export const LooksContext = createContext<Looks>({ color: true, emphasis: true });
 
-/** Ink text props for a style; without colour, colours are dropped and emphasis stays. */
-export function styleProps(style: Style | undefined, color: boolean): TextStyleProps {
-  if (style === undefined) return {};
-  if (style === 'bold') return { bold: true };
-  if (style === 'dim') return { dimColor: true };
-  if (style === 'inverse') return { inverse: true };
-  return color ? { color: COLORS[style] as string } : style === 'red' ? { bold: true } : {};
+const SGR: Record<Style, [number, number]> = { bold: [1, 22], dim: [2, 22], inverse: [7, 27], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39] };
+const COLOURS: ReadonlySet<Style> = new Set(['red', 'green', 'yellow', 'cyan']);
+
+/** The style a span is drawn with: without colour, red (errors, conflicts) turns bold and other colours plain. */
+export function effectiveStyle(style: Style | undefined, looks: Looks): Style | undefined {
+  if (style === undefined) return undefined;
+  if (COLOURS.has(style) && !looks.color) return style === 'red' && looks.emphasis ? 'bold' : undefined;
+  if (!COLOURS.has(style) && !looks.emphasis) return undefined;
+  return style;
+}
+
+/**
+ * A line as one string with its SGR codes (the only escape sequences ModelHub writes; span text
+ * is escaped on its way in). One Ink text node per line keeps a 10,000-row screen's redraw cheap.
+ */
+export function paintLine(line: Line, looks: Looks, inverse = false): string {
+  let out = '';
+  for (const s of line) {
+    const style = effectiveStyle(s.style, looks);
+    out += style === undefined ? s.text : `\x1b[${SGR[style][0]}m${s.text}\x1b[${SGR[style][1]}m`;
+  }
+  if (out === '') out = ' ';
+  return inverse && looks.emphasis ? `\x1b[7m${out}\x1b[27m` : out;
 }
 
 /** One line of spans, cut at the screen's edge (never wrapped, so the layout keeps its height). */
 export function LineView({ line, inverse }: { line: Line; inverse?: boolean }): ReactElement {
-  const color = useContext(ColorContext);
-  return (
-    <Text wrap="truncate-end" inverse={inverse === true}>
-      {line.length === 0 ? ' ' : line.map((s, i) => (s.style === undefined ? s.text : <Text key={i} {...styleProps(s.style, color)}>{s.text}</Text>))}
-    </Text>
-  );
+  const looks = useContext(LooksContext);
+  return <Text wrap="truncate-end">{paintLine(line, looks, inverse === true)}</Text>;
 }
 
 /** `height` lines of `lines` from `from` on, padded with blank lines, so every frame has the same height. */
