@@ -8,6 +8,7 @@ const BENCHES: Record<string, { file: string; about: string }> = {
   inspect: { file: './inspect.js', about: 'bytes read to classify 5-24 GB files' },
   classify: { file: './classify.js', about: 'classifying one header: an SDXL checkpoint and 1,000-3,000-key LoRAs' },
   deploy: { file: './deploy.js', about: 'apply 10,000 links and an in-sync plan, beside GNU Stow' },
+  tui: { file: './tui.js', about: 'the terminal UI on 10,000 models: first paint and quick-filter keystroke redraw' },
 };
 
 const name = process.argv[2];
