@@ -91,3 +91,4 @@ await step('Applying again changes nothing', [...base, 'plan', '--detailed-exitc
 await step('Per target: in sync, missing, drifted, conflicts', [...base, 'status']);
 
 console.log(`\nDone. Look at ${rel(join(root, 'apps', 'ComfyUI', 'models'))}, or try: modelhub ${base.join(' ')} show xl_style.safetensors`);
+console.log(`\nOpen the terminal UI on the demo hub (q quits, h shows the keys):\n  modelhub ${base.join(' ')} tui\nor, from this folder without installing ModelHub:\n  node --import tsx cmd/main.ts ${base.join(' ')} tui`);
