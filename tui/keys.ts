@@ -24,6 +24,7 @@ export interface TerminalKey {
   delete: boolean;
   ctrl: boolean;
   shift: boolean;
+  meta: boolean;
 }
 
 const SPECIAL: Array<[keyof TerminalKey, KeyName]> = [
@@ -50,6 +51,8 @@ export function keyNames(input: string, key: TerminalKey): KeyName[] {
   if (key.tab) return [key.shift ? 'shift-tab' : 'tab'];
   for (const [flag, name] of SPECIAL) if (key[flag]) return [name];
   if (key.ctrl && input.length === 1) return [`ctrl-${input.toLowerCase()}`];
+  // Esc and the next key arriving together read as Meta+key: they are both meant (Esc, then e).
+  if (key.meta && input.length === 1) return ['escape', input === ' ' ? 'space' : input];
   return [...input].map((ch) => (ch === ' ' ? 'space' : ch === '\r' || ch === '\n' ? 'enter' : ch));
 }
 
