@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+import { withContext } from './command-kit.js';
 import { resolve } from 'node:path';
 import { ModelHubError } from '../core/errors.js';
 import type { CommandContext } from './context.js';
@@ -12,12 +14,25 @@ interface ApplyFlags {
   allowEmpty?: boolean;
 }
 
+/** Declare `modelhub apply` with its arguments and options; it runs the action below. */
+export function register(program: Command): Command {
+  return program
+    .command('apply')
+    .description('make the target folders match the manifests: link, relink, remove owned links')
+    .argument('[planfile]', 'a plan saved by `modelhub plan --out FILE` (refused when stale)')
+    .option('--target <name>', 'only this target')
+    .option('-y, --yes', 'do not ask for confirmation (needed without a terminal)')
+    .option('--adopt', 'replace foreign files identical to the declared model (same SHA-256) by links')
+    .option('--allow-empty', 'allow removing every link of a target whose declared links became none')
+    .action(withContext(apply));
+}
+
 /**
  * `modelhub apply [PLANFILE]`: compute the plan (or load a saved one, refused when its inputs
  * changed), show it, confirm, and carry it out under the hub lock. Then record overrides in the
  * inventory and mirror the targets into deploy_targets / deploy_mappings.
  */
-export default async function apply(ctx: CommandContext, planFile: string | undefined, flags: ApplyFlags): Promise<void> {
+async function apply(ctx: CommandContext, planFile: string | undefined, flags: ApplyFlags): Promise<void> {
   const { computePlan } = await import('../reconcile/gather.js');
   const { assertApplicable } = await import('../reconcile/apply.js');
   const { carryOutPlan } = await import('../reconcile/apply-run.js');

@@ -1,15 +1,15 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { contextOf, type CommandContext } from './context.js';
 
-/** A command's action: the context first, then commander's arguments and the parsed options. */
-export type Action = (ctx: CommandContext, ...args: never[]) => Promise<void>;
-
-/** An action loaded only when its command runs, so `--help` and light commands start fast. */
-export function lazy(load: () => Promise<{ default: Action }>) {
+/**
+ * The commander action of a command whose behaviour is `run`: commander passes the declared
+ * arguments, then the parsed options, then the command; `run` gets the command's context first,
+ * then those arguments and options, typed as its own signature says (the declaration beside it,
+ * in the same file, is what keeps the two in step).
+ */
+export function withContext<A extends unknown[]>(run: (ctx: CommandContext, ...args: A) => Promise<void>) {
   return async function (this: Command, ...args: unknown[]): Promise<void> {
-    const mod = await load();
-    // commander passes (…arguments, options, command); our actions take (ctx, …arguments, options).
-    await mod.default(contextOf(this), ...(args.slice(0, -1) as never[]));
+    await run(contextOf(this), ...(args.slice(0, -1) as A));
   };
 }
 

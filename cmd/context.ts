@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
-import { loadConfig, type Config } from '../core/config.js';
+import type { Config, LoadConfigOptions } from '../core/config.js';
 import { escapeTerminalOutput } from '../core/terminal-text.js';
 import type { Hub } from '../store/hub.js';
 import type { HubLock } from '../store/lock.js';
@@ -49,9 +49,14 @@ export class CommandContext {
   private openHubs: Hub[] = [];
   private heldLocks: HubLock[] = [];
 
+  /**
+   * `readConfig` is core/config.ts loadConfig, handed in by the CLI entry once a command runs,
+   * so `--help` never loads the config reader (YAML and the schema validator).
+   */
   constructor(
     readonly io: CliIO,
     readonly globals: GlobalOptions,
+    private readonly readConfig: (opts: LoadConfigOptions) => Config,
   ) {
     this.chalk = new Chalk({ level: colorLevel(io, globals) });
   }
@@ -66,7 +71,7 @@ export class CommandContext {
 
   get config(): Config {
     if (this.cachedConfig === undefined) {
-      this.cachedConfig = loadConfig({
+      this.cachedConfig = this.readConfig({
         flags: { hub: this.globals.hub, config: this.globals.config, manifests: this.globals.manifests },
         env: this.io.env,
         cwd: this.io.cwd,

@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+import { withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
 import { EXIT } from './exit.js';
 import type { GcResult } from '../store/gc.js';
@@ -7,6 +9,17 @@ interface DeleteFlags {
   yes?: boolean;
 }
 
+/** Declare `modelhub delete` with its arguments and options; it runs the action below. */
+export function register(program: Command): Command {
+  return program
+    .command('delete')
+    .description('soft-delete models (undeployed at the next apply; reversible with restore)')
+    .argument('<models...>', 'hash prefixes (6+ hex digits) or file names')
+    .option('--hard', 'also remove them from the store, once nothing links to them')
+    .option('-y, --yes', 'with --hard: do not ask for confirmation (needed without a terminal)')
+    .action(withContext(del));
+}
+
 /**
  * `modelhub delete MODEL... [--hard]`: mark models deleted (reversible with `restore`; the next
  * apply undeploys them). `--hard` also removes their store entries, through gc's planner, only
@@ -14,7 +27,7 @@ interface DeleteFlags {
  * without it nothing at all changes. A refused hard removal leaves the model soft-deleted and
  * exits 1 with what still links to it.
  */
-export default async function del(ctx: CommandContext, refs: string[], flags: DeleteFlags): Promise<void> {
+async function del(ctx: CommandContext, refs: string[], flags: DeleteFlags): Promise<void> {
   const { resolveModelRef } = await import('../store/inventory.js');
   const { gatherDelete, planDelete, markDeleted, markModelsDeleted } = await import('../store/delete.js');
   const { renderDeletePlan } = await import('./render/delete.js');

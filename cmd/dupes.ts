@@ -1,11 +1,21 @@
+import type { Command } from 'commander';
+import { withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
+
+/** Declare `modelhub dupes` with its arguments and options; it runs the action below. */
+export function register(program: Command): Command {
+  return program
+    .command('dupes')
+    .description('duplicates: several paths of one file, same weights with edited headers, same names')
+    .action(withContext(dupes));
+}
 
 /**
  * `modelhub dupes`: files found at several paths, models with the same weights (AutoV3) but
  * different files, and same-name files with different content, with the bytes each group
  * saves or wastes. Reads only; exit 0.
  */
-export default async function dupes(ctx: CommandContext): Promise<void> {
+async function dupes(ctx: CommandContext): Promise<void> {
   const { findDupes, gatherDupes } = await import('../store/dupes.js');
   const hub = await ctx.hub({ readonly: true });
   const report = findDupes(gatherDupes(hub));

@@ -1,11 +1,22 @@
+import type { Command } from 'commander';
+import { withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
 import { createClassifierSetup } from './classifier.js';
+
+/** Declare `modelhub explain` with its arguments and options; it runs the action below. */
+export function register(program: Command): Command {
+  return program
+    .command('explain')
+    .description('why a model is classified as it is: every piece of evidence, candidates, what would change it')
+    .argument('<model>', 'hash prefix (6+ hex digits) or file name')
+    .action(withContext(explain));
+}
 
 /**
  * `modelhub explain MODEL`: why the inventory says what it says about a model (store/explain.ts),
  * as JSON or through cmd/render/explain.ts.
  */
-export default async function explain(ctx: CommandContext, ref: string): Promise<void> {
+async function explain(ctx: CommandContext, ref: string): Promise<void> {
   const { explainModel } = await import('../store/explain.js');
   const hub = await ctx.hub({ readonly: true });
   const setup = await createClassifierSetup(ctx);

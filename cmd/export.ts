@@ -1,4 +1,15 @@
+import type { Command } from 'commander';
+import { withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
+
+/** Declare `modelhub export` with its arguments and options; it runs the action below. */
+export function register(program: Command): Command {
+  return program
+    .command('export')
+    .description('write the inventory as a portable, diff-friendly YAML (or .json) file')
+    .argument('<file>', 'the file to write (.json: JSON, otherwise YAML)')
+    .action(withContext(exportInventory));
+}
 
 /**
  * `modelhub export FILE`: write the inventory as a portable document (YAML, or JSON for a
@@ -6,7 +17,7 @@ import type { CommandContext } from './context.js';
  * replaced atomically, and only if it is a regular file (core/safe-write.ts). `-` writes the
  * document to stdout (JSON with --json) and the summary to stderr. Reads the hub only.
  */
-export default async function exportInventory(ctx: CommandContext, file: string): Promise<void> {
+async function exportInventory(ctx: CommandContext, file: string): Promise<void> {
   const { buildInventoryDocument, inventoryFormatFor, serializeInventory } = await import('../store/export.js');
   const { writeOutput } = await import('../core/safe-write.js');
   const hub = await ctx.hub({ readonly: true });

@@ -1,9 +1,21 @@
+import type { Command } from 'commander';
+import { withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
 import type { GcResult } from '../store/gc.js';
 
 interface GcFlags {
   yes?: boolean;
   orphans?: boolean;
+}
+
+/** Declare `modelhub gc` with its arguments and options; it runs the action below. */
+export function register(program: Command): Command {
+  return program
+    .command('gc')
+    .description('free store space: deleted models nothing links to, staging files of dead scans; lists store folders the inventory lacks')
+    .option('--orphans', 'also remove store folders no inventory row references (unregistered models and damaged folders)')
+    .option('-y, --yes', 'do not ask for confirmation (needed without a terminal)')
+    .action(withContext(gc));
 }
 
 /**
@@ -14,7 +26,7 @@ interface GcFlags {
  * Shows each with its size and the total, then acts only with --yes (or a confirmation on a
  * terminal), under the hub lock.
  */
-export default async function gc(ctx: CommandContext, flags: GcFlags): Promise<void> {
+async function gc(ctx: CommandContext, flags: GcFlags): Promise<void> {
   const { gatherGc, planGc, executeGc } = await import('../store/gc.js');
   const { checkOrphanContent } = await import('../store/gc-content.js');
   const { renderGcPlan, renderGcResult } = await import('./render/gc.js');

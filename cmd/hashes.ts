@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+import { withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
 import { EXIT } from './exit.js';
 import type { HashFilesResult } from '../store/hashfiles.js';
@@ -7,13 +9,23 @@ interface HashesFlags {
   yes?: boolean;
 }
 
+/** Declare `modelhub hashes` with its arguments and options; it runs the action below. */
+export function register(program: Command): Command {
+  return program
+    .command('hashes')
+    .description('write <file>.sha256 files (sha256sum format) next to store files or source paths')
+    .option('--at-source', 'next to each source path that still holds its model, not in the store')
+    .option('-y, --yes', 'do not ask for confirmation (needed without a terminal)')
+    .action(withContext(hashes));
+}
+
 /**
  * `modelhub hashes [--at-source]`: write `<file>.sha256` files (sha256sum format) next to every
  * store file, or next to every source path that still holds its model. Shows what it will
  * write; writes only with --yes (or a confirmation). A file ModelHub did not write is never
  * overwritten: it is reported, and the exit code is 1.
  */
-export default async function hashes(ctx: CommandContext, flags: HashesFlags): Promise<void> {
+async function hashes(ctx: CommandContext, flags: HashesFlags): Promise<void> {
   const { gatherHashFiles, planHashFiles, writeHashFiles } = await import('../store/hashfiles.js');
   const { renderHashFilesPlan, renderHashFilesResult } = await import('./render/hashes.js');
   const { confirmOrRefuse } = await import('./removal.js');

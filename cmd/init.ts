@@ -1,11 +1,21 @@
+import type { Command } from 'commander';
+import { withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
+
+/** Declare `modelhub init` with its arguments and options; it runs the action below. */
+export function register(program: Command): Command {
+  return program
+    .command('init')
+    .description('create the hub (databases and store) and copy the default manifests')
+    .action(withContext(init));
+}
 
 /**
  * `modelhub init`: create the hub, and copy the default manifests (all targets disabled, plus
  * commented examples) into the manifests folder when it holds no *.yaml/*.yml yet. Safe to run
  * again: nothing existing is changed or overwritten.
  */
-export default async function init(ctx: CommandContext): Promise<void> {
+async function init(ctx: CommandContext): Promise<void> {
   const { copyDefaultManifests } = await import('../reconcile/default-manifests.js');
   const hub = await ctx.hub({ create: true });
   const manifests = copyDefaultManifests(ctx.config.manifests);

@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+import { withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
 import { EXIT } from './exit.js';
 
@@ -8,12 +10,24 @@ interface PlanFlags {
   adopt?: boolean;
 }
 
+/** Declare `modelhub plan` with its arguments and options; it runs the action below. */
+export function register(program: Command): Command {
+  return program
+    .command('plan')
+    .description('show what apply would change in the target folders (changes nothing)')
+    .option('--target <name>', 'only this target')
+    .option('--out <file>', 'also save the plan as JSON, for `modelhub apply FILE`')
+    .option('--detailed-exitcode', 'exit 2 when there are changes (0 none, 1 error or conflicts)')
+    .option('--adopt', 'plan to replace foreign files identical to the declared model by links')
+    .action(withContext(plan));
+}
+
 /**
  * `modelhub plan`: what apply would do, computed from the manifests, the inventory, the
  * recorded links and the target folders. Changes nothing (opens the hub read-only).
  * Exit 0 (1 on conflicts); with --detailed-exitcode, 2 when there are changes.
  */
-export default async function plan(ctx: CommandContext, flags: PlanFlags): Promise<void> {
+async function plan(ctx: CommandContext, flags: PlanFlags): Promise<void> {
   const { computePlan } = await import('../reconcile/gather.js');
   const { hasChanges } = await import('../reconcile/plan.js');
   const { loadDeploymentContext } = await import('../reconcile/deployment-context.js');

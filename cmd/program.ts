@@ -6,7 +6,28 @@ import { packageRoot } from '../core/paths.js';
 import { isModelHubError, type ModelHubError } from '../core/errors.js';
 import { escapeMessage, escapeTerminalOutput } from '../core/terminal-text.js';
 import { CommandContext, type CliIO, type GlobalOptions } from './context.js';
-import { registerCommands } from './commands.js';
+import * as init from './init.js';
+import * as scan from './scan.js';
+import * as inspect from './inspect.js';
+import * as list from './list.js';
+import * as show from './show.js';
+import * as explain from './explain.js';
+import * as reclassify from './reclassify.js';
+import * as stats from './stats.js';
+import * as plan from './plan.js';
+import * as apply from './apply.js';
+import * as status from './status.js';
+import * as validate from './validate.js';
+import * as tui from './tui.js';
+import * as verify from './verify.js';
+import * as prune from './prune.js';
+import * as gc from './gc.js';
+import * as dupes from './dupes.js';
+import * as del from './delete.js';
+import * as restore from './restore.js';
+import * as hashes from './hashes.js';
+import * as exportCommand from './export.js';
+import * as importCommand from './import.js';
 import { opensTuiByDefault } from './tui-default.js';
 import { anyOutputClosed, watchOutput } from './output.js';
 import { usageError, wantsJson } from './usage.js';
@@ -24,8 +45,9 @@ export async function run(argv: string[], io: Partial<CliIO> = {}): Promise<numb
   watchOutput(fullIO.stderr);
   const program = buildProgram(fullIO);
   let ctx: CommandContext | undefined;
-  program.hook('preAction', (_root, action) => {
-    ctx = new CommandContext(fullIO, action.optsWithGlobals<GlobalOptions>());
+  program.hook('preAction', async (_root, action) => {
+    const { loadConfig } = await import('../core/config.js');
+    ctx = new CommandContext(fullIO, action.optsWithGlobals<GlobalOptions>(), loadConfig);
     (action as Command & { ctx?: CommandContext }).ctx = ctx;
   });
   let code: number;
@@ -67,6 +89,17 @@ function writeJsonError(io: CliIO, err: ModelHubError): void {
   io.stdout.write(`${JSON.stringify({ error: err.toJSON() }, null, 2)}\n`);
 }
 
+/**
+ * Every command, in the order `modelhub --help` lists them. Each module declares its command
+ * with its options next to its action and loads its heavy parts only when that action runs, so
+ * `--help` and light commands start fast.
+ */
+const COMMANDS: ReadonlyArray<{ register(program: Command): Command }> = [
+  init, scan, inspect, list, show, explain, reclassify, stats,
+  plan, apply, status, validate, tui,
+  verify, prune, gc, dupes, del, restore, hashes, exportCommand, importCommand,
+];
+
 /** The subcommand a usage error was raised in (absent: the top level). */
 const failedCommand = new WeakMap<CommanderError, string>();
 
@@ -89,7 +122,7 @@ export function buildProgram(io: CliIO): Command {
       writeOut: (s) => io.stdout.write(escapeTerminalOutput(s)),
       writeErr: (s) => io.stderr.write(escapeTerminalOutput(s)),
     });
-  registerCommands(program);
+  for (const command of COMMANDS) command.register(program);
   for (const cmd of program.commands) {
     cmd.exitOverride((err) => {
       failedCommand.set(err, cmd.name());

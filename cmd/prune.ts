@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+import { withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
 import type { PruneResult } from '../reconcile/prune.js';
 
@@ -5,12 +7,21 @@ interface PruneFlags {
   yes?: boolean;
 }
 
+/** Declare `modelhub prune` with its arguments and options; it runs the action below. */
+export function register(program: Command): Command {
+  return program
+    .command('prune')
+    .description('remove broken owned links and link-backs of deleted models; list other broken symlinks')
+    .option('-y, --yes', 'do not ask for confirmation (needed without a terminal)')
+    .action(withContext(prune));
+}
+
 /**
  * `modelhub prune`: remove owned deployment links whose store file is gone and link-backs of
  * deleted models (or whose store file is gone); list every other broken symlink found. Acts
  * only with --yes (or a confirmation on a terminal), under the hub lock.
  */
-export default async function prune(ctx: CommandContext, flags: PruneFlags): Promise<void> {
+async function prune(ctx: CommandContext, flags: PruneFlags): Promise<void> {
   const { gatherPrune, planPrune, executePrune } = await import('../reconcile/prune.js');
   const { renderPrunePlan, renderPruneResult } = await import('./render/prune.js');
   const { confirmOrRefuse } = await import('./removal.js');

@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+import { withContext } from './command-kit.js';
 import { ModelHubError } from '../core/errors.js';
 import { escapeForTerminal, forTerminal } from '../core/terminal-text.js';
 import type { StoredClassification } from '../store/reclassify.js';
@@ -14,11 +16,25 @@ interface ReclassifyFlags {
   refresh?: boolean;
 }
 
+/** Declare `modelhub reclassify` with its arguments and options; it runs the action below. */
+export function register(program: Command): Command {
+  return program
+    .command('reclassify')
+    .description('classify stored models again with the current rules, sidecars and CivitAI; print what changed')
+    .argument('[models...]', 'hash prefixes or file names')
+    .option('--all', 'every model in the inventory')
+    .option('--online', 'ask CivitAI even if the config switch is off')
+    .option('--offline', 'do not ask CivitAI (cached answers still count)')
+    .option('--refresh', 'ask CivitAI again even where an answer is cached')
+    .option('--dry-run', 'show what would change; write nothing')
+    .action(withContext(reclassify));
+}
+
 /**
  * `modelhub reclassify [MODEL...] [--all]`: classify stored models again with the current rules,
  * sidecars and CivitAI, and print what changed. Overrides from the manifests stay in force.
  */
-export default async function reclassify(ctx: CommandContext, refs: string[], flags: ReclassifyFlags): Promise<void> {
+async function reclassify(ctx: CommandContext, refs: string[], flags: ReclassifyFlags): Promise<void> {
   const { classifyStoredModels } = await import('../store/reclassify.js');
   const { listAllModels, resolveModelRef } = await import('../store/inventory.js');
   const { overriddenHashes } = await import('../store/override-effects.js');

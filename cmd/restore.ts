@@ -1,11 +1,22 @@
+import type { Command } from 'commander';
+import { withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
 import { EXIT } from './exit.js';
+
+/** Declare `modelhub restore` with its arguments and options; it runs the action below. */
+export function register(program: Command): Command {
+  return program
+    .command('restore')
+    .description('undo a soft delete (the next apply deploys the models again)')
+    .argument('<models...>', 'hash prefixes (6+ hex digits) or file names')
+    .action(withContext(restore));
+}
 
 /**
  * `modelhub restore MODEL...`: clear the deleted flag of soft-deleted models whose store file
  * still exists; the next apply deploys them again. Exit 1 when one cannot be restored.
  */
-export default async function restore(ctx: CommandContext, refs: string[]): Promise<void> {
+async function restore(ctx: CommandContext, refs: string[]): Promise<void> {
   const { lstatSync } = await import('node:fs');
   const { resolveModelRef } = await import('../store/inventory.js');
   const { storePath } = await import('../store/hub.js');

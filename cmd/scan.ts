@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+import { withContext } from './command-kit.js';
 import { escapeForTerminal } from '../core/terminal-text.js';
 import type { CommandContext } from './context.js';
 import { createClassifierSetup, mirrorRulesInto } from './classifier.js';
@@ -12,12 +14,25 @@ interface ScanFlags {
   settle?: boolean;
 }
 
+/** Declare `modelhub scan` with its arguments and options; it runs the action below. */
+export function register(program: Command): Command {
+  return program
+    .command('scan')
+    .description('hash model files into the store, leave symlinks behind, classify and record them')
+    .argument('<paths...>', 'files or folders to scan')
+    .option('--copy', 'copy into the store and leave the originals in place')
+    .option('--no-link', 'move into the store without leaving a symlink behind')
+    .option('--dry-run', 'show what would be imported; change nothing')
+    .option('--no-settle', 'also import files modified within the settle window (config scan.settle_seconds)')
+    .action(withContext(scan));
+}
+
 /**
  * `modelhub scan PATH...`: import into the store (see store/scan.ts for the guarantees), then
  * classify what was imported with everything known: header, sidecars and, unless offline,
  * CivitAI (one batched lookup).
  */
-export default async function scan(ctx: CommandContext, paths: string[], flags: ScanFlags): Promise<void> {
+async function scan(ctx: CommandContext, paths: string[], flags: ScanFlags): Promise<void> {
   const { scanAndClassify } = await import('../store/scan-classify.js');
   const config = ctx.config;
   const mode = flags.copy ? 'copy' : flags.link === false || !config.symlinks ? 'move' : 'link';

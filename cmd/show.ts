@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+import { withContext } from './command-kit.js';
 import type { ChalkInstance } from 'chalk';
 import { forTerminal } from '../core/terminal-text.js';
 import type { Hub } from '../store/hub.js';
@@ -6,8 +8,17 @@ import type { CommandContext } from './context.js';
 import { formatBytes, formatConfidence } from './format.js';
 import { renderEvidence } from './render/evidence.js';
 
+/** Declare `modelhub show` with its arguments and options; it runs the action below. */
+export function register(program: Command): Command {
+  return program
+    .command('show')
+    .description('everything known about one model: metadata, paths, classification evidence')
+    .argument('<model>', 'hash prefix (6+ hex digits) or file name')
+    .action(withContext(show));
+}
+
 /** `modelhub show MODEL`: every fact the inventory holds about one model. */
-export default async function show(ctx: CommandContext, ref: string): Promise<void> {
+async function show(ctx: CommandContext, ref: string): Promise<void> {
   const inv = await import('../store/inventory.js');
   const { findStoreFile } = await import('../store/import.js');
   let hub = await ctx.hub({ readonly: true });

@@ -1,7 +1,17 @@
+import type { Command } from 'commander';
+import { withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
 
+/** Declare `modelhub stats` with its arguments and options; it runs the action below. */
+export function register(program: Command): Command {
+  return program
+    .command('stats')
+    .description('models and bytes by type, base and format, and space saved by deduplication')
+    .action(withContext(stats));
+}
+
 /** `modelhub stats`: what the store holds and what deduplication saved. */
-export default async function stats(ctx: CommandContext): Promise<void> {
+async function stats(ctx: CommandContext): Promise<void> {
   const { inventoryStats } = await import('../store/query.js');
   const hub = await ctx.hub({ readonly: true });
   const raw = inventoryStats(hub.db);

@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+import { withContext } from './command-kit.js';
 import { resolve } from 'node:path';
 import { isModelHubError } from '../core/errors.js';
 import type { YamlProblem } from '../core/yaml.js';
@@ -9,6 +11,15 @@ interface ValidateFlags {
   inventory?: string;
 }
 
+/** Declare `modelhub validate` with its arguments and options; it runs the action below. */
+export function register(program: Command): Command {
+  return program
+    .command('validate')
+    .description('check the manifests (schemas and references) without a hub; exit 1 when invalid')
+    .option('--inventory <file>', 'also check them against an exported inventory: every deployment selects a model, no link path collides')
+    .action(withContext(validate));
+}
+
 /**
  * `modelhub validate [--inventory FILE]`: check the manifests (schemas, references, folders,
  * vocabulary) without opening the hub, for CI in the repository that holds them. With an
@@ -16,7 +27,7 @@ interface ValidateFlags {
  * that no two models collide on a link path (the planner's own selection code). Exit 0 valid,
  * 1 invalid; every problem is printed as `file:line:col: message`.
  */
-export default async function validate(ctx: CommandContext, flags: ValidateFlags = {}): Promise<void> {
+async function validate(ctx: CommandContext, flags: ValidateFlags = {}): Promise<void> {
   const { loadDeploymentContext, openManifests } = await import('../reconcile/deployment-context.js');
   const context = await loadDeploymentContext(ctx.config, ctx.io);
   const dir = context.manifestsDir;

@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+import { withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
 import { EXIT } from './exit.js';
 import { ProgressBar } from './progress.js';
@@ -6,12 +8,22 @@ interface VerifyFlags {
   fast?: boolean;
 }
 
+/** Declare `modelhub verify` with its arguments and options; it runs the action below. */
+export function register(program: Command): Command {
+  return program
+    .command('verify')
+    .description('re-hash store files and compare with the inventory; report missing, corrupted and unexpected files')
+    .argument('[models...]', 'hash prefixes or file names (default: every model and the whole store)')
+    .option('--fast', 'compare size and modification time only (no hashing)')
+    .action(withContext(verify));
+}
+
 /**
  * `modelhub verify [--fast] [MODEL...]`: re-hash store files against the inventory (or, --fast,
  * compare size and mtime) and report missing, corrupted and unexpected files. Opens the hub
  * read-only and never changes a file. Exit 0 clean, 1 problems found.
  */
-export default async function verify(ctx: CommandContext, refs: string[], flags: VerifyFlags): Promise<void> {
+async function verify(ctx: CommandContext, refs: string[], flags: VerifyFlags): Promise<void> {
   const { verifyStore, hasVerifyProblems } = await import('../store/verify.js');
   const { resolveModelRef } = await import('../store/inventory.js');
   const { renderVerify } = await import('./render/verify.js');
