@@ -33,8 +33,6 @@ import { anyOutputClosed, watchOutput } from './output.js';
 import { usageError, wantsJson } from './usage.js';
 import { EXIT } from './exit.js';
 
-export { EXIT } from './exit.js';
-
 /**
  * Run the `modelhub` command line in-process and return its exit code. Nothing here calls
  * process.exit, so tests drive the real CLI with their own streams and environment.
