@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import type { ValidateFunction } from 'ajv';
-import { createAjv } from '../core/ajv.js';
+import { schemaValidator } from '../core/ajv.js';
 import { ModelHubError, errnoCode } from '../core/errors.js';
 import { formatProblems, locate, parseYamlDocuments, validateDoc, type YamlProblem } from '../core/yaml.js';
 
 /**
  * The portable inventory document `modelhub export` writes and `modelhub import` and
  * `modelhub validate --inventory` read: YAML (or JSON), models sorted by hash, keys in a fixed
- * order, nothing that changes from one export to the next unless the inventory did.
+ * order, nothing that changes from one export to the next unless the inventory did. Its schema
+ * is schemas/inventory.schema.json, whose `format` is exactly this value.
  */
 export const INVENTORY_FORMAT = 'modelhub-inventory/v1';
 
@@ -40,49 +40,6 @@ export interface InventoryDoc {
   models: InventoryDocModel[];
 }
 
-const nullableString = { type: ['string', 'null'] };
-const MODEL_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['hash', 'name', 'size', 'format', 'type', 'base'],
-  properties: {
-    hash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-    name: { type: 'string', minLength: 1 },
-    size: { type: 'integer', minimum: 0 },
-    format: { type: 'string' },
-    type: { type: 'string' },
-    base: { type: 'string' },
-    variant: nullableString,
-    confidence: { type: 'number', minimum: 0, maximum: 1 },
-    autov2: nullableString,
-    autov3: nullableString,
-    unsafe: { type: 'boolean' },
-    deleted: { type: 'boolean' },
-    override: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { type: { type: 'string' }, base: { type: 'string' }, variant: { type: 'string' }, name: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } } },
-    },
-    metadata: { type: 'object', additionalProperties: { type: 'object', additionalProperties: nullableString } },
-    sources: {
-      type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['path', 'state'], properties: { path: { type: 'string' }, state: { enum: ['linked', 'moved', 'copied'] } } },
-    },
-    deployments: {
-      type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['target', 'path'], properties: { target: { type: 'string' }, path: { type: 'string' } } },
-    },
-  },
-};
-const DOC_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['format', 'models'],
-  properties: { format: { const: INVENTORY_FORMAT }, models: { type: 'array', items: MODEL_SCHEMA } },
-};
-
-let validator: ValidateFunction | undefined;
-
 /**
  * Read and check an inventory document. Every problem is collected (schema, a model listed
  * twice) and reported in ONE ERR_MODELHUB_INVENTORY_INVALID as `file:line:col: message`.
@@ -103,8 +60,7 @@ export function readInventoryDocument(file: string, shownAs = file): InventoryDo
   if (docs.length !== 1 && problems.length === 0) all.push({ file: shownAs, line: 1, col: 1, message: `an inventory file holds one document, found ${docs.length}` });
   const doc = docs[0];
   if (doc !== undefined) {
-    validator ??= createAjv().compile(DOC_SCHEMA);
-    all.push(...validateDoc(validator, doc));
+    all.push(...validateDoc(schemaValidator('inventory'), doc));
     if (all.length === 0) {
       const seen = new Map<string, number>();
       (doc.value as InventoryDoc).models.forEach((m, i) => {
