@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import { ModelHubError } from '../core/errors.js';
 import type { CommandContext } from './context.js';
 import { EXIT } from './exit.js';
-import type { ApplyResult } from '../reconcile/apply.js';
 import type { Plan } from '../reconcile/plan-types.js';
 
 interface ApplyFlags {
@@ -64,7 +63,10 @@ async function apply(ctx: CommandContext, planFile: string | undefined, flags: A
     }
     const result = await carryOutPlan(hub, plan, gathered, { allowEmpty: flags.allowEmpty ?? false, onStep: crashHook(ctx.io.env) });
     if (ctx.json) ctx.printJson({ plan, result });
-    else if (result !== null) ctx.out(`\n${ctx.chalk.green.bold('Apply complete!')} ${describeResult(result, plan)}`);
+    else if (result !== null) {
+      const { renderApplyResult } = await import('./render/apply.js');
+      ctx.out(`\n${renderApplyResult(result, plan, ctx.chalk)}`);
+    }
   } finally {
     lock.release();
   }
@@ -81,14 +83,6 @@ async function loadSaved(ctx: CommandContext, planFile: string, flags: ApplyFlag
 async function confirmIfNeeded(ctx: CommandContext, yes: boolean): Promise<boolean> {
   const { confirmChanges } = await import('./prompt.js');
   return confirmChanges(ctx, { yes, command: 'modelhub apply', question: 'Do you want to perform these actions?' });
-}
-
-function describeResult(r: ApplyResult, plan: Plan): string {
-  const parts = [`${r.created.length} linked`, `${r.replaced.length} relinked`, `${r.deleted.length} removed`];
-  if (r.adopted.length > 0) parts.push(`${r.adopted.length} adopted`);
-  if (r.forgotten.length > 0) parts.push(`${r.forgotten.length} record${r.forgotten.length === 1 ? '' : 's'} forgotten`);
-  if (plan.overrides.length > 0) parts.push(`${plan.overrides.length} override${plan.overrides.length === 1 ? '' : 's'} recorded`);
-  return `${parts.join(', ')}.`;
 }
 
 /**

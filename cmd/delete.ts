@@ -60,13 +60,13 @@ async function del(ctx: CommandContext, refs: string[], flags: DeleteFlags): Pro
   const result = { deleted: plan.mark.map((m) => m.hash), removed: gcResult };
   if (ctx.json) ctx.printJson({ plan, result });
   else {
-    const { renderGcResult } = await import('./render/gc.js');
-    if (plan.mark.length > 0) ctx.out(`\n${ctx.chalk.green.bold('Deleted')} ${plan.mark.length} model${plan.mark.length === 1 ? '' : 's'} (reversible with \`modelhub restore\` until removed from the store).`);
-    if (gcResult !== null) ctx.out(renderGcResult(gcResult, ctx.chalk));
+    const { renderDeleteResult } = await import('./render/delete.js');
+    const text = renderDeleteResult(plan, gcResult, ctx.chalk);
+    if (text !== '') ctx.out(text);
   }
   if (plan.hard !== null && plan.hard.refused.length > 0) {
-    ctx.err(`${ctx.chalk.red('error:')} ${plan.hard.refused.length} model${plan.hard.refused.length === 1 ? ' was' : 's were'} not removed from the store (see above); ${plan.hard.refused.length === 1 ? 'it stays' : 'they stay'} soft-deleted`);
-    ctx.err('hint: run `modelhub apply` to undeploy, remove the link-backs (`modelhub prune`), then `modelhub gc`');
+    const { renderHardRefusal } = await import('./render/delete.js');
+    ctx.err(renderHardRefusal(plan.hard.refused.length, ctx.chalk));
     ctx.exitCode = EXIT.error;
   }
 }

@@ -26,7 +26,8 @@ async function exportInventory(ctx: CommandContext, file: string): Promise<void>
   const format = toStdout ? (ctx.json ? 'json' : 'yaml') : inventoryFormatFor(file);
   const path = writeOutput(file, serializeInventory(doc, format), ctx.io);
   const deleted = doc.models.filter((m) => m.deleted).length;
-  const summary = `Exported ${doc.models.length} model${doc.models.length === 1 ? '' : 's'}${deleted > 0 ? ` (${deleted} soft-deleted)` : ''} to ${toStdout ? 'stdout' : path} (${format.toUpperCase()}).`;
+  const { renderExportSummary } = await import('./render/export.js');
+  const summary = renderExportSummary({ to: toStdout ? 'stdout' : path, format, models: doc.models.length, deleted }, ctx.chalk);
   if (toStdout) ctx.info(summary);
   else if (ctx.json) ctx.printJson({ file: path, format, models: doc.models.length, deleted });
   else ctx.out(summary);

@@ -30,14 +30,6 @@ async function init(ctx: CommandContext): Promise<void> {
     ctx.printJson(result);
     return;
   }
-  ctx.out(`Hub ready at ${result.hub}`);
-  ctx.out(`  inventory       ${result.inventory}`);
-  ctx.out(`  classification  ${result.classification}`);
-  ctx.out(`  store           ${result.store}`);
-  if (manifests.copied.length > 0) {
-    ctx.out(`Copied the default manifests to ${manifests.dir}: ${manifests.copied.join(', ')}`);
-    ctx.out('  Every target is disabled; edit its root, set `enabled: true`, add a Deployment, then run `modelhub plan`.');
-  } else {
-    ctx.out(`Manifests folder ${manifests.dir} already holds manifests; left as it is.`);
-  }
+  const { renderInit } = await import('./render/init.js');
+  ctx.out(renderInit(result, ctx.chalk));
 }

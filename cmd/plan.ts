@@ -47,12 +47,11 @@ async function plan(ctx: CommandContext, flags: PlanFlags): Promise<void> {
   if (ctx.json) {
     if (!toStdout) ctx.printJson(result);
   } else {
-    const { renderPlan } = await import('./render/plan.js');
+    const { renderPlan, renderPlanSaved } = await import('./render/plan.js');
     const text = renderPlan(result, ctx.chalk);
     if (toStdout) ctx.err(text);
     else ctx.out(text);
-    if (toStdout) ctx.info('\nSaved the plan to stdout. To perform exactly these actions, save it to a file and run: modelhub apply FILE');
-    else if (flags.out !== undefined) ctx.info(`\nSaved the plan to ${flags.out}. To perform exactly these actions, run: modelhub apply ${flags.out}`);
+    if (flags.out !== undefined) ctx.info(`\n${renderPlanSaved(flags.out)}`);
   }
   if (result.conflicts.length > 0) ctx.exitCode = EXIT.error;
   else if (flags.detailedExitcode === true && hasChanges(result)) ctx.exitCode = EXIT.changes;

@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
 import { withContext } from './command-kit.js';
 import { ModelHubError } from '../core/errors.js';
-import { escapeForTerminal, forTerminal } from '../core/terminal-text.js';
 import type { StoredClassification } from '../store/reclassify.js';
 import type { CommandContext } from './context.js';
 import { createClassifierSetup, mirrorRulesInto } from './classifier.js';
-import { formatConfidence } from './format.js';
 import { EXIT } from './exit.js';
 
 interface ReclassifyFlags {
@@ -66,21 +64,9 @@ async function reclassify(ctx: CommandContext, refs: string[], flags: Reclassify
     });
     return;
   }
-  const { chalk } = ctx;
-  const show = (s: StoredClassification['before']): string => `${s.type}/${s.base}${s.variant ? `/${s.variant}` : ''} (${formatConfidence(s.confidence)})`;
-  for (const r of forTerminal(changed)) {
-    const note = overridden.has(r.hash) ? chalk.dim('  (an Override keeps it in the inventory as the manifests say)') : '';
-    ctx.out(`${chalk.yellow('~')} ${r.hash.slice(0, 12)}  ${r.name}: ${show(r.before)} → ${chalk.bold(show(r.after))}${note}`);
-  }
-  for (const r of forTerminal(failed)) ctx.out(`${chalk.red('!')} ${r.hash.slice(0, 12)}  ${r.name}: ${r.error}`);
-  // A failed lookup of a model with a cached answer still has status found/not-found, and an error.
-  const civitaiErrors = results.filter((r) => r.civitai.error !== undefined);
-  if (civitaiErrors.length > 0) {
-    const n = civitaiErrors.length;
-    const kept = civitaiErrors.filter((r) => r.civitai.status !== 'error').length;
-    const note = kept === 0 ? '' : `, ${kept === n ? '' : `${kept} `}classified with the cached answer${kept === 1 ? '' : 's'}`;
-    ctx.err(`${chalk.yellow('warning:')} CivitAI lookups failed for ${n} model${n === 1 ? '' : 's'}${note}: ${escapeForTerminal(civitaiErrors[0]?.civitai.error ?? '')}`);
-  }
-  const verb = flags.dryRun ? 'would change' : 'changed';
-  ctx.out(`Reclassified ${results.length} models: ${changed.length} ${verb}, ${failed.length} failed${setup.civitai === null ? ' (offline: CivitAI answers from the cache only)' : ''}.`);
+  const { renderReclassify } = await import('./render/reclassify.js');
+  const view = renderReclassify(results, { overridden, dryRun: flags.dryRun === true, offline: setup.civitai === null }, ctx.chalk);
+  if (view.changes !== '') ctx.out(view.changes);
+  if (view.warning !== '') ctx.err(view.warning);
+  ctx.out(view.summary);
 }

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { withContext } from './command-kit.js';
-import { escapeForTerminal } from '../core/terminal-text.js';
 import type { CommandContext } from './context.js';
 import { createClassifierSetup, mirrorRulesInto } from './classifier.js';
 import { ProgressBar } from './progress.js';
-import { renderScanReport } from './render/scan.js';
+import { renderCivitaiSummary, renderScanReport } from './render/scan.js';
 import { EXIT } from './exit.js';
 
 interface ScanFlags {
@@ -68,7 +67,7 @@ async function scan(ctx: CommandContext, paths: string[], flags: ScanFlags): Pro
       });
     } else {
       ctx.out(renderScanReport(report, { mode, dryRun: flags.dryRun === true, chalk: ctx.chalk, quiet: ctx.quiet }));
-      if (civitai.asked) ctx.info(`CivitAI: ${civitai.found} found, ${civitai.notFound} not on CivitAI${civitai.errors > 0 ? `, ${civitai.errors} failed (${escapeForTerminal(civitai.firstError ?? '')})` : ''}.`);
+      if (civitai.asked) ctx.info(renderCivitaiSummary(civitai));
     }
     ctx.exitCode = report.failed > 0 ? EXIT.error : EXIT.ok;
   } finally {

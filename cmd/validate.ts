@@ -40,9 +40,8 @@ async function validate(ctx: CommandContext, flags: ValidateFlags = {}): Promise
     const problems = err.details as YamlProblem[];
     if (ctx.json) ctx.printJson({ valid: false, manifests: dir, problems });
     else {
-      const { formatProblems } = await import('../core/yaml.js');
-      ctx.err(formatProblems(problems));
-      ctx.err(ctx.chalk.red(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${new Set(problems.map((p) => p.file)).size} file(s).`));
+      const { renderManifestProblems } = await import('./render/validate.js');
+      ctx.err(renderManifestProblems(problems, ctx.chalk));
     }
     ctx.exitCode = EXIT.error;
     return;
@@ -52,10 +51,8 @@ async function validate(ctx: CommandContext, flags: ValidateFlags = {}): Promise
   if (ctx.json) {
     ctx.printJson({ valid: inventory === undefined || !inventory.failed, manifests: dir, ...counts, problems: [], ...(inventory === undefined ? {} : { inventory: inventory.json }) });
   } else {
-    const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-    ctx.out(
-      `${ctx.chalk.green('Manifests valid:')} ${plural(counts.targets, 'target')}, ${plural(counts.deployments, 'deployment')}, ${plural(counts.overrides, 'override')} in ${plural(counts.files, 'file')} (${dir}).`,
-    );
+    const { renderManifestsValid } = await import('./render/validate.js');
+    ctx.out(renderManifestsValid(counts, dir, ctx.chalk));
     if (inventory !== undefined) {
       if (inventory.rendered.out !== '') ctx.out(inventory.rendered.out);
       if (inventory.rendered.err !== '') ctx.err(inventory.rendered.err);

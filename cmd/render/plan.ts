@@ -57,6 +57,13 @@ export function renderPlan(input: Plan, chalk: ChalkInstance): string {
   return out.join('\n');
 }
 
+/** After `plan --out FILE` (`-`: stdout): where the plan went and how to carry out exactly it. */
+export function renderPlanSaved(out: string): string {
+  if (out === '-') return 'Saved the plan to stdout. To perform exactly these actions, save it to a file and run: modelhub apply FILE';
+  const file = forTerminal(out);
+  return `Saved the plan to ${file}. To perform exactly these actions, run: modelhub apply ${file}`;
+}
+
 /** `Plan: 12 to link, 1 to relink, 3 to remove, 0 conflicts.` or Terraform's "No changes." */
 export function renderSummary(plan: Plan, chalk: ChalkInstance): string {
   const s = plan.summary;

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { ScanReport } from '../../store/scan.js';
+import type { ScanCivitaiSummary } from '../../store/scan-classify.js';
 import { formatBytes } from '../format.js';
 import { forTerminal } from '../../core/terminal-text.js';
 
@@ -45,6 +46,12 @@ export function renderScanReport(input: ScanReport, opts: { mode: string; dryRun
     );
   }
   return lines.join('\n');
+}
+
+/** What the scan's one batched CivitAI lookup found: `CivitAI: 3 found, 1 not on CivitAI, 1 failed (why).` */
+export function renderCivitaiSummary(input: ScanCivitaiSummary): string {
+  const c = forTerminal(input);
+  return `CivitAI: ${c.found} found, ${c.notFound} not on CivitAI${c.errors > 0 ? `, ${c.errors} failed (${c.firstError ?? ''})` : ''}.`;
 }
 
 /** Error messages start with the path they concern; the line already shows it. */
