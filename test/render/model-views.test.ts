@@ -1,5 +1,6 @@
 /** The human views of show, reclassify and scan, pinned over hand-made data. */
 import { describe, expect, it } from 'vitest';
+import { renderEvidence } from '../../cmd/render/evidence.js';
 import { renderReclassify } from '../../cmd/render/reclassify.js';
 import { renderCivitaiSummary, renderScanReport } from '../../cmd/render/scan.js';
 import { renderShow, type ShowResult } from '../../cmd/render/show.js';
@@ -99,6 +100,20 @@ describe('show view', () => {
 
       metadata (0)"
     `);
+  });
+});
+
+describe('evidence view', () => {
+  it('one line per piece of evidence: method, conclusion, weight, what it saw; (none) without', () => {
+    const evidence = [
+      { method: 'filename', observed: `token "pony" in ${HOSTILE}`, type: null, base: 'pony', variant: null, weight: 0.35 },
+      { method: 'size', observed: '151 MB', type: null, base: null, variant: null, weight: 0.1 },
+    ];
+    expect(renderEvidence(evidence, plain)).toMatchInlineSnapshot(`
+      "  filename  pony                         w=0.35  token "pony" in evil\\e[2Jname.safetensors
+        size      -                            w=0.10  151 MB"
+    `);
+    expect(renderEvidence([], plain)).toMatchInlineSnapshot(`"  (none)"`);
   });
 });
 
