@@ -3,7 +3,6 @@ import { withContext } from './command-kit.js';
 import { resolve } from 'node:path';
 import type { CommandContext } from './context.js';
 import { createClassifierSetup } from './classifier.js';
-import { renderInspect } from './render/inspect.js';
 import { EXIT } from './exit.js';
 
 interface InspectFlags {
@@ -37,5 +36,8 @@ async function inspect(ctx: CommandContext, files: string[], flags: InspectFlags
   );
   ctx.exitCode = results.some((r) => r.error) ? EXIT.error : EXIT.ok;
   if (ctx.json) ctx.printJson(results);
-  else ctx.out(renderInspect(results, ctx.chalk));
+  else {
+    const { renderInspect } = await import('./render/inspect.js');
+    ctx.out(renderInspect(results, ctx.chalk));
+  }
 }

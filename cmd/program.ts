@@ -43,8 +43,9 @@ export async function run(argv: string[], io: Partial<CliIO> = {}): Promise<numb
   watchOutput(fullIO.stderr);
   const program = buildProgram(fullIO);
   let ctx: CommandContext | undefined;
+  const configReader = onlyAsksForHelp(argv) ? undefined : import('../core/config.js');
   program.hook('preAction', async (_root, action) => {
-    const { loadConfig } = await import('../core/config.js');
+    const { loadConfig } = await (configReader ?? import('../core/config.js'));
     ctx = new CommandContext(fullIO, action.optsWithGlobals<GlobalOptions>(), loadConfig);
     (action as Command & { ctx?: CommandContext }).ctx = ctx;
   });
@@ -146,6 +147,17 @@ function defaultIO(io: Partial<CliIO>): CliIO {
     now: io.now ?? Date.now,
     sleep: io.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };
+}
+
+/**
+ * Whether the command line only asks for help or the version, which need no config. Otherwise
+ * the config reader (YAML and the schema validator, the slowest modules to load) starts loading
+ * at once, beside the command modules, instead of after them. A wrong guess costs time only.
+ */
+function onlyAsksForHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  const args = end < 0 ? argv : argv.slice(0, end);
+  return args[0] === 'help' || args.some((a) => a === '-h' || a === '--help' || a === '-V' || a === '--version');
 }
 
 /** --lock-timeout: a duration, or a usage error naming the value. */

@@ -2,8 +2,6 @@ import type { Command } from 'commander';
 import { withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
 import { createClassifierSetup, mirrorRulesInto } from './classifier.js';
-import { ProgressBar } from './progress.js';
-import { renderCivitaiSummary, renderScanReport } from './render/scan.js';
 import { EXIT } from './exit.js';
 
 interface ScanFlags {
@@ -41,7 +39,7 @@ async function scan(ctx: CommandContext, paths: string[], flags: ScanFlags): Pro
   const lock = flags.dryRun ? undefined : await ctx.lock(hub, 'modelhub scan');
   try {
     if (!flags.dryRun) await mirrorRulesInto(hub, setup, ctx);
-    const progress = ctx.showProgress ? new ProgressBar(ctx.io.stderr, 'hashing') : undefined;
+    const progress = ctx.showProgress ? new (await import('./progress.js')).ProgressBar(ctx.io.stderr, 'hashing') : undefined;
     const { report, civitai } = await scanAndClassify(hub, paths, setup, {
       mode,
       dryRun: flags.dryRun === true,
@@ -66,6 +64,7 @@ async function scan(ctx: CommandContext, paths: string[], flags: ScanFlags): Pro
         failures: report.failures,
       });
     } else {
+      const { renderCivitaiSummary, renderScanReport } = await import('./render/scan.js');
       ctx.out(renderScanReport(report, { mode, dryRun: flags.dryRun === true, chalk: ctx.chalk, quiet: ctx.quiet }));
       if (civitai.asked) ctx.info(renderCivitaiSummary(civitai));
     }

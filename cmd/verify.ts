@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
 import { EXIT } from './exit.js';
-import { ProgressBar } from './progress.js';
 
 interface VerifyFlags {
   fast?: boolean;
@@ -29,7 +28,7 @@ async function verify(ctx: CommandContext, refs: string[], flags: VerifyFlags): 
   const { renderVerify } = await import('./render/verify.js');
   const hub = await ctx.hub({ readonly: true });
   const hashes = refs.length === 0 ? undefined : [...new Set(refs.map((ref) => resolveModelRef(hub.db, ref).sha256))];
-  const bar = ctx.showProgress ? new ProgressBar(ctx.io.stderr, 'verifying') : undefined;
+  const bar = ctx.showProgress ? new (await import('./progress.js')).ProgressBar(ctx.io.stderr, 'verifying') : undefined;
   let report;
   try {
     report = await verifyStore(hub, {
