@@ -20,12 +20,12 @@ export function register(program: Command): Command {
  * broken links in its folders, and mapped models no deployment selects. Changes nothing.
  */
 async function status(ctx: CommandContext, flags: StatusFlags): Promise<void> {
-  const { computePlan } = await import('../reconcile/gather.js');
-  const { computeStatus } = await import('../reconcile/status.js');
+  const { computeStatus, gatherStatus } = await import('../reconcile/status.js');
   const { loadDeploymentContext } = await import('../reconcile/deployment-context.js');
   const hub = await ctx.hub({ readonly: true });
-  const { plan, gathered } = await computePlan({ hub, context: await loadDeploymentContext(ctx.config, ctx.io), target: flags.target ?? null, adopt: false });
-  const targets = computeStatus(plan, gathered);
+  const input = await gatherStatus({ hub, context: await loadDeploymentContext(ctx.config, ctx.io), target: flags.target ?? null, adopt: false });
+  const { plan } = input;
+  const targets = computeStatus(input);
   if (ctx.json) {
     ctx.printJson({ targets, overrides: plan.overrides.length, summary: plan.summary });
     return;

@@ -3,9 +3,8 @@ import { resolve } from 'node:path';
 import fg from 'fast-glob';
 import type { Hub } from '../store/hub.js';
 import type { DeploymentContext } from './deployment-context.js';
-import { computePlan } from './gather.js';
 import type { Plan } from './plan-types.js';
-import { computeStatus, type TargetStatus } from './status.js';
+import { computeStatus, gatherStatus, type TargetStatus } from './status.js';
 
 /** A target as an interface offers it for editing: what its manifest says and where. */
 export interface TargetInfo {
@@ -35,7 +34,8 @@ export interface DeployOverview {
  * changes nothing.
  */
 export async function readDeployOverview(hub: Hub, context: DeploymentContext): Promise<DeployOverview> {
-  const { plan, gathered } = await computePlan({ hub, context, target: null, adopt: false });
+  const input = await gatherStatus({ hub, context, target: null, adopt: false });
+  const { plan, gathered } = input;
   const targets = gathered.manifests.targets.map((t) => ({
     name: t.name,
     displayName: t.displayName,
@@ -46,7 +46,7 @@ export async function readDeployOverview(hub: Hub, context: DeploymentContext): 
     file: resolve(context.cwd, t.source.file),
     line: t.source.line,
   }));
-  return { targets, status: computeStatus(plan, gathered), plan };
+  return { targets, status: computeStatus(input), plan };
 }
 
 /**

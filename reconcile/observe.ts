@@ -195,9 +195,22 @@ function findLeftovers(input: ObserveInput, listings: Listings, checks: FolderCh
   return out.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
+/** Per target, the broken symlinks below its mapped folders (for `status`; see findBrokenLinks). */
+export function observeBrokenLinks(targets: TargetSpec[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const t of targets) out.set(t.name, findBrokenLinks(topFolders([...new Set(Object.values(t.mappings))].map((f) => join(t.root, f)))));
+  return out;
+}
+
+/** Drop folders nested in another listed folder (they are walked anyway). */
+function topFolders(folders: string[]): string[] {
+  const sorted = [...new Set(folders)].sort();
+  return sorted.filter((f) => !sorted.some((o) => o !== f && f.startsWith(`${o}/`)));
+}
+
 /**
  * Symlinks below `folders` whose destination does not exist (ModelHub's or anyone's), for
- * `status`. Symlinked folders are not followed.
+ * `status` and `prune`. Symlinked folders are not followed.
  */
 export function findBrokenLinks(folders: string[]): string[] {
   const broken: string[] = [];

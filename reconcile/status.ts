@@ -1,6 +1,5 @@
-import { join } from 'node:path';
-import type { Gathered } from './gather.js';
-import { findBrokenLinks } from './observe.js';
+import { computePlan, type Gathered, type GatherOptions } from './gather.js';
+import { observeBrokenLinks } from './observe.js';
 import type { Plan } from './plan-types.js';
 
 export interface TargetStatus {
@@ -28,17 +27,33 @@ export interface TargetStatus {
   unselected: Array<{ hash: string; name: string; type: string }>;
 }
 
+/** What status is computed from: the plan, its gathered inputs, and per target the broken symlinks in its mapped folders. */
+export interface StatusInput {
+  plan: Plan;
+  gathered: Gathered;
+  broken: ReadonlyMap<string, string[]>;
+}
+
+/**
+ * The gather step of `status`: the same plan `plan` and `apply` compute, then the broken
+ * symlinks in the mapped folders of the targets it covers (observe). Reads only.
+ */
+export async function gatherStatus(opts: GatherOptions): Promise<StatusInput> {
+  const { plan, gathered } = await computePlan(opts);
+  const specs = plan.targets.flatMap((t) => gathered.manifests.targets.filter((s) => s.name === t.name));
+  return { plan, gathered, broken: observeBrokenLinks(specs) };
+}
+
 /**
  * Per-target status, derived from the same plan `plan` and `apply` use, plus what only status
- * reports: broken links found in the mapped folders and mapped models nobody selects.
- * Reads the target folders (through observe) and nothing else; changes nothing.
+ * reports: broken links found in the mapped folders (gathered) and mapped models nobody
+ * selects. PURE: reads no folder and no database.
  */
-export function computeStatus(plan: Plan, gathered: Gathered): TargetStatus[] {
+export function computeStatus({ plan, gathered, broken }: StatusInput): TargetStatus[] {
   return plan.targets.map((t) => {
     const changes = plan.changes.filter((c) => c.target === t.name);
     const conflicts = plan.conflicts.filter((c) => c.target === t.name);
     const spec = gathered.manifests.targets.find((s) => s.name === t.name);
-    const folders = spec === undefined ? [] : [...new Set(Object.values(spec.mappings))].map((f) => join(spec.root, f));
     const selected = new Set(gathered.desired.filter((d) => d.target === t.name).map((d) => d.model.hash));
     for (const clash of gathered.clashes) for (const c of clash.claims) if (c.target === t.name) selected.add(c.model.hash);
     const unselected =
@@ -57,14 +72,8 @@ export function computeStatus(plan: Plan, gathered: Gathered): TargetStatus[] {
       extra: changes.filter((c) => c.action === 'delete' && c.recorded).length,
       adoptable: changes.filter((c) => c.action === 'adopt').length,
       conflicts: conflicts.length,
-      broken: findBrokenLinks(topFolders(folders)),
+      broken: broken.get(t.name) ?? [],
       unselected,
     };
   });
-}
-
-/** Drop folders nested in another listed folder (they are walked anyway). */
-function topFolders(folders: string[]): string[] {
-  const sorted = [...new Set(folders)].sort();
-  return sorted.filter((f) => !sorted.some((o) => o !== f && f.startsWith(`${o}/`)));
 }

@@ -11,9 +11,10 @@ import { renderPlan } from '../../cmd/render/plan.js';
 import { comparePlans } from '../../reconcile/plan-compare.js';
 import { planReconcile } from '../../reconcile/plan.js';
 import type { Plan } from '../../reconcile/plan-types.js';
+import { computeStatus } from '../../reconcile/status.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { actual, desired, hash, link, planInput, recorded } from './builders.js';
+import { actual, desired, hash, link, manifests, planInput, recorded, target } from './builders.js';
 
 describe('one way to load manifests with their options', () => {
   it('validate accepts a base that a rule file in the config declares, as plan does', async () => {
@@ -64,5 +65,15 @@ describe('the plan carries what its human view shows', () => {
     const plan = movingPlan();
     const edited: Plan = { ...plan, targets: plan.targets.map((t) => ({ ...t, inSyncPaths: [...t.inSyncPaths, 'loras/other.safetensors'] })) };
     expect(comparePlans(edited, plan)).toEqual({ onlySaved: [], onlyFresh: [] });
+  });
+});
+
+describe('status is computed, not observed', () => {
+  it('computeStatus is pure: broken links come from the gather step, never from walking folders', () => {
+    const input = planInput({ targets: [target('comfy', { root: '/nonexistent-modelhub/comfy' })] });
+    const plan = planReconcile(input);
+    const gathered = { ...input, manifests: manifests({ targets: input.targets }), models: [] };
+    const broken = new Map([['comfy', ['/nonexistent-modelhub/comfy/loras/gone.safetensors']]]);
+    expect(computeStatus({ plan, gathered, broken })[0]).toMatchObject({ name: 'comfy', broken: ['/nonexistent-modelhub/comfy/loras/gone.safetensors'] });
   });
 });
