@@ -17,22 +17,28 @@ export function register(program: Command): Command {
 }
 
 /**
- * `modelhub prune`: remove owned deployment links whose store file is gone and link-backs of
- * deleted models (or whose store file is gone); list every other broken symlink found. Acts
- * only with --yes (or a confirmation on a terminal), under the hub lock.
+ * `modelhub prune`: remove owned deployment links whose store file is gone (reconcile/prune.ts,
+ * through the ledger) and link-backs of deleted models or whose store file is gone
+ * (store/link-back-prune.ts); list every other broken symlink found. Acts only with --yes (or a
+ * confirmation on a terminal), under the hub lock.
  */
 async function prune(ctx: CommandContext, flags: PruneFlags): Promise<void> {
-  const { gatherPrune, planPrune, executePrune } = await import('../reconcile/prune.js');
+  const { combinePrunePlans, executeLinkPrune, gatherLinkPrune, planLinkPrune } = await import('../reconcile/prune.js');
+  const { executeLinkBackPrune, gatherLinkBackPrune, planLinkBackPrune } = await import('../store/link-back-prune.js');
+  const { realFs } = await import('../reconcile/fs.js');
+  const { sqliteLedger } = await import('../reconcile/ledger.js');
   const { renderPrunePlan, renderPruneResult } = await import('./render/prune.js');
   const { confirmOrRefuse } = await import('./removal.js');
   const hub = await ctx.hub();
-  const plan = planPrune(gatherPrune(hub));
+  const plan = combinePrunePlans(planLinkPrune(gatherLinkPrune(hub)), planLinkBackPrune(gatherLinkBackPrune(hub)));
   if (!ctx.json) ctx.out(renderPrunePlan(plan, ctx.chalk));
   let result: PruneResult | null = null;
   if (plan.links.length + plan.linkBacks.length > 0 && (await confirmOrRefuse(ctx, { yes: flags.yes ?? false, command: 'modelhub prune', question: 'Remove these symlinks?' }))) {
     const lock = await ctx.lock(hub, 'modelhub prune');
     try {
-      result = await executePrune(hub, plan);
+      const links = await executeLinkPrune(plan, { fs: realFs(), ledger: sqliteLedger(hub.db) });
+      const linkBacks = executeLinkBackPrune(hub, plan);
+      result = { removedLinks: links.removedLinks, removedLinkBacks: linkBacks.removedLinkBacks, skipped: [...links.skipped, ...linkBacks.skipped] };
     } finally {
       lock.release();
     }

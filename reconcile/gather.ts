@@ -42,7 +42,7 @@ export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
   const overrideRecords = readOverrideRecords(hub.db);
   const recorded = readRecordedLinks(hub.db, target);
   const recordedDirs = readRecordedDirs(hub.db, target);
-  if (target !== null) assertKnownTarget(target, manifests, hub);
+  if (target !== null) assertKnownTarget(target, manifests, recorded.length > 0);
   const effects = computeOverrideEffects(inventory, manifests.overrides);
   const models = applyOverrideEffects(inventory, effects);
   const { links: desired, clashes, unsafeNames } = computeDesired({ manifests, models, storeDir, onlyTarget: target ?? undefined });
@@ -79,10 +79,9 @@ export async function computePlan(opts: GatherOptions): Promise<{ plan: Plan; ga
   return { plan: planReconcile(gathered), gathered };
 }
 
-function assertKnownTarget(name: string, manifests: Manifests, hub: Hub): void {
-  if (manifests.targets.some((t) => t.name === name)) return;
-  const recorded = hub.db.prepare('SELECT 1 FROM deploy_links WHERE target = ? LIMIT 1').get(name);
-  if (recorded !== undefined) return;
+/** A `--target` name must be a target of the manifests, or one with recorded links (`hasRecorded`). */
+function assertKnownTarget(name: string, manifests: Manifests, hasRecorded: boolean): void {
+  if (hasRecorded || manifests.targets.some((t) => t.name === name)) return;
   const names = manifests.targets.map((t) => t.name);
   throw new ModelHubError('UNKNOWN_TARGET', `no target named "${name}" in ${manifests.dir}${didYouMean(name, names)}`, {
     hint: names.length > 0 ? `targets: ${names.join(', ')}` : 'add a Target document to the manifests (`modelhub init` copies examples)',

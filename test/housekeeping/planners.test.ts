@@ -1,6 +1,7 @@
 /** The pure planners, with plain in-memory inputs. */
 import { describe, expect, it } from 'vitest';
-import { planPrune, type PruneInput } from '../../reconcile/prune.js';
+import { combinePrunePlans, planLinkPrune, type LinkPruneInput } from '../../reconcile/prune.js';
+import { planLinkBackPrune, type LinkBackPruneInput } from '../../store/link-back-prune.js';
 import { planGc, type GcInput } from '../../store/gc.js';
 import { planHashFiles, type HashFilesInput, type HashFileTarget } from '../../store/hashfiles.js';
 import { planImport, type ImportInput } from '../../store/import-inventory.js';
@@ -79,24 +80,27 @@ describe('planGc', () => {
   });
 });
 
-describe('planPrune', () => {
+describe('planLinkPrune, planLinkBackPrune', () => {
   it('proposes only owned broken links and recorded link-backs of gone or deleted models', () => {
-    const input: PruneInput = {
+    const links: LinkPruneInput = {
       deployLinks: [
         { target: 't', path: '/apps/a', linkTarget: '/hub/models/x/a', hash: H('a'), deployment: 'd', dev: null, ino: null, observed: { kind: 'symlink', text: '/hub/models/x/a' }, resolves: false, intoStore: true },
         { target: 't', path: '/apps/b', linkTarget: '/hub/models/x/b', hash: H('b'), deployment: 'd', dev: null, ino: null, observed: { kind: 'symlink', text: '/elsewhere' }, resolves: false, intoStore: true },
         { target: 't', path: '/apps/moved', linkTarget: '/old-hub/models/x/m', hash: H('m'), deployment: 'd', dev: null, ino: null, observed: { kind: 'symlink', text: '/old-hub/models/x/m' }, resolves: false, intoStore: false },
         { target: 't', path: '/apps/c', linkTarget: '/hub/models/x/c', hash: H('c'), deployment: 'd', dev: null, ino: null, observed: { kind: 'symlink', text: '/hub/models/x/c' }, resolves: true, intoStore: true },
       ],
+      broken: [{ path: '/apps/a', text: '/hub/models/x/a' }, { path: '/apps/b', text: '/elsewhere' }, { path: '/dl/a', text: '/hub/models/x/a' }],
+      modelNames: new Map([[H('a'), 'a.safetensors']]),
+    };
+    const backs: LinkBackPruneInput = {
       linkBacks: [
         { path: '/dl/a', hash: H('a'), name: 'a', text: '/hub/models/x/a', targetExists: false, deleted: false },
         { path: '/dl/d', hash: H('d'), name: 'd', text: '/hub/models/x/d', targetExists: true, deleted: true },
         { path: '/dl/e', hash: H('e'), name: 'e', text: '/hub/models/x/e', targetExists: true, deleted: false },
       ],
-      broken: [{ path: '/apps/a', text: '/hub/models/x/a' }, { path: '/apps/b', text: '/elsewhere' }, { path: '/dl/a', text: '/hub/models/x/a' }],
-      modelNames: new Map([[H('a'), 'a.safetensors']]),
+      broken: [{ path: '/dl/a', text: '/hub/models/x/a' }, { path: '/apps/b', text: '/elsewhere' }],
     };
-    const plan = planPrune(input);
+    const plan = combinePrunePlans(planLinkPrune(links), planLinkBackPrune(backs));
     expect(plan.links.map((l) => [l.path, l.name])).toEqual([['/apps/a', 'a.safetensors']]);
     expect(plan.linkBacks.map((l) => [l.path, l.reason])).toEqual([['/dl/a', 'store-file-missing'], ['/dl/d', 'model-deleted']]);
     expect(plan.foreign).toEqual([{ path: '/apps/b', text: '/elsewhere' }]);

@@ -3,15 +3,19 @@
  * manifests with their options, a plan that carries what its views show, reasons that never
  * steer apply, a pure status, and observation through the fs interface.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { renderPlan } from '../../cmd/render/plan.js';
+import { realFs, recordingFs } from '../../reconcile/fs.js';
+import { readRecordedLinks, sqliteLedger, type Ledger } from '../../reconcile/ledger.js';
 import { comparePlans } from '../../reconcile/plan-compare.js';
 import { planReconcile } from '../../reconcile/plan.js';
 import type { Plan } from '../../reconcile/plan-types.js';
+import { executeLinkPrune, gatherLinkPrune, planLinkPrune } from '../../reconcile/prune.js';
 import { computeStatus } from '../../reconcile/status.js';
+import { openHub } from '../../store/hub.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { actual, desired, hash, link, manifests, planInput, recorded, target } from './builders.js';
@@ -77,3 +81,41 @@ describe('status is computed, not observed', () => {
     expect(computeStatus({ plan, gathered, broken })[0]).toMatchObject({ name: 'comfy', broken: ['/nonexistent-modelhub/comfy/loras/gone.safetensors'] });
   });
 });
+
+describe('prune removes deployment links through the Ledger', () => {
+  it('removes an owned broken link through the fs interface and forgets it through the Ledger; a changed one is skipped', async () => {
+    const root = tempDir();
+    const hub = openHub(join(root, 'hub'));
+    try {
+      const folder = join(root, 'app', 'loras');
+      mkdirSync(folder, { recursive: true });
+      const gone = join(folder, 'gone.safetensors');
+      const changed = join(folder, 'changed.safetensors');
+      const text = join(hub.layout.modelsDir, 'a'.repeat(64), 'gone.safetensors');
+      symlinkSync(text, gone);
+      symlinkSync(text, changed);
+      const ledger = sqliteLedger(hub.db);
+      for (const path of [gone, changed]) ledger.recordLink({ target: 't', path, linkTarget: text, hash: 'a'.repeat(64), deployment: 'd', ...inodeOf(path) });
+      ledger.flush();
+      const plan = planLinkPrune(gatherLinkPrune(hub));
+      expect(plan.links.map((l) => l.path)).toEqual([changed, gone]);
+      unlinkSync(changed);
+      symlinkSync('/elsewhere', changed);
+      const forgotten: string[] = [];
+      const watched: Ledger = { ...ledger, forgetLink: (p) => (forgotten.push(p), ledger.forgetLink(p)) };
+      const fs = recordingFs(realFs());
+      const result = await executeLinkPrune(plan, { fs, ledger: watched });
+      expect(result).toEqual({ removedLinks: [gone], skipped: [{ path: changed, why: 'changed since the plan was shown' }] });
+      expect(fs.ops).toEqual([{ op: 'unlink', path: gone }]);
+      expect(forgotten).toEqual([gone]);
+      expect(readRecordedLinks(hub.db).map((l) => l.path)).toEqual([changed]);
+    } finally {
+      hub.close();
+    }
+  });
+});
+
+function inodeOf(path: string): { dev: number; ino: number } {
+  const st = lstatSync(path);
+  return { dev: st.dev, ino: st.ino };
+}
