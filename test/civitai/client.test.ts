@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CivitaiClient, type CivitaiClientOptions } from '../../classify/civitai-client.js';
-import { ModelHubError } from '../../core/errors.js';
 import { fakeClock } from '../helpers/clock.js';
+import { expectError } from '../helpers/errors.js';
 import { FakeCivitai } from '../helpers/fake-civitai.js';
 
 const sha = (n: number | string): string => createHash('sha256').update(`file-${n}`).digest('hex');
@@ -24,15 +24,6 @@ async function setup(opts: Parameters<typeof FakeCivitai.start>[0] = {}): Promis
 /** A client with test-sized waits. */
 function client(extra: Partial<CivitaiClientOptions> = {}): CivitaiClient {
   return new CivitaiClient({ baseUrl: fake.baseUrl, timeoutMs: 2000, maxRetries: 3, backoffMs: 10, minIntervalMs: 0, concurrency: 4, ...extra });
-}
-
-async function failure(p: Promise<unknown>): Promise<ModelHubError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ModelHubError);
-  return err as ModelHubError;
 }
 
 describe('CivitaiClient lookups', () => {
@@ -74,9 +65,9 @@ describe('CivitaiClient lookups', () => {
 
   it('says when the server has no batch endpoint, or is not the CivitAI API at all', async () => {
     await setup({ batch: 405 });
-    expect((await failure(client().postByHashes([sha(1)]))).code).toBe('ERR_MODELHUB_CIVITAI_NO_BATCH');
+    expect((await expectError(client().postByHashes([sha(1)]))).code).toBe('ERR_MODELHUB_CIVITAI_NO_BATCH');
     const wrong = new CivitaiClient({ baseUrl: fake.baseUrl.replace('/api/v1', ''), minIntervalMs: 0 });
-    const err = await failure(wrong.getByHash(sha(1)));
+    const err = await expectError(wrong.getByHash(sha(1)));
     expect(err.code).toBe('ERR_MODELHUB_CIVITAI_WRONG_URL');
     expect(err.hint).toMatch(/base_url/);
     expect(() => new CivitaiClient({ baseUrl: 'not a url' })).toThrow(expect.objectContaining({ code: 'ERR_MODELHUB_CIVITAI_CONFIG' }));
@@ -97,7 +88,7 @@ describe('CivitaiClient failures', () => {
   it('fails at once when Retry-After is longer than it is willing to wait', async () => {
     await setup();
     fake.scriptHash(sha(1), { status: 429, headers: { 'Retry-After': '3600' } });
-    const err = await failure(client().getByHash(sha(1)));
+    const err = await expectError(client().getByHash(sha(1)));
     expect(err.code).toBe('ERR_MODELHUB_CIVITAI_RATE_LIMITED');
     expect(err.message).toMatch(/Retry-After: 3600/);
     expect(fake.requests).toHaveLength(1);
@@ -111,7 +102,7 @@ describe('CivitaiClient failures', () => {
     expect(fake.requests).toHaveLength(2);
 
     fake.scriptHash(sha(1), { status: 503 }, Infinity);
-    const err = await failure(client({ maxRetries: 2 }).getByHash(sha(1)));
+    const err = await expectError(client({ maxRetries: 2 }).getByHash(sha(1)));
     expect(err.code).toBe('ERR_MODELHUB_CIVITAI_SERVER');
     expect(err.message).toMatch(/HTTP 503 .*\(3 attempts\)/);
     expect(fake.requests).toHaveLength(2 + 3);
@@ -129,7 +120,7 @@ describe('CivitaiClient failures', () => {
     await setup();
     fake.scriptHash(sha(1), { delayMs: 2000 }, Infinity);
     const clock = fakeClock();
-    const err = await failure(client({ timeoutMs: 200, maxRetries: 1, sleep: clock.sleep, now: clock.now }).getByHash(sha(1)));
+    const err = await expectError(client({ timeoutMs: 200, maxRetries: 1, sleep: clock.sleep, now: clock.now }).getByHash(sha(1)));
     expect(err.code).toBe('ERR_MODELHUB_CIVITAI_TIMEOUT');
     expect(err.message).toMatch(/within 200 ms \(2 attempts\)/);
     expect(fake.requests).toHaveLength(2);
@@ -139,7 +130,7 @@ describe('CivitaiClient failures', () => {
   it('reports malformed JSON with the URL and without the key', async () => {
     await setup();
     fake.scriptHash(sha(1), { malformed: true });
-    const err = await failure(client({ apiKey: KEY }).getByHash(sha(1)));
+    const err = await expectError(client({ apiKey: KEY }).getByHash(sha(1)));
     expect(err.code).toBe('ERR_MODELHUB_CIVITAI_BAD_RESPONSE');
     expect(err.message).toContain(`${fake.baseUrl}/model-versions/by-hash/${sha(1).toUpperCase()}`);
     expect(JSON.stringify({ ...err.toJSON(), stack: err.stack })).not.toContain(KEY);
@@ -149,7 +140,7 @@ describe('CivitaiClient failures', () => {
   it('does not retry a 401, and never repeats the key even when the server echoes it', async () => {
     await setup();
     fake.scriptHash(sha(1), { status: 401, body: { error: `invalid token ${KEY}` } });
-    const err = await failure(client({ apiKey: KEY }).getByHash(sha(1)));
+    const err = await expectError(client({ apiKey: KEY }).getByHash(sha(1)));
     expect(err.code).toBe('ERR_MODELHUB_CIVITAI_AUTH');
     expect(err.message).toContain('invalid token ***');
     expect(JSON.stringify(err.toJSON())).not.toContain(KEY);
@@ -161,7 +152,7 @@ describe('CivitaiClient failures', () => {
     const baseUrl = fake.baseUrl;
     await fake.close();
     const c = new CivitaiClient({ baseUrl, apiKey: KEY, maxRetries: 1, backoffMs: 10, minIntervalMs: 0 });
-    const err = await failure(c.getByHash(sha(1)));
+    const err = await expectError(c.getByHash(sha(1)));
     expect(err.code).toBe('ERR_MODELHUB_CIVITAI_UNREACHABLE');
     expect(err.message).toMatch(new RegExp(`^cannot reach CivitAI at ${baseUrl}: .*ECONNREFUSED`));
     expect(err.hint).toBe('check your connection, or pass --offline');

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { InventoryDoc } from '../../store/inventory-doc.js';
-import { makeWorld, mhOk, writeLora } from '../housekeeping/helpers.js';
+import { makeWorld, mhOk } from '../helpers/world.js';
+import { writeLora } from '../housekeeping/helpers.js';
 
 describe('output files of export and plan --out', () => {
   it('export writes through a symlink to a regular file and keeps the link', async () => {

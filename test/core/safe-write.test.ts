@@ -4,19 +4,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ModelHubError } from '../../core/errors.js';
 import { writeFileSafely, writeOutput } from '../../core/safe-write.js';
+import { expectError } from '../helpers/errors.js';
 import { tempDir } from '../helpers/tmp.js';
-
-function refusal(fn: () => void): ModelHubError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ModelHubError);
-    return err as ModelHubError;
-  }
-  throw new Error('expected a refusal');
-}
 
 /** Nothing but the named entries in `dir`: no temporary file left behind. */
 function expectOnly(dir: string, names: string[]): void {
@@ -48,7 +38,7 @@ describe('writeFileSafely', () => {
     expectOnly(join(dir, 'real'), ['inventory.yaml']);
   });
 
-  it('refuses a symlink to nothing or to a directory, a directory, and a FIFO, leaving each as it was', () => {
+  it('refuses a symlink to nothing or to a directory, a directory, and a FIFO, leaving each as it was', async () => {
     const dir = tempDir();
     symlinkSync('missing.yaml', join(dir, 'dangling'));
     symlinkSync('.', join(dir, 'to-dir'));
@@ -61,10 +51,8 @@ describe('writeFileSafely', () => {
       ['fifo', 'is a FIFO (named pipe)'],
     ];
     for (const [name, what] of cases) {
-      const err = refusal(() => writeFileSafely(join(dir, name), 'x'));
-      expect(err.code).toBe('ERR_MODELHUB_OUTPUT_REFUSED');
+      const err = await expectError(() => writeFileSafely(join(dir, name), 'x'), { code: 'ERR_MODELHUB_OUTPUT_REFUSED', hint: '- for stdout' });
       expect(err.message).toBe(`${join(dir, name)} ${what}; ModelHub writes only regular files`);
-      expect(err.hint).toContain('- for stdout');
     }
     expect(readlinkSync(join(dir, 'dangling'))).toBe('missing.yaml');
     expect(lstatSync(join(dir, 'fifo')).isFIFO()).toBe(true);
@@ -77,24 +65,23 @@ describe('writeFileSafely', () => {
     const server = createServer();
     await new Promise<void>((r) => server.listen(sock, r));
     try {
-      expect(refusal(() => writeFileSafely(sock, 'x')).message).toContain('is a socket');
+      await expectError(() => writeFileSafely(sock, 'x'), { message: 'is a socket' });
     } finally {
       await new Promise((r) => server.close(r));
     }
     symlinkSync('/dev/null', join(dir, 'null-link'));
-    expect(refusal(() => writeFileSafely(join(dir, 'null-link'), 'x')).message).toContain('is a symlink to a character device (/dev/null)');
+    await expectError(() => writeFileSafely(join(dir, 'null-link'), 'x'), { message: 'is a symlink to a character device (/dev/null)' });
     expect(readlinkSync(join(dir, 'null-link'))).toBe('/dev/null');
     if (process.getuid?.() === 0) {
       execFileSync('mknod', [join(dir, 'null'), 'c', '1', '3']);
-      expect(refusal(() => writeFileSafely(join(dir, 'null'), 'x')).message).toContain('is a character device');
+      await expectError(() => writeFileSafely(join(dir, 'null'), 'x'), { message: 'is a character device' });
       expect(lstatSync(join(dir, 'null')).isCharacterDevice()).toBe(true);
     }
   });
 
-  it('names the folder that does not exist', () => {
+  it('names the folder that does not exist', async () => {
     const file = join(tempDir(), 'no', 'such', 'out.yaml');
-    const err = refusal(() => writeFileSafely(file, 'x'));
-    expect(err.code).toBe('ERR_MODELHUB_OUTPUT_FAILED');
+    const err = await expectError(() => writeFileSafely(file, 'x'), { code: 'ERR_MODELHUB_OUTPUT_FAILED' });
     expect(err.message).toBe(`cannot write ${file}: its folder does not exist`);
   });
 });

@@ -2,10 +2,11 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFile
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ModelHubError } from '../../core/errors.js';
+import type { ErrorCode } from '../../core/errors.js';
 import { FORMAT_ERROR_HINTS } from '../../formats/errors.js';
 import { readModelHeader } from '../../formats/read.js';
 import { writeGguf, writeSafetensors } from '../fixtures/writers.js';
+import { expectError, expectReadError } from '../helpers/errors.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const FORMATS_DIR = fileURLToPath(new URL('../../formats/', import.meta.url));
@@ -17,12 +18,6 @@ function rawSafetensors(path: string, header: string, data = 0): string {
   prefix.writeBigUInt64LE(BigInt(json.length));
   writeFileSync(path, Buffer.concat([prefix, json, Buffer.alloc(data)]));
   return path;
-}
-
-async function errorOf(path: string): Promise<ModelHubError> {
-  const e = await readModelHeader(path).then(() => undefined, (x: unknown) => x);
-  expect(e, `${path} was read as a model`).toBeInstanceOf(ModelHubError);
-  return e as ModelHubError;
 }
 
 describe('every error code the format readers throw has a hint', () => {
@@ -74,8 +69,7 @@ describe('every error code the format readers throw has a hint', () => {
       files.ERR_MODELHUB_PERMISSION_DENIED = p('locked.safetensors');
     }
     for (const [code, path] of Object.entries(files)) {
-      const e = await errorOf(path);
-      expect({ path, code: e.code }).toEqual({ path, code });
+      const e = await expectReadError(path, code as ErrorCode);
       expect(e.message.startsWith(`${path}: `), e.message).toBe(true);
       expect(e.hint, code).toBeTruthy();
     }
@@ -85,18 +79,17 @@ describe('every error code the format readers throw has a hint', () => {
 describe('messages say the real problem', () => {
   it('names a JSON array header, GGUF v1, and an unknown dtype, never "[object Object]"', async () => {
     const dir = tempDir();
-    const array = await errorOf(rawSafetensors(join(dir, 'array.safetensors'), '[{"w":{"dtype":"F16","shape":[1],"data_offsets":[0,2]}}]', 2));
-    expect(array).toMatchObject({ code: 'ERR_MODELHUB_CORRUPT', message: expect.stringMatching(/: corrupt safetensors file: the header is a JSON array, not an object$/) });
+    const array = await expectReadError(rawSafetensors(join(dir, 'array.safetensors'), '[{"w":{"dtype":"F16","shape":[1],"data_offsets":[0,2]}}]', 2), 'ERR_MODELHUB_CORRUPT', /: corrupt safetensors file: the header is a JSON array, not an object$/);
     const v1 = join(dir, 'old.gguf');
     await writeGguf(v1, { version: 1, kv: { 'general.architecture': 'llama' }, tensors: [{ name: 'w', shape: [4] }] });
-    expect(await errorOf(v1)).toMatchObject({ code: 'ERR_MODELHUB_UNSUPPORTED', message: expect.stringContaining('unsupported GGUF version 1') });
-    const dtype = await errorOf(rawSafetensors(join(dir, 'dtype.safetensors'), '{"w":{"dtype":"bf16","shape":[1],"data_offsets":[0,2]}}', 2));
-    expect(dtype.message).toMatch(/tensor "w" has dtype "bf16", which is not a safetensors dtype \(names are case-sensitive: BF16\)/);
-    const nested = await errorOf(rawSafetensors(join(dir, 'meta.safetensors'), '{"__metadata__":{"config":{"a":1}}}'));
-    expect(nested.message).toMatch(/__metadata__ "config" is an object, not a string/);
+    await expectReadError(v1, 'ERR_MODELHUB_UNSUPPORTED', /unsupported GGUF version 1/);
+    const dtypeFile = rawSafetensors(join(dir, 'dtype.safetensors'), '{"w":{"dtype":"bf16","shape":[1],"data_offsets":[0,2]}}', 2);
+    const dtype = await expectError(readModelHeader(dtypeFile), { path: dtypeFile, message: /tensor "w" has dtype "bf16", which is not a safetensors dtype \(names are case-sensitive: BF16\)/ });
+    const nestedFile = rawSafetensors(join(dir, 'meta.safetensors'), '{"__metadata__":{"config":{"a":1}}}');
+    const nested = await expectError(readModelHeader(nestedFile), { path: nestedFile, message: /__metadata__ "config" is an object, not a string/ });
     const alignment = join(dir, 'align.gguf');
     await writeGguf(alignment, { kv: [['general.alignment', [32, 64]]], tensors: [] });
-    expect((await errorOf(alignment)).message).toMatch(/general\.alignment has type array \(a list of 2\), not uint32/);
+    await expectError(readModelHeader(alignment), { path: alignment, message: /general\.alignment has type array \(a list of 2\), not uint32/ });
     for (const e of [array, dtype, nested]) expect(e.message).not.toContain('[object Object]');
   });
 });

@@ -1,13 +1,13 @@
 import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ModelHubError } from '../../core/errors.js';
 import { readGgufHeader } from '../../formats/gguf.js';
 import { readModelHeader } from '../../formats/read.js';
 import { BufferSource } from '../../formats/source.js';
 import { describeHeader } from '../../formats/summary.js';
 import { ByteWriter } from '../fixtures/byte-writer.js';
 import { ggufValue, writeGguf, type GgufValue } from '../fixtures/writers.js';
+import { expectError, expectReadError } from '../helpers/errors.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** The first `n` bytes of a (possibly huge, sparse) file. */
@@ -19,15 +19,6 @@ function head(path: string, n: number): Buffer {
   } finally {
     closeSync(fd);
   }
-}
-
-async function expectError(path: string, code: string, message?: RegExp): Promise<ModelHubError> {
-  const err = await readModelHeader(path).then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(ModelHubError);
-  expect((err as ModelHubError).code).toBe(code);
-  expect((err as ModelHubError).message).toContain(path);
-  if (message) expect((err as ModelHubError).message).toMatch(message);
-  return err as ModelHubError;
 }
 
 /** GGUF v3 prefix: magic, version, counts; callers append KVs / tensor infos by hand. */
@@ -86,7 +77,7 @@ describe('readModelHeader: GGUF', () => {
     expect(results[0]).toEqual(results[1]);
     const v1 = join(dir, 'v1.gguf');
     await writeGguf(v1, { version: 1, kv: LLM_KV, tensors: LLM_TENSORS });
-    const e = await expectError(v1, 'ERR_MODELHUB_UNSUPPORTED', /: unsupported GGUF version 1 /);
+    const e = await expectReadError(v1, 'ERR_MODELHUB_UNSUPPORTED', /: unsupported GGUF version 1 /);
     expect(e.hint).toMatch(/current GGUF/);
   });
 
@@ -168,14 +159,14 @@ describe('readModelHeader: GGUF', () => {
     const dir = tempDir();
     const unknown = join(dir, 'unknown.gguf');
     await writeGguf(unknown, { kv: {}, tensors: [{ name: 't', shape: [8] }], ggmlType: 99 });
-    await expectError(unknown, 'ERR_MODELHUB_CORRUPT', /tensor "t" has ggml type 99, which ggml does not define/);
+    await expectReadError(unknown, 'ERR_MODELHUB_CORRUPT', /tensor "t" has ggml type 99, which ggml does not define/);
 
     const cut = join(dir, 'cut.gguf');
     await writeGguf(cut, { kv: LLM_KV, tensors: LLM_TENSORS });
     const header = (await readModelHeader(cut)).dataOffset;
     const bytes = head(cut, header + 1000);
     writeFileSync(cut, bytes.subarray(0, header + 1000));
-    await expectError(cut, 'ERR_MODELHUB_CORRUPT', /tensor "\S+" ends at byte \d+ .*bytes missing: the file is cut off/);
+    await expectReadError(cut, 'ERR_MODELHUB_CORRUPT', /tensor "\S+" ends at byte \d+ .*bytes missing: the file is cut off/);
   });
 
   it('reports truncation inside the header at every interesting offset', async () => {
@@ -189,9 +180,8 @@ describe('readModelHeader: GGUF', () => {
       const path = join(dir, `cut-${cut}.gguf`);
       writeFileSync(path, bytes.subarray(0, cut));
       // Cut in the tensor infos: the header cannot be read; cut in the alignment padding after them: the data is missing.
-      const err = (await readModelHeader(path).catch((e: unknown) => e)) as ModelHubError;
+      const err = await expectError(readModelHeader(path), { path, message: /cut off/ }, `reading ${path}`);
       expect(['ERR_MODELHUB_TRUNCATED', 'ERR_MODELHUB_CORRUPT']).toContain(err.code);
-      expect(err.message).toMatch(/cut off/);
     }
   });
 
@@ -203,40 +193,40 @@ describe('readModelHeader: GGUF', () => {
       return path;
     };
     const arr = gstr(ggufPrefix(0, 1), 'big.array').u32(9).u32(0).u64(2n ** 62n);
-    await expectError(write('array.gguf', arr), 'ERR_MODELHUB_LIMIT', /array length of 4611686018427387904/);
+    await expectReadError(write('array.gguf', arr), 'ERR_MODELHUB_LIMIT', /array length of 4611686018427387904/);
 
     const nestedArr = gstr(ggufPrefix(0, 1), 'nested').u32(9).u32(9).u64(1).u32(0).u64(2n ** 62n);
-    await expectError(write('nested.gguf', nestedArr), 'ERR_MODELHUB_LIMIT');
+    await expectReadError(write('nested.gguf', nestedArr), 'ERR_MODELHUB_LIMIT');
 
     const key = ggufPrefix(0, 1).u64(2n ** 40n).bytes('k');
-    await expectError(write('key.gguf', key), 'ERR_MODELHUB_LIMIT', /key length/);
+    await expectReadError(write('key.gguf', key), 'ERR_MODELHUB_LIMIT', /key length/);
 
     const value = gstr(ggufPrefix(0, 1), 'v').u32(8).u64(2n ** 63n);
-    await expectError(write('value.gguf', value), 'ERR_MODELHUB_LIMIT', /string value length/);
+    await expectReadError(write('value.gguf', value), 'ERR_MODELHUB_LIMIT', /string value length/);
 
     const pastEnd = gstr(ggufPrefix(0, 1), 'v').u32(8).u64(5000);
-    await expectError(write('pastend.gguf', pastEnd), 'ERR_MODELHUB_TRUNCATED');
+    await expectReadError(write('pastend.gguf', pastEnd), 'ERR_MODELHUB_TRUNCATED');
 
     const fixedPastEnd = gstr(ggufPrefix(0, 1), 'v').u32(9).u32(12).u64(1_000_000);
-    await expectError(write('fixed.gguf', fixedPastEnd), 'ERR_MODELHUB_TRUNCATED');
+    await expectReadError(write('fixed.gguf', fixedPastEnd), 'ERR_MODELHUB_TRUNCATED');
 
-    await expectError(write('tensors.gguf', ggufPrefix(2n ** 40n, 0)), 'ERR_MODELHUB_LIMIT', /tensor count/);
-    await expectError(write('kvs.gguf', ggufPrefix(0, 2n ** 63n)), 'ERR_MODELHUB_LIMIT', /key\/value count/);
+    await expectReadError(write('tensors.gguf', ggufPrefix(2n ** 40n, 0)), 'ERR_MODELHUB_LIMIT', /tensor count/);
+    await expectReadError(write('kvs.gguf', ggufPrefix(0, 2n ** 63n)), 'ERR_MODELHUB_LIMIT', /key\/value count/);
 
     const dims = gstr(ggufPrefix(1, 0), 'w').u32(200);
-    await expectError(write('dims.gguf', dims), 'ERR_MODELHUB_CORRUPT', /200 dimensions/);
+    await expectReadError(write('dims.gguf', dims), 'ERR_MODELHUB_CORRUPT', /200 dimensions/);
 
     const type = gstr(ggufPrefix(0, 1), 'k').u32(13);
-    await expectError(write('type.gguf', type), 'ERR_MODELHUB_CORRUPT', /unknown value type 13/);
+    await expectReadError(write('type.gguf', type), 'ERR_MODELHUB_CORRUPT', /unknown value type 13/);
 
     let deep = gstr(ggufPrefix(0, 1), 'deep').u32(9);
     for (let i = 0; i < 10; i++) deep = deep.u32(9).u64(1);
-    await expectError(write('deep.gguf', deep.u32(0).u64(0)), 'ERR_MODELHUB_LIMIT', /nest deeper/);
+    await expectReadError(write('deep.gguf', deep.u32(0).u64(0)), 'ERR_MODELHUB_LIMIT', /nest deeper/);
 
     const align = gstr(ggufPrefix(0, 1), 'general.alignment').u32(4).u32(48);
-    await expectError(write('align.gguf', align), 'ERR_MODELHUB_CORRUPT', /general\.alignment is 48, not a power of two/);
+    await expectReadError(write('align.gguf', align), 'ERR_MODELHUB_CORRUPT', /general\.alignment is 48, not a power of two/);
 
-    await expectError(write('v4.gguf', ggufPrefix(0, 0, 4)), 'ERR_MODELHUB_UNSUPPORTED', /version 4/);
+    await expectReadError(write('v4.gguf', ggufPrefix(0, 0, 4)), 'ERR_MODELHUB_UNSUPPORTED', /version 4/);
   });
 
   it('rejects a wrong magic when called directly', async () => {

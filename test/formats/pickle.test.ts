@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ModelHubError } from '../../core/errors.js';
+import type { ErrorCode } from '../../core/errors.js';
 import { flattenPickle } from '../../formats/pickle-flatten.js';
 import { scanPickleBytes, type PickleLimits } from '../../formats/pickle.js';
 import type { PyValue } from '../../formats/pickle-values.js';
 import { encodePickle } from '../fixtures/pickle-writer.js';
 import { orderedDict, pickleGlobal, pyFloat, pySet, pyTuple, tensor } from '../fixtures/writers.js';
+import { expectError } from '../helpers/errors.js';
 
 /** Assembles a pickle: numbers are single bytes, strings are latin-1 text. */
 function pk(...parts: Array<number | string | Buffer>): Buffer {
@@ -23,12 +24,9 @@ async function flat(bytes: Buffer, limits: Partial<PickleLimits> = {}) {
   return { ...flattenPickle(scan.value), unsafe: scan.unsafeGlobals, scan };
 }
 
-async function expectPickleError(bytes: Buffer, code: string, message?: RegExp, limits: Partial<PickleLimits> = {}): Promise<void> {
-  const err = await scanPickleBytes(bytes, 'mem.pkl', limits).then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(ModelHubError);
-  expect((err as ModelHubError).code).toBe(code);
-  expect((err as ModelHubError).message).toContain('mem.pkl');
-  if (message) expect((err as ModelHubError).message).toMatch(message);
+/** The error scanning `bytes` (as mem.pkl) fails with. */
+async function expectPickleError(bytes: Buffer, code: ErrorCode, message?: RegExp, limits: Partial<PickleLimits> = {}): Promise<void> {
+  await expectError(scanPickleBytes(bytes, 'mem.pkl', limits), { code, path: 'mem.pkl', ...(message === undefined ? {} : { message }) });
 }
 
 describe('scanPickle', () => {
@@ -145,8 +143,7 @@ describe('scanPickle', () => {
     await expectPickleError(pk('\x80\x02', 'c', 'x'.repeat(100)), 'ERR_MODELHUB_LIMIT', /text line/, { maxLineBytes: 50 });
     const full = encodePickle({ a: tensor([320, 4, 3, 3]), b: 'text', c: [1, 2, 3] });
     for (let cut = 1; cut < full.length; cut++) {
-      const err = await scanPickleBytes(full.subarray(0, cut), 'mem.pkl').then(() => undefined, (e: unknown) => e);
-      expect((err as ModelHubError).code).toBe('ERR_MODELHUB_TRUNCATED');
+      await expectError(scanPickleBytes(full.subarray(0, cut), 'mem.pkl'), { code: 'ERR_MODELHUB_TRUNCATED' }, `a pickle cut at ${cut}`);
     }
   });
 

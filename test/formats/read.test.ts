@@ -8,18 +8,8 @@ import { readModelHeader } from '../../formats/read.js';
 import { sniffContainer } from '../../formats/sniff.js';
 import { describeHeader } from '../../formats/summary.js';
 import { writeGguf, writeSafetensors, writeTorchLegacy, writeTorchZip, tensor, type FixtureTensor } from '../fixtures/writers.js';
+import { expectReadError } from '../helpers/errors.js';
 import { tempDir } from '../helpers/tmp.js';
-
-async function expectError(path: string, code: string, message?: RegExp): Promise<ModelHubError> {
-  const err = await readModelHeader(path).then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(ModelHubError);
-  const e = err as ModelHubError;
-  expect(e.code).toBe(code);
-  expect(e.message).toContain(path);
-  expect(e.path).toBe(path);
-  if (message) expect(e.message).toMatch(message);
-  return e;
-}
 
 function sha256Prefix(path: string, length: number): string {
   const fd = openSync(path, 'r');
@@ -64,56 +54,56 @@ describe('readModelHeader: files that are not models', () => {
     const dir = tempDir();
     const html = join(dir, 'model.safetensors');
     writeFileSync(html, '\uFEFF  <!DOCTYPE html>\n<html><head><title>401 Unauthorized</title></head><body>Please log in</body></html>');
-    const e = await expectError(html, 'ERR_MODELHUB_UNKNOWN_FORMAT', /HTML.*failed download/);
+    const e = await expectReadError(html, 'ERR_MODELHUB_UNKNOWN_FORMAT', /HTML.*failed download/);
     expect(e.hint).toMatch(/re-download/);
 
     const lfs = join(dir, 'lfs.safetensors');
     writeFileSync(lfs, 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 6938040682\n');
-    expect((await expectError(lfs, 'ERR_MODELHUB_UNKNOWN_FORMAT', /Git LFS pointer/)).hint).toMatch(/git lfs pull/);
+    expect((await expectReadError(lfs, 'ERR_MODELHUB_UNKNOWN_FORMAT', /Git LFS pointer/)).hint).toMatch(/git lfs pull/);
 
     const json = join(dir, 'config.ckpt');
     writeFileSync(json, '{"_class_name": "UNet2DConditionModel", "sample_size": 64}');
-    await expectError(json, 'ERR_MODELHUB_UNKNOWN_FORMAT', /JSON/);
+    await expectReadError(json, 'ERR_MODELHUB_UNKNOWN_FORMAT', /JSON/);
 
     const htmlBrace = join(dir, 'brace.safetensors');
     writeFileSync(htmlBrace, '<html>  {"error": "not found"}</html>');
-    await expectError(htmlBrace, 'ERR_MODELHUB_UNKNOWN_FORMAT', /HTML/);
+    await expectReadError(htmlBrace, 'ERR_MODELHUB_UNKNOWN_FORMAT', /HTML/);
 
     const zeros = join(dir, 'preallocated.gguf');
     writeFileSync(zeros, Buffer.alloc(4096));
-    await expectError(zeros, 'ERR_MODELHUB_UNKNOWN_FORMAT', /only zero bytes/);
+    await expectReadError(zeros, 'ERR_MODELHUB_UNKNOWN_FORMAT', /only zero bytes/);
 
     const ggjt = join(dir, 'llama-7b.ggmlv3.q4_0.bin');
     writeFileSync(ggjt, Buffer.concat([Buffer.from('tjgg'), Buffer.alloc(60)]));
-    expect((await expectError(ggjt, 'ERR_MODELHUB_UNSUPPORTED', /pre-GGUF llama\.cpp file \(GGJT\)/)).hint).toMatch(/convert/);
+    expect((await expectReadError(ggjt, 'ERR_MODELHUB_UNSUPPORTED', /pre-GGUF llama\.cpp file \(GGJT\)/)).hint).toMatch(/convert/);
 
     const binary = join(dir, 'noise.bin');
     writeFileSync(binary, Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
-    await expectError(binary, 'ERR_MODELHUB_UNKNOWN_FORMAT', /unrecognised leading bytes 01 02 03/);
+    await expectReadError(binary, 'ERR_MODELHUB_UNKNOWN_FORMAT', /unrecognised leading bytes 01 02 03/);
   });
 
   it('reports empty files, directories, missing paths, dangling links and symlink loops', async () => {
     const dir = tempDir();
     const empty = join(dir, 'empty.safetensors');
     writeFileSync(empty, '');
-    await expectError(empty, 'ERR_MODELHUB_EMPTY_FILE');
+    await expectReadError(empty, 'ERR_MODELHUB_EMPTY_FILE');
 
     const folder = join(dir, 'x.safetensors');
     mkdirSync(folder);
-    await expectError(folder, 'ERR_MODELHUB_NOT_A_FILE', /directory/);
+    await expectReadError(folder, 'ERR_MODELHUB_NOT_A_FILE', /directory/);
 
-    await expectError(join(dir, 'missing.gguf'), 'ERR_MODELHUB_NOT_FOUND');
-    await expectError(join(dir, 'empty.safetensors', 'child.gguf'), 'ERR_MODELHUB_NOT_FOUND');
+    await expectReadError(join(dir, 'missing.gguf'), 'ERR_MODELHUB_NOT_FOUND');
+    await expectReadError(join(dir, 'empty.safetensors', 'child.gguf'), 'ERR_MODELHUB_NOT_FOUND');
 
     const dangling = join(dir, 'dangling.ckpt');
     symlinkSync(join(dir, 'nowhere.ckpt'), dangling);
-    await expectError(dangling, 'ERR_MODELHUB_NOT_FOUND');
+    await expectReadError(dangling, 'ERR_MODELHUB_NOT_FOUND');
 
     const a = join(dir, 'a.safetensors');
     const b = join(dir, 'b.safetensors');
     symlinkSync(b, a);
     symlinkSync(a, b);
-    await expectError(a, 'ERR_MODELHUB_SYMLINK_LOOP');
+    await expectReadError(a, 'ERR_MODELHUB_SYMLINK_LOOP');
   });
 
   it('refuses a FIFO without blocking on it', async () => {
@@ -123,7 +113,7 @@ describe('readModelHeader: files that are not models', () => {
     } catch {
       return; // no mkfifo on this platform
     }
-    await expectError(fifo, 'ERR_MODELHUB_NOT_A_FILE');
+    await expectReadError(fifo, 'ERR_MODELHUB_NOT_A_FILE');
   });
 });
 

@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ModelHubError } from '../../core/errors.js';
 import { readModelHeader } from '../../formats/read.js';
 import { PADDING_TENSOR, writeSafetensors } from '../fixtures/writers.js';
+import { expectReadError } from '../helpers/errors.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** A safetensors file from raw header text and a data section of `dataBytes` zeros. */
@@ -12,19 +12,6 @@ function rawSafetensors(path: string, header: string | Buffer, dataBytes = 0, de
   const prefix = Buffer.alloc(8);
   prefix.writeBigUInt64LE(declared ?? BigInt(json.length));
   writeFileSync(path, Buffer.concat([prefix, json, Buffer.alloc(dataBytes)]));
-}
-
-async function expectError(path: string, code: string, message?: RegExp): Promise<ModelHubError> {
-  const err = await readModelHeader(path).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ModelHubError);
-  const e = err as ModelHubError;
-  expect(e.code).toBe(code);
-  expect(e.message).toContain(path);
-  if (message) expect(e.message).toMatch(message);
-  return e;
 }
 
 describe('readModelHeader: safetensors', () => {
@@ -84,7 +71,7 @@ describe('readModelHeader: safetensors', () => {
   it('refuses a declared header length of 2^60 without allocating it', async () => {
     const path = join(tempDir(), 'huge.safetensors');
     rawSafetensors(path, '{"a":1}', 0, 2n ** 60n);
-    const e = await expectError(path, 'ERR_MODELHUB_HEADER_TOO_LARGE', /1152921504606846976/);
+    const e = await expectReadError(path, 'ERR_MODELHUB_HEADER_TOO_LARGE', /1152921504606846976/);
     expect(e.hint).toBeDefined();
   });
 
@@ -104,25 +91,25 @@ describe('readModelHeader: safetensors', () => {
     for (const cut of [1, 4, 7, 8, 9, 8 + Math.floor(n / 2), 8 + n - 1]) {
       const path = join(dir, `cut-${cut}.safetensors`);
       writeFileSync(path, bytes.subarray(0, cut));
-      await expectError(path, 'ERR_MODELHUB_TRUNCATED');
+      await expectReadError(path, 'ERR_MODELHUB_TRUNCATED');
     }
     for (const cut of [8 + n, 8 + n + 1, 8 + n + 128, bytes.length - 1]) {
       const path = join(dir, `cut-${cut}.safetensors`);
       writeFileSync(path, bytes.subarray(0, cut));
-      await expectError(path, 'ERR_MODELHUB_CORRUPT', /the file is cut off/);
+      await expectReadError(path, 'ERR_MODELHUB_CORRUPT', /the file is cut off/);
     }
   });
 
   it('names the byte counts when tensor data runs past the end of the file', async () => {
     const path = join(tempDir(), 'short.safetensors');
     rawSafetensors(path, JSON.stringify({ w: { dtype: 'F16', shape: [100], data_offsets: [0, 200] } }), 150);
-    await expectError(path, 'ERR_MODELHUB_CORRUPT', /ends at byte 200 .* holds only 150 data bytes \(50 bytes missing/);
+    await expectReadError(path, 'ERR_MODELHUB_CORRUPT', /ends at byte 200 .* holds only 150 data bytes \(50 bytes missing/);
   });
 
   it('treats offsets beyond 2^53 as malformed, not as numbers', async () => {
     const path = join(tempDir(), 'big.safetensors');
     rawSafetensors(path, '{"w":{"dtype":"F16","shape":[1],"data_offsets":[0,18446744073709551615]}}', 2);
-    await expectError(path, 'ERR_MODELHUB_CORRUPT', /out of range/);
+    await expectReadError(path, 'ERR_MODELHUB_CORRUPT', /out of range/);
   });
 
   it('rejects bad JSON, invalid UTF-8 and malformed tensor entries', async () => {
@@ -138,7 +125,7 @@ describe('readModelHeader: safetensors', () => {
     for (const [name, header, message] of cases) {
       const path = join(dir, `${name}.safetensors`);
       rawSafetensors(path, header, 8);
-      await expectError(path, 'ERR_MODELHUB_CORRUPT', message);
+      await expectReadError(path, 'ERR_MODELHUB_CORRUPT', message);
     }
   });
 });

@@ -1,20 +1,12 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ModelHubError } from '../../core/errors.js';
 import { readModelHeader } from '../../formats/read.js';
 import { FileSource } from '../../formats/source.js';
 import { readZipDirectory } from '../../formats/zip.js';
 import { orderedDict, pickleGlobal, tensor, writeRawPickle, writeTorchLegacy, writeTorchZip } from '../fixtures/writers.js';
+import { expectReadError } from '../helpers/errors.js';
 import { tempDir } from '../helpers/tmp.js';
-
-async function expectError(path: string, code: string, message?: RegExp): Promise<void> {
-  const err = await readModelHeader(path).then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(ModelHubError);
-  expect((err as ModelHubError).code).toBe(code);
-  expect((err as ModelHubError).message).toContain(path);
-  if (message) expect((err as ModelHubError).message).toMatch(message);
-}
 
 const SD_CKPT = {
   state_dict: {
@@ -120,18 +112,18 @@ describe('readModelHeader: PyTorch zip checkpoints', () => {
     for (const cut of [4, 100, Math.floor(bytes.length / 2), bytes.length - 23, bytes.length - 1]) {
       const path = join(dir, `cut-${cut}.ckpt`);
       writeFileSync(path, bytes.subarray(0, cut));
-      await expectError(path, 'ERR_MODELHUB_TRUNCATED');
+      await expectReadError(path, 'ERR_MODELHUB_TRUNCATED');
     }
 
     const noPkl = join(dir, 'nopkl.ckpt');
     await writeTorchZip(noPkl, SD_CKPT, { root: 'a/b' });
-    await expectError(noPkl, 'ERR_MODELHUB_UNKNOWN_FORMAT', /without <root>\/data\.pkl/);
+    await expectReadError(noPkl, 'ERR_MODELHUB_UNKNOWN_FORMAT', /without <root>\/data\.pkl/);
 
     const compressed = join(dir, 'deflated.ckpt');
     const patched = Buffer.from(bytes);
     patched.writeUInt16LE(8, patched.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])) + 10);
     writeFileSync(compressed, patched);
-    await expectError(compressed, 'ERR_MODELHUB_UNSUPPORTED', /compressed \(zip method 8\)/);
+    await expectReadError(compressed, 'ERR_MODELHUB_UNSUPPORTED', /compressed \(zip method 8\)/);
   });
 
   it('flags an unsafe global inside data.pkl and still lists the tensors', async () => {
@@ -182,13 +174,13 @@ describe('readModelHeader: legacy torch and raw pickles', () => {
     for (const cut of [16, 20, objectStart + 5]) {
       const path = join(dir, `cut-${cut}.pt`);
       writeFileSync(path, bytes.subarray(0, cut));
-      await expectError(path, 'ERR_MODELHUB_TRUNCATED');
+      await expectReadError(path, 'ERR_MODELHUB_TRUNCATED');
     }
     const wrongProtocol = join(dir, 'proto.pt');
     const patched = Buffer.from(bytes);
     patched.writeUInt16LE(1002, 18);
     writeFileSync(wrongProtocol, patched);
-    await expectError(wrongProtocol, 'ERR_MODELHUB_UNSUPPORTED', /protocol 1002/);
+    await expectReadError(wrongProtocol, 'ERR_MODELHUB_UNSUPPORTED', /protocol 1002/);
   });
 
   it('scans a raw pickle with os.system without running it', async () => {
@@ -205,6 +197,6 @@ describe('readModelHeader: legacy torch and raw pickles', () => {
   it('reports a truncated raw pickle', async () => {
     const path = join(tempDir(), 'cut.bin');
     writeFileSync(path, Buffer.from('\x80\x02}q\x00(X\x01\x00\x00\x00a', 'latin1'));
-    await expectError(path, 'ERR_MODELHUB_TRUNCATED', /pickle is cut off/);
+    await expectReadError(path, 'ERR_MODELHUB_TRUNCATED', /pickle is cut off/);
   });
 });

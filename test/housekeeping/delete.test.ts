@@ -1,7 +1,8 @@
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deployAllLoras, hashesByName, makeWorld, mhOk, query, runChecked, storeDir, writeLora } from './helpers.js';
+import { hashesByName, makeWorld, mhOk, query, runChecked, storeDir } from '../helpers/world.js';
+import { deployAllLoras, writeLora } from './helpers.js';
 
 describe('modelhub delete and restore', () => {
   it('delete → apply undeploys → restore → apply redeploys; --hard removes the store entry only once nothing links to it', async () => {

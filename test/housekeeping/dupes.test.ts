@@ -3,7 +3,8 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findDupes, type DupeModel, type DupesReport } from '../../store/dupes.js';
-import { makeWorld, mhOk, query, runChecked, writeLora } from './helpers.js';
+import { makeWorld, mhOk, query, runChecked } from '../helpers/world.js';
+import { writeLora } from './helpers.js';
 
 describe('modelhub dupes', () => {
   it('finds each kind of duplicate with the bytes it saves or wastes, and changes nothing', async () => {

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { InventoryDoc } from '../../store/inventory-doc.js';
 import type { ImportPlan } from '../../store/import-inventory.js';
-import { execSql, hashesByName, makeWorld, mhOk, query, runChecked, writeLora, writeText, type World } from './helpers.js';
+import { execSql, hashesByName, makeWorld, mhOk, query, runChecked, writeText, type World } from '../helpers/world.js';
+import { writeLora } from './helpers.js';
 
 /** The same world seen through a second hub. */
 function otherHub(w: World, name: string): World {

@@ -5,7 +5,7 @@ import { checkOrphanContent } from '../../store/gc-content.js';
 import { hubLayout } from '../../store/hub.js';
 import { hashFileLine, listStore } from '../../store/store-listing.js';
 import { tempDir } from '../helpers/tmp.js';
-import { writeText } from './helpers.js';
+import { writeText } from '../helpers/world.js';
 
 const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GcPlan, GcResult } from '../../store/gc.js';
 import { hostTag } from '../../store/leftovers.js';
-import { deployAllLoras, hashesByName, makeWorld, mhOk, query, runChecked, storeDir, writeLora, writeText, type World } from './helpers.js';
+import { hashesByName, makeWorld, mhOk, query, runChecked, storeDir, writeText, type World } from '../helpers/world.js';
+import { deployAllLoras, writeLora } from './helpers.js';
 
 /**
  * a: linked back, deployed, then soft-deleted (not yet undeployed): refused.

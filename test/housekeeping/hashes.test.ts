@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { dirname, basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HashFilesPlan, HashFilesResult } from '../../store/hashfiles.js';
-import { hashesByName, makeWorld, mhOk, runChecked, storeDir, writeLora, writeText } from './helpers.js';
+import { hashesByName, makeWorld, mhOk, runChecked, storeDir, writeText } from '../helpers/world.js';
+import { writeLora } from './helpers.js';
 
 /** `cd DIR && sha256sum -c NAME`: the check users run without ModelHub. */
 function sha256sumCheck(hashFile: string): string {

@@ -2,7 +2,8 @@ import { mkdirSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PrunePlan, PruneResult } from '../../reconcile/prune.js';
-import { deployAllLoras, hashesByName, makeWorld, mhOk, query, runChecked, storeDir, writeLora } from './helpers.js';
+import { hashesByName, makeWorld, mhOk, query, runChecked, storeDir } from '../helpers/world.js';
+import { deployAllLoras, writeLora } from './helpers.js';
 
 describe('modelhub prune', () => {
   it('after a store file was deleted by hand: removes its owned links and link-backs, lists foreign broken links', async () => {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InventoryCheck } from '../../reconcile/validate-inventory.js';
-import { makeWorld, runChecked, writeText, type World } from './helpers.js';
+import { makeWorld, runChecked, writeText, type World } from '../helpers/world.js';
 
 function model(hash: string, name: string, type: string, base: string, extra = ''): string {
   return `  - hash: ${hash.repeat(64 / hash.length)}\n    name: ${name}\n    size: 1000\n    format: safetensors\n    type: ${type}\n    base: ${base}\n${extra}`;

@@ -3,7 +3,8 @@ import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VerifyReport } from '../../store/verify.js';
-import { execSql, hashesByName, makeWorld, mhOk, runChecked, storeDir, writeLora } from './helpers.js';
+import { execSql, hashesByName, makeWorld, mhOk, runChecked, storeDir } from '../helpers/world.js';
+import { writeLora } from './helpers.js';
 
 describe('modelhub verify: store files that break their format', () => {
   it('reports a store file whose content matches its hash but breaks its format, in full and --fast mode', async () => {

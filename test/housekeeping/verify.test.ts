@@ -2,7 +2,8 @@ import { chmodSync, closeSync, openSync, readSync, statSync, unlinkSync, utimesS
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VerifyReport } from '../../store/verify.js';
-import { execSql, hashesByName, makeWorld, mhOk, runChecked, storeDir, writeLora, writeText, type World } from './helpers.js';
+import { execSql, hashesByName, makeWorld, mhOk, runChecked, storeDir, writeText, type World } from '../helpers/world.js';
+import { writeLora } from './helpers.js';
 
 /** Whole seconds: an mtime a test can put back exactly. */
 const T = 1_700_000_000;

@@ -5,22 +5,12 @@
  * needs the recorded inode, and a saved plan is re-planned before anything runs. The runner
  * checks that nothing foreign changed around every command.
  */
-import Database from 'better-sqlite3';
 import { cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addModel, readLinkOrNull, writeManifest } from './fixture.js';
-import { APPLY, IN_SYNC, comfyTarget, expectAbsent, expectAllLinked, expectLink, query, runScenario, standardSetup, storeFile, type Ctx, type Scenario } from './runner.js';
-
-/** Change the inventory behind ModelHub's back (what an older version left). */
-function execHub(c: Ctx, sql: string): void {
-  const db = new Database(join(c.w.hub, 'modelhub.db'));
-  try {
-    db.exec(sql);
-  } finally {
-    db.close();
-  }
-}
+import { readLinkOrNull } from '../helpers/tree.js';
+import { addModel, execSql, query, writeManifest } from '../helpers/world.js';
+import { APPLY, IN_SYNC, comfyTarget, expectAbsent, expectAllLinked, expectLink, runScenario, standardSetup, storeFile, type Ctx, type Scenario } from './runner.js';
 
 /** Edit the saved plan `p.json` by hand. */
 function editPlan(c: Ctx, edit: (plan: { changes: Array<Record<string, unknown>> }) => void): void {
@@ -232,7 +222,7 @@ const SCENARIOS: Scenario[] = [
     name: 'links recorded before inodes were kept are re-adopted by the next apply, disk untouched',
     steps: [
       { run: APPLY },
-      { act: (c) => execHub(c, 'UPDATE deploy_links SET link_dev = NULL, link_ino = NULL'), run: ['plan', '--detailed-exitcode'], exit: 2, stdout: ['= loras/a.safetensors', 'record-outdated', '3 to adopt'] },
+      { act: (c) => execSql(c.w, 'UPDATE deploy_links SET link_dev = NULL, link_ino = NULL') /* what an older version left */, run: ['plan', '--detailed-exitcode'], exit: 2, stdout: ['= loras/a.safetensors', 'record-outdated', '3 to adopt'] },
       { run: APPLY, stdout: ['0 linked, 0 relinked, 0 removed, 3 adopted.'], check: expectAllLinked },
       IN_SYNC,
     ],

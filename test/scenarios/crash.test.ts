@@ -7,9 +7,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../core/paths.js';
-import { addModel, changedForeign, cli, makeWorld, snapshotTree, writeManifest, type World } from './fixture.js';
+import { changedEntries, snapshotTree } from '../helpers/tree.js';
+import { addModel, makeWorld, mh, writeManifest, type World } from '../helpers/world.js';
 import { recordedLinks } from './runner.js';
 
 const MODELS = 30;
@@ -17,7 +18,7 @@ let w: World;
 let comfy: string;
 
 beforeEach(() => {
-  w = makeWorld();
+  w = makeWorld({ hub: true });
   comfy = join(w.apps, 'comfy');
   mkdirSync(join(comfy, 'loras'), { recursive: true });
   for (let i = 0; i < MODELS; i++) addModel(w, { filename: `m${String(i).padStart(2, '0')}.safetensors`, type: 'lora', base: i % 2 === 0 ? 'sdxl' : 'flux' });
@@ -25,7 +26,6 @@ beforeEach(() => {
   writeFileSync(join(comfy, 'loras/mine.safetensors'), 'a file of the user');
   symlinkSync('/dev/null', join(comfy, 'loras/theirs.safetensors'));
 });
-afterEach(() => w.cleanup());
 
 /** Run `modelhub apply --yes` in a child process that kills itself after `steps` filesystem steps. */
 function applyAndCrash(steps: number): void {
@@ -48,31 +48,31 @@ describe('apply killed mid-way', () => {
     const recorded = recordedLinks(w).length;
     expect(recorded, 'records may lag the disk (last batch uncommitted), never lead it').toBeLessThanOrEqual(6);
 
-    const plan = await cli(w, ['plan']);
+    const plan = await mh(w, ['plan']);
     expect(plan.stdout).toContain('= loras/m06.safetensors  → m06.safetensors');
     expect(plan.stdout).toContain(`Plan: 23 to link, 0 to relink, 0 to remove, ${7 - recorded} to adopt, 0 conflicts.`);
 
-    const again = await cli(w, ['apply', '--yes']);
+    const again = await mh(w, ['apply', '--yes']);
     expect(again.code, again.stderr).toBe(0);
     expect(links()).toHaveLength(MODELS);
     expect(recordedLinks(w)).toHaveLength(MODELS);
-    expect((await cli(w, ['plan', '--detailed-exitcode'])).code).toBe(0);
-    expect(changedForeign(before, snapshotTree(w.apps))).toEqual([]);
+    expect((await mh(w, ['plan', '--detailed-exitcode'])).code).toBe(0);
+    expect(changedEntries(before, snapshotTree(w.apps))).toEqual([]);
   });
 
   it('converges after a kill while links move (deletes done, creates half done)', async () => {
-    expect((await cli(w, ['apply', '--yes'])).code).toBe(0);
+    expect((await mh(w, ['apply', '--yes'])).code).toBe(0);
     writeManifest(w, 'comfy.yaml', `kind: Target\nname: comfy\nroot: ${comfy}\nmappings: { lora: loras }\n---\nkind: Deployment\nname: all\ntarget: comfy\nselect: {}\npath: "{base}/{name}"\n`);
     const foreign = new Map([...snapshotTree(w.apps)].filter(([p]) => !/\/m\d+\.safetensors$/.test(p)));
     applyAndCrash(MODELS + 10);
     expect(links()).toEqual([]);
 
-    const again = await cli(w, ['apply', '--yes']);
+    const again = await mh(w, ['apply', '--yes']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/\d+ linked, 0 relinked, 0 removed, \d+ adopted/);
     expect(readdirSync(join(comfy, 'loras/sdxl'))).toHaveLength(MODELS / 2);
     expect(readdirSync(join(comfy, 'loras/flux'))).toHaveLength(MODELS / 2);
-    expect((await cli(w, ['plan', '--detailed-exitcode'])).code).toBe(0);
-    expect(changedForeign(foreign, snapshotTree(w.apps))).toEqual([]);
+    expect((await mh(w, ['plan', '--detailed-exitcode'])).code).toBe(0);
+    expect(changedEntries(foreign, snapshotTree(w.apps))).toEqual([]);
   });
 });

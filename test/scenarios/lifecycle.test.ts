@@ -2,12 +2,12 @@
  * Lifecycle scenarios on real temp folders, CLI in-process: first apply, re-apply, changing
  * and removing declarations, hand-deleted links, the empty-state guard, overrides, status, init.
  */
-import Database from 'better-sqlite3';
 import { readdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addModel, readLinkOrNull, writeManifest } from './fixture.js';
-import { APPLY, IN_SYNC, comfyTarget, expectAbsent, expectAllLinked, expectLink, query, recordedLinks, runScenario, type Scenario } from './runner.js';
+import { readLinkOrNull } from '../helpers/tree.js';
+import { addModel, execSql, query, writeManifest } from '../helpers/world.js';
+import { APPLY, IN_SYNC, comfyTarget, expectAbsent, expectAllLinked, expectLink, recordedLinks, runScenario, type Scenario } from './runner.js';
 
 const SCENARIOS: Scenario[] = [
   {
@@ -145,11 +145,7 @@ const SCENARIOS: Scenario[] = [
     steps: [
       { run: APPLY },
       {
-        act: (c) => {
-          const db = new Database(join(c.w.hub, 'modelhub.db'));
-          db.prepare('UPDATE models SET deleted = 1 WHERE filename = ?').run('b.safetensors');
-          db.close();
-        },
+        act: (c) => execSql(c.w, 'UPDATE models SET deleted = 1 WHERE filename = ?', 'b.safetensors'),
         run: ['plan'],
         stdout: ['- checkpoints/b.safetensors  (model-deleted; b.safetensors)'],
       },

@@ -4,11 +4,10 @@
  * it proves the one promise that matters most: nothing ModelHub does not own changed.
  */
 import { mkdirSync } from 'node:fs';
-import { Readable } from 'node:stream';
 import { join, relative } from 'node:path';
 import { expect } from 'vitest';
-import { queryHub } from '../helpers/hub-db.js';
-import { addModel, changedForeign, cli, exists, makeWorld, readLinkOrNull, snapshotTree, writeManifest, type CliResult, type World } from './fixture.js';
+import { changedEntries, exists, readLinkOrNull, snapshotTree } from '../helpers/tree.js';
+import { addModel, makeWorld, mh, query, writeManifest, type CliResult, type World } from '../helpers/world.js';
 
 export interface Ctx {
   w: World;
@@ -79,44 +78,39 @@ export const APPLY = ['apply', '--yes'];
 export const IN_SYNC: Step = { run: ['plan', '--detailed-exitcode'], exit: 0, stdout: ['No changes.'] };
 
 export async function runScenario(s: Scenario): Promise<void> {
-  const w = makeWorld();
+  const w = makeWorld({ hub: true });
   const c: Ctx = { w, comfy: join(w.apps, 'comfy'), h: {}, last: { code: -1, stdout: '', stderr: '', json: () => null as never } };
   mkdirSync(c.comfy, { recursive: true });
-  try {
-    (s.setup ?? standardSetup)(c);
-    for (const [i, step] of s.steps.entries()) {
-      step.act?.(c);
-      if (step.run !== undefined) await runStep(c, step, `${s.name}, step ${i + 1} (${step.run.join(' ')})`);
-      step.check?.(c);
-    }
-  } finally {
-    w.cleanup();
+  (s.setup ?? standardSetup)(c);
+  for (const [i, step] of s.steps.entries()) {
+    step.act?.(c);
+    if (step.run !== undefined) await runStep(c, step, `${s.name}, step ${i + 1} (${step.run.join(' ')})`);
+    step.check?.(c);
   }
 }
 
 async function runStep(c: Ctx, step: Step, label: string): Promise<void> {
   const before = foreignEntries(c.w);
-  const stdin = step.answer === undefined ? undefined : Readable.from([`${step.answer}\n`]);
-  c.last = await cli(c.w, step.run ?? [], step.answer === undefined ? {} : { stdinIsTTY: true, ...(stdin ? { stdin } : {}) });
+  c.last = await mh(c.w, step.run ?? [], step.answer === undefined ? {} : { answer: step.answer });
   const output = `${label}\n--- stdout\n${c.last.stdout}\n--- stderr\n${c.last.stderr}`;
   expect(c.last.code, output).toBe(step.exit ?? 0);
   for (const p of step.stdout ?? []) expect(c.last.stdout, output).toMatch(p);
   for (const p of step.stderr ?? []) expect(c.last.stderr, output).toMatch(p);
-  const changed = changedForeign(before, snapshotTree(c.w.apps)).map((p) => relative(c.w.root, p));
+  const changed = changedEntries(before, snapshotTree(c.w.apps)).map((p) => relative(c.w.root, p));
   expect(changed.filter((p) => !(step.mayChange ?? []).includes(p)), `${label}: foreign entries changed`).toEqual([]);
 }
 
-/** Everything under apps/ except the links ModelHub owns (recorded, and holding the recorded text). */
+/**
+ * Everything under apps/ except what ModelHub owns: the links it recorded (holding the recorded
+ * text) and the folders it recorded making.
+ */
 function foreignEntries(w: World): Map<string, string> {
   const all = snapshotTree(w.apps);
   for (const r of recordedLinks(w)) if (all.get(r.link_path) === `link ${r.link_target}`) all.delete(r.link_path);
+  for (const d of query<{ path: string }>(w, 'SELECT path FROM deploy_dirs')) if (all.get(d.path) === 'dir') all.delete(d.path);
   return all;
 }
 
 export function recordedLinks(w: World): Array<{ link_path: string; link_target: string; model_sha256: string; deployment: string | null }> {
-  return queryHub(w.hub, 'SELECT link_path, link_target, model_sha256, deployment FROM deploy_links ORDER BY link_path');
-}
-
-export function query<T>(w: World, sql: string, ...params: unknown[]): T[] {
-  return queryHub<T>(w.hub, sql, ...params);
+  return query(w, 'SELECT link_path, link_target, model_sha256, deployment FROM deploy_links ORDER BY link_path');
 }

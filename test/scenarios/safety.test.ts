@@ -7,7 +7,8 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addModel, readLinkOrNull, writeManifest } from './fixture.js';
+import { readLinkOrNull } from '../helpers/tree.js';
+import { addModel, writeManifest } from '../helpers/world.js';
 import { APPLY, IN_SYNC, comfyTarget, expectAbsent, expectAllLinked, expectLink, runScenario, storeFile, type Scenario } from './runner.js';
 
 const SCENARIOS: Scenario[] = [

@@ -3,28 +3,19 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDuration, formatDurationMs } from '../../core/duration.js';
-import { ModelHubError } from '../../core/errors.js';
 import { acquireLock, holderFile, type LockInfo } from '../../store/lock.js';
 import { fakeClock } from '../helpers/clock.js';
+import { expectError } from '../helpers/errors.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** Above Linux's largest pid (2^22): never a live process. */
 const DEAD_PID = 2 ** 22 + 17;
 
-async function lockError(p: Promise<unknown>): Promise<ModelHubError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ModelHubError);
-  return err as ModelHubError;
-}
-
 describe('hub lock', () => {
   it('refuses a second holder in the same process and names the first; the file stays, the note goes', async () => {
     const file = join(tempDir(), 'modelhub.lock');
     const first = await acquireLock(file, 'modelhub apply');
-    const err = await lockError(acquireLock(file, 'modelhub scan'));
+    const err = await expectError(acquireLock(file, 'modelhub scan'));
     expect(err.code).toBe('ERR_MODELHUB_LOCKED');
     expect(err.message).toMatch(/^the hub is locked by modelhub apply \(pid \d+ on .*, since /);
     expect(err.hint).toContain('--lock-timeout 5m');
@@ -48,17 +39,17 @@ describe('hub lock', () => {
   it('respects a lock file of the earlier format held from another host, or by a live process', async () => {
     const file = join(tempDir(), 'modelhub.lock');
     writeFileSync(file, JSON.stringify({ pid: 1, host: 'some-other-host', since: '2020-01-01T00:00:00Z', command: 'modelhub apply' }));
-    const err = await lockError(acquireLock(file, 'modelhub apply'));
+    const err = await expectError(acquireLock(file, 'modelhub apply'));
     expect(err.message).toContain('locked by modelhub apply (pid 1 on some-other-host');
     expect(err.hint).toContain(`an older ModelHub holds it: wait for it to finish; if that process is gone, remove ${file}`);
     writeFileSync(file, JSON.stringify({ pid: process.pid, host: hostname(), since: '2020-01-01T00:00:00Z', command: 'modelhub scan' }));
-    expect((await lockError(acquireLock(file, 'modelhub apply'))).message).toContain(`pid ${process.pid} on ${hostname()}`);
+    expect((await expectError(acquireLock(file, 'modelhub apply'))).message).toContain(`pid ${process.pid} on ${hostname()}`);
   });
 
   it('refuses a file at the lock path that is neither a lock of either format', async () => {
     const file = join(tempDir(), 'modelhub.lock');
     writeFileSync(file, 'my notes\n');
-    const err = await lockError(acquireLock(file, 'modelhub apply'));
+    const err = await expectError(acquireLock(file, 'modelhub apply'));
     expect(err.code).toBe('ERR_MODELHUB_LOCK_FAILED');
     expect(err.message).toBe(`${file} is not a ModelHub lock file`);
     expect(readFileSync(file, 'utf8')).toBe('my notes\n');
@@ -68,7 +59,7 @@ describe('hub lock', () => {
     const file = join(tempDir(), 'modelhub.lock');
     const held = await acquireLock(file, 'modelhub apply');
     writeFileSync(holderFile(file), JSON.stringify({ pid: DEAD_PID, host: hostname(), since: 'then', command: 'modelhub scan' } satisfies LockInfo));
-    expect((await lockError(acquireLock(file, 'modelhub gc'))).message).toBe('the hub is locked by another process');
+    expect((await expectError(acquireLock(file, 'modelhub gc'))).message).toBe('the hub is locked by another process');
     held.release();
   });
 
@@ -89,7 +80,7 @@ describe('hub lock', () => {
     const file = join(tempDir(), 'modelhub.lock');
     const held = await acquireLock(file, 'modelhub scan');
     const time = fakeClock(1_000_000);
-    const err = await lockError(acquireLock(file, 'modelhub gc', { timeoutMs: 1000, pollMs: 300, ...time }));
+    const err = await expectError(acquireLock(file, 'modelhub gc', { timeoutMs: 1000, pollMs: 300, ...time }));
     expect(err.message).toMatch(/^the hub is still locked by modelhub scan \(pid \d+ on .*\) after waiting 1s$/);
     expect(time.slept).toEqual([300, 300, 300, 100]);
     held.release();

@@ -5,28 +5,24 @@
 import { describe, expect, it } from 'vitest';
 import { openHub } from '../../store/hub.js';
 import { applyRecordedOverride, removeRecordedOverride } from '../../store/override-effects.js';
-import { addModel, makeWorld } from '../scenarios/fixture.js';
+import { addModel, makeWorld } from '../helpers/world.js';
 
 describe('override evidence identity', () => {
   it('writes rule override:<origin> and removes only rows with that identity', () => {
-    const w = makeWorld();
-    try {
-      const hash = addModel(w, { filename: 'a.safetensors', type: 'lora', base: 'sdxl' });
-      const hub = openHub(w.hub);
-      const { id } = hub.db.prepare('SELECT id FROM models WHERE sha256 = ?').get(hash) as { id: number };
-      hub.db
-        .prepare("INSERT INTO model_overrides (model_id, type, base, variant, deploy_name, tags, origin, prev_type, prev_base, prev_variant, prev_confidence) VALUES (?, NULL, 'pony', NULL, NULL, '[]', 'loras.yaml:3', 'lora', 'sdxl', NULL, 0.9)")
-        .run(id);
-      // A manual row whose text merely looks like an Override's (e.g. imported from elsewhere).
-      hub.db.prepare("INSERT INTO model_evidence (model_id, seq, method, observed, type, base, weight, rule) VALUES (?, 50, 'manual', 'Override in the manifests (not really)', 'lora', 'flux', 1, 'note')").run(id);
-      applyRecordedOverride(hub.db, id);
-      const rules = (): string[] => (hub.db.prepare("SELECT rule FROM model_evidence WHERE model_id = ? AND method = 'manual' ORDER BY rule").all(id) as Array<{ rule: string }>).map((r) => r.rule);
-      expect(rules()).toEqual(['note', 'override:loras.yaml:3']);
-      removeRecordedOverride(hub.db, id);
-      expect(rules()).toEqual(['note']);
-      hub.close();
-    } finally {
-      w.cleanup();
-    }
+    const w = makeWorld({ hub: true });
+    const hash = addModel(w, { filename: 'a.safetensors', type: 'lora', base: 'sdxl' });
+    const hub = openHub(w.hub);
+    const { id } = hub.db.prepare('SELECT id FROM models WHERE sha256 = ?').get(hash) as { id: number };
+    hub.db
+      .prepare("INSERT INTO model_overrides (model_id, type, base, variant, deploy_name, tags, origin, prev_type, prev_base, prev_variant, prev_confidence) VALUES (?, NULL, 'pony', NULL, NULL, '[]', 'loras.yaml:3', 'lora', 'sdxl', NULL, 0.9)")
+      .run(id);
+    // A manual row whose text merely looks like an Override's (e.g. imported from elsewhere).
+    hub.db.prepare("INSERT INTO model_evidence (model_id, seq, method, observed, type, base, weight, rule) VALUES (?, 50, 'manual', 'Override in the manifests (not really)', 'lora', 'flux', 1, 'note')").run(id);
+    applyRecordedOverride(hub.db, id);
+    const rules = (): string[] => (hub.db.prepare("SELECT rule FROM model_evidence WHERE model_id = ? AND method = 'manual' ORDER BY rule").all(id) as Array<{ rule: string }>).map((r) => r.rule);
+    expect(rules()).toEqual(['note', 'override:loras.yaml:3']);
+    removeRecordedOverride(hub.db, id);
+    expect(rules()).toEqual(['note']);
+    hub.close();
   });
 });

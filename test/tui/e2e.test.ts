@@ -8,8 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../core/paths.js';
-import { queryHub } from '../helpers/hub-db.js';
-import { makeWorld, mhOk, writeLora, type World } from '../housekeeping/helpers.js';
+import { makeWorld, mhOk, query, type World } from '../helpers/world.js';
+import { writeLora } from '../housekeeping/helpers.js';
 
 const hasTmux = spawnSync('sh', ['-c', 'command -v tmux'], { stdio: 'ignore' }).status === 0;
 const SOCKET = `modelhub-e2e-${process.pid}`;
@@ -100,7 +100,7 @@ describe.runIf(hasTmux)('modelhub tui in a terminal', () => {
     keys('y');
     await waitFor('Deleted 1 model');
     await waitFor('1 model ');
-    expect(queryHub<{ deleted: number }>(w.hub, "SELECT deleted FROM models WHERE filename = 'alpha.safetensors'")).toEqual([{ deleted: 1 }]);
+    expect(query<{ deleted: number }>(w, "SELECT deleted FROM models WHERE filename = 'alpha.safetensors'")).toEqual([{ deleted: 1 }]);
 
     keys('D');
     s = await waitFor('Plan: 0 to link, 0 to relink, 1 to remove, 0 conflicts.');

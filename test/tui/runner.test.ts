@@ -12,7 +12,8 @@ import { openHub, type Hub } from '../../store/hub.js';
 import { acquireLock } from '../../store/lock.js';
 import type { Effect, Event } from '../../tui/effects.js';
 import { createRunner } from '../../tui/runner.js';
-import { makeWorld, mhOk, writeLora, type World } from '../housekeeping/helpers.js';
+import { makeWorld, mhOk, type World } from '../helpers/world.js';
+import { writeLora } from '../housekeeping/helpers.js';
 
 const TARGET = (apps: string) => `kind: Target
 name: comfy
