@@ -85,10 +85,10 @@ export class ApplyGuards {
     const chain: string[] = [];
     for (let d = dirname(c.path); d !== root; d = dirname(d)) chain.push(d);
     for (const d of chain.reverse()) {
-      const st = await this.fs.lstat(d);
+      const st = this.fs.lstat(d);
       if (st === null) return;
       if (st.kind === 'symlink') {
-        throw new ModelHubError('FOLDER_IS_SYMLINK', `${d} is a symlink (-> ${await this.fs.readlink(d)}); apply never works through a symlinked folder below the target root ${root}`, {
+        throw new ModelHubError('FOLDER_IS_SYMLINK', `${d} is a symlink (-> ${this.fs.readlink(d)}); apply never works through a symlinked folder below the target root ${root}`, {
           path: d,
           hint: 'run `modelhub plan` to see the folder-is-symlink conflict; replace the symlink by a real folder, or point the mapping at the folder it leads to',
         });

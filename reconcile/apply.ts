@@ -3,8 +3,9 @@ import { basename, dirname, join } from 'node:path';
 import { ModelHubError, errnoCode } from '../core/errors.js';
 import { ApplyGuards, type ApplyScope } from './apply-guards.js';
 import { conflictHint } from './conflict-hints.js';
-import type { DeployFs } from './fs.js';
+import { listFolder, type DeployFs, type FolderListing } from './fs.js';
 import type { Ledger } from './ledger.js';
+import { observePath } from './observe.js';
 import type { Change, Expect, Observed, Plan } from './plan-types.js';
 
 export interface ApplyOptions {
@@ -77,7 +78,7 @@ export function assertApplicable(plan: Plan, allowEmpty: boolean): void {
  */
 async function checkExpectations(plan: Plan, fs: DeployFs, guards: ApplyGuards): Promise<void> {
   const changed: string[] = [];
-  const listings = new Map<string, Map<string, string> | null>();
+  const listings = new Map<string, FolderListing>();
   for (const c of plan.changes) guards.assertInScope(c);
   for (const d of plan.dirs) {
     guards.assertDirInScope(d);
@@ -88,10 +89,10 @@ async function checkExpectations(plan: Plan, fs: DeployFs, guards: ApplyGuards):
     let listing = listings.get(dir);
     if (listing === undefined) {
       await guards.assertRealFolders(c);
-      listings.set(dir, (listing = await fs.readdir(dir)));
+      listings.set(dir, (listing = listFolder(fs, dir)));
     }
-    // A missing or non-folder parent is rare: observe the path itself (absent or blocked).
-    const now: Observed = listing !== null && !listing.has(basename(c.path)) ? { kind: 'absent' } : await observeWith(fs, c.path);
+    // A missing, non-folder or unreadable parent is rare: observe the path itself (absent or blocked).
+    const now: Observed = typeof listing !== 'string' && !listing.has(basename(c.path)) ? { kind: 'absent' } : observePath(fs, c.path, true);
     if (!sameState(now, c.expect)) changed.push(c.path);
     else if (c.action === 'delete' || c.action === 'replace') guards.assertOwned(c, now);
   }
@@ -101,21 +102,6 @@ async function checkExpectations(plan: Plan, fs: DeployFs, guards: ApplyGuards):
       details: changed,
     });
   }
-}
-
-/** Observe a path through the fs interface (same shape as the planner's observation). */
-export async function observeWith(fs: DeployFs, path: string): Promise<Observed> {
-  let st;
-  try {
-    st = await fs.lstat(path);
-  } catch (err) {
-    if (errnoCode(err) === 'ENOTDIR') return { kind: 'blocked' };
-    throw err;
-  }
-  if (st === null) return { kind: 'absent' };
-  if (st.kind === 'symlink') return { kind: 'symlink', text: await fs.readlink(path), dev: st.dev, ino: st.ino };
-  if (st.kind === 'file') return { kind: 'file', size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
-  return { kind: st.kind };
 }
 
 function sameState(a: Observed, b: Expect): boolean {
@@ -194,7 +180,7 @@ class Runner {
 
   /** Record a link the plan made (or took over) in the ledger, with its inode lstat-ed now. */
   private async record(c: Extract<Change, { linkTarget: string; deployment: string }>): Promise<void> {
-    const st = await this.opts.fs.lstat(c.path);
+    const st = this.opts.fs.lstat(c.path);
     if (st?.kind !== 'symlink') throw new ModelHubError('PATH_CHANGED', `${c.path} changed while apply ran; left as it is (the steps before it are done and recorded)`, { path: c.path, hint: 'run `modelhub plan` to see the current state' });
     this.opts.ledger.recordLink({ target: c.target, path: c.path, linkTarget: c.linkTarget, hash: c.model.hash, deployment: c.deployment, dev: st.dev, ino: st.ino });
   }
@@ -210,7 +196,7 @@ class Runner {
    */
   private async assertStill(c: Change, expect: Expect): Promise<void> {
     await this.guards.assertRealFolders(c);
-    const now = await observeWith(this.opts.fs, c.path);
+    const now = observePath(this.opts.fs, c.path, true);
     if (!sameState(now, expect)) {
       throw new ModelHubError('PATH_CHANGED', `${c.path} changed while apply ran; left as it is (the steps before it are done and recorded)`, {
         path: c.path,
@@ -254,7 +240,7 @@ class Runner {
     const root = this.guards.rootOf(c);
     const missing: string[] = [];
     for (let d = dir; ; d = dirname(d)) {
-      const st = await this.opts.fs.lstat(d);
+      const st = this.opts.fs.lstat(d);
       if (st !== null) {
         // Only the root may be a symlink (assertRealFolders refused any below it just before).
         if (st.kind !== 'dir' && !(st.kind === 'symlink' && d === root)) throw new ModelHubError('PATH_CHANGED', `${d} is not a folder`, { path: d, hint: 'run `modelhub plan` to see the current state' });

@@ -1,7 +1,8 @@
-import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmdirSync, statSync, symlinkSync, unlinkSync, type Stats } from 'node:fs';
 import { errnoCode } from '../core/errors.js';
 
-/** What lstat says about a path (never follows the final symlink). */
+/** What lstat (or stat) says about a path. */
 export interface FsStat {
   kind: 'symlink' | 'file' | 'dir' | 'other';
   size: number;
@@ -11,15 +12,32 @@ export interface FsStat {
 }
 
 /**
- * Every filesystem operation `apply` performs on target folders goes through this interface,
- * so a dry run or a recording for tests is a wrapper, not a flag. Errors are Node's own errno
- * errors (`code` ENOENT, EEXIST, ENOTEMPTY, …); `lstat` returns null for a missing path.
+ * Every read of target folders and the store that deployment makes (observe, status, prune,
+ * apply's checks) goes through this interface. The reads are synchronous on purpose: a plan of
+ * 10,000 links in sync costs one readdir per folder and one readlink per link, and a
+ * thread-pool round trip (or even a promise) per call would cost more than the syscall.
+ * Errors are Node's own errno errors (`code` ENOTDIR, EACCES, …).
  */
-export interface DeployFs {
-  lstat(path: string): Promise<FsStat | null>;
-  /** Names in a folder with their kinds; null when the folder is missing (ENOENT) or not a folder (ENOTDIR). */
-  readdir(path: string): Promise<Map<string, FsStat['kind']> | null>;
-  readlink(path: string): Promise<string>;
+export interface FsReader {
+  /** lstat: never follows the final symlink; null for a missing path (ENOENT). */
+  lstat(path: string): FsStat | null;
+  /** stat: follows symlinks; null when nothing is reachable at the end (ENOENT, ENOTDIR, ELOOP). */
+  stat(path: string): FsStat | null;
+  /** Whether the path, followed, exists (access(2): cheaper than stat for 10,000 store files). */
+  exists(path: string): boolean;
+  /** Names in a folder with their kinds; null when the folder is missing (ENOENT). */
+  readdir(path: string): Map<string, FsStat['kind']> | null;
+  readlink(path: string): string;
+  /** SHA-256 (hex) of a file's contents. */
+  hashFile(path: string): Promise<string>;
+}
+
+/**
+ * Every filesystem operation `apply` and `prune` perform on target folders goes through this
+ * interface, so a dry run, a recording for tests or a read-only command is a wrapper, not a
+ * flag. Errors are Node's own errno errors (`code` ENOENT, EEXIST, ENOTEMPTY, …).
+ */
+export interface DeployFs extends FsReader {
   symlink(linkTarget: string, path: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
@@ -30,30 +48,44 @@ export interface DeployFs {
 }
 
 /**
- * The real filesystem. The calls are synchronous inside async functions on purpose: apply runs
- * alone under the hub lock, and a thread-pool round trip per call would dominate 10,000 links.
+ * The real filesystem. The writes are synchronous inside async functions on purpose too: apply
+ * runs alone under the hub lock, and a thread-pool round trip per call would dominate 10,000 links.
  */
 export function realFs(): DeployFs {
   return {
-    async lstat(path) {
+    lstat: (path) => {
       const st = lstatSync(path, { throwIfNoEntry: false });
-      if (st === undefined) return null;
-      const kind = st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
-      return { kind, size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
+      return st === undefined ? null : toStat(st);
     },
-    async readdir(path) {
+    stat: (path) => {
+      try {
+        const st = statSync(path, { throwIfNoEntry: false });
+        return st === undefined ? null : toStat(st);
+      } catch (err) {
+        const code = errnoCode(err);
+        if (code === 'ENOTDIR' || code === 'ELOOP') return null;
+        throw err;
+      }
+    },
+    exists: (path) => existsSync(path),
+    readdir: (path) => {
       try {
         const entries = readdirSync(path, { withFileTypes: true });
         return new Map(entries.map((e) => [e.name, e.isSymbolicLink() ? 'symlink' : e.isFile() ? 'file' : e.isDirectory() ? 'dir' : 'other'] as const));
       } catch (err) {
-        const code = errnoCode(err);
-        if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+        if (errnoCode(err) === 'ENOENT') return null;
         throw err;
       }
     },
-    async readlink(path) {
-      return readlinkSync(path);
-    },
+    readlink: (path) => readlinkSync(path),
+    hashFile: (path) =>
+      new Promise((resolve, reject) => {
+        const hash = createHash('sha256');
+        createReadStream(path)
+          .on('data', (chunk) => hash.update(chunk))
+          .on('error', reject)
+          .on('end', () => resolve(hash.digest('hex')));
+      }),
     async symlink(linkTarget, path) {
       symlinkSync(linkTarget, path);
     },
@@ -69,6 +101,50 @@ export function realFs(): DeployFs {
     async rmdir(path) {
       rmdirSync(path);
     },
+  };
+}
+
+function toStat(st: Stats): FsStat {
+  const kind = st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+  return { kind, size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
+}
+
+/** What a folder holds, for callers that treat a missing, blocked or unreadable folder apart. */
+export type FolderListing = Map<string, FsStat['kind']> | 'absent' | 'blocked' | 'unreadable';
+
+/** List a folder through `fs`: `absent` (ENOENT), `blocked` (a parent or it is not a folder, ENOTDIR), `unreadable` (EACCES). */
+export function listFolder(fs: FsReader, dir: string): FolderListing {
+  try {
+    return fs.readdir(dir) ?? 'absent';
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'ENOTDIR') return 'blocked';
+    if (code === 'EACCES') return 'unreadable';
+    throw err;
+  }
+}
+
+/**
+ * Reads from `inner`; every write throws, so a command given it cannot write: plan, status and
+ * every gather step run on one (chezmoi's ReadOnlySystem). Reaching a write is a bug, hence a
+ * plain Error rather than a coded one.
+ */
+export function readOnlyFs(inner: FsReader = realFs()): DeployFs {
+  const refuse = async (op: string, path: string): Promise<never> => {
+    throw new Error(`read-only filesystem: ${op} ${path} refused (this command only reads)`);
+  };
+  return {
+    lstat: (p) => inner.lstat(p),
+    stat: (p) => inner.stat(p),
+    exists: (p) => inner.exists(p),
+    readdir: (p) => inner.readdir(p),
+    readlink: (p) => inner.readlink(p),
+    hashFile: (p) => inner.hashFile(p),
+    symlink: (_t, p) => refuse('symlink', p),
+    rename: (f) => refuse('rename', f),
+    unlink: (p) => refuse('unlink', p),
+    mkdir: (p) => refuse('mkdir', p),
+    rmdir: (p) => refuse('rmdir', p),
   };
 }
 
@@ -90,9 +166,12 @@ export function recordingFs(inner: DeployFs, opts: { dryRun?: boolean } = {}): D
   };
   return {
     ops,
-    lstat: async (p) => pretended.get(p) ?? inner.lstat(p),
+    lstat: (p) => pretended.get(p) ?? inner.lstat(p),
+    stat: (p) => inner.stat(p),
+    exists: (p) => inner.exists(p),
     readdir: (p) => inner.readdir(p),
     readlink: (p) => inner.readlink(p),
+    hashFile: (p) => inner.hashFile(p),
     symlink: (t, p) => write({ op: 'symlink', linkTarget: t, path: p }, () => inner.symlink(t, p)),
     rename: (f, t) => write({ op: 'rename', from: f, to: t }, () => inner.rename(f, t)),
     unlink: (p) => write({ op: 'unlink', path: p }, () => inner.unlink(p)),

@@ -3,6 +3,7 @@ import type { Hub } from '../store/hub.js';
 import { computeDesired } from './desired.js';
 import { openManifests, type DeploymentContext } from './deployment-context.js';
 import { fingerprintInputs } from './fingerprint.js';
+import { readOnlyFs, type FsReader } from './fs.js';
 import { readRecordedDirs, readRecordedLinks, readRecordedTargets } from './ledger.js';
 import type { Manifests } from './manifest-types.js';
 import { observeActual } from './observe.js';
@@ -21,6 +22,8 @@ export interface GatherOptions {
   target: string | null;
   /** Hash foreign files at desired paths so duplicates can be adopted. */
   adopt: boolean;
+  /** What the target folders and the store are read through; a read-only real filesystem unless given. */
+  fs?: FsReader;
 }
 
 /** The planner's input plus what commands show beside the plan (status). */
@@ -32,7 +35,8 @@ export interface Gathered extends PlanInput {
 
 /**
  * Gather the three states the planner compares: desired (manifests + inventory + overrides),
- * recorded (deploy_links, deploy_dirs) and actual (the target folders). Reads only.
+ * recorded (deploy_links, deploy_dirs) and actual (the target folders, through `opts.fs`: by
+ * default a read-only filesystem, so gathering cannot write). Reads only.
  */
 export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
   const { hub, target } = opts;
@@ -51,7 +55,7 @@ export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
   const recordedTargets = readRecordedTargets(hub.db);
   const roots = new Map<string, string[]>();
   for (const t of [...manifests.targets, ...recordedTargets]) roots.set(t.name, [...new Set([...(roots.get(t.name) ?? []), t.root])]);
-  const actual = await observeActual({ desired, recorded, recordedDirs, targets: inScope.filter((t) => desired.some((d) => d.target === t.name)), roots, storeDir, adopt: sizes && { sizes } });
+  const actual = await observeActual({ fs: opts.fs ?? readOnlyFs(), desired, recorded, recordedDirs, targets: inScope.filter((t) => desired.some((d) => d.target === t.name)), roots, storeDir, adopt: sizes && { sizes } });
   const options = { target, adopt: opts.adopt };
   return {
     manifests,

@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, lstatSync, readdirSync, readlinkSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { errnoCode } from '../core/errors.js';
 import { isWithin } from '../core/fs-identity.js';
-import { pointsAtSomething } from '../store/link-backs.js';
 import type { DesiredLink } from './desired.js';
+import { listFolder, type FolderListing, type FsReader } from './fs.js';
 import type { TargetSpec } from './manifest-types.js';
 import type { ActualState, Observed, RecordedDir, RecordedLink } from './plan-types.js';
 
@@ -12,6 +10,8 @@ import type { ActualState, Observed, RecordedDir, RecordedLink } from './plan-ty
 export const TEMP_LINK_PATTERN = /^\..*\.modelhub-tmp-[0-9a-f]+-\d+$/s;
 
 export interface ObserveInput {
+  /** Every read goes through it (plan and status pass a read-only one). */
+  fs: FsReader;
   desired: DesiredLink[];
   recorded: RecordedLink[];
   recordedDirs: RecordedDir[];
@@ -28,16 +28,17 @@ export interface ObserveInput {
 }
 
 /**
- * The actual state of every path the planner needs, read from disk without following the
- * final symlink and without changing anything. The only place planning reads target folders.
+ * The actual state of every path the planner needs, read through `input.fs` without following
+ * the final symlink and without changing anything. The only place planning reads target folders.
  * Each folder is listed once (readdir with file types); then only symlinks cost a readlink and
  * regular files an lstat, so 10,000 links in sync cost one readdir and 10,000 readlinks.
  * Every desired link's store file is checked (once per file, links in sync included): a link
  * whose store file is gone is broken, never "in sync".
  */
 export async function observeActual(input: ObserveInput): Promise<ActualState> {
-  const listings = new Listings();
-  const folders = new FolderChecks(input.roots);
+  const { fs } = input;
+  const listings = new Listings(fs);
+  const folders = new FolderChecks(fs, input.roots);
   const paths = new Map<string, Observed>();
   for (const l of [...input.desired, ...input.recorded]) {
     if (paths.has(l.path) || folders.symlinkAbove(l.target, dirname(l.path))) continue;
@@ -48,13 +49,13 @@ export async function observeActual(input: ObserveInput): Promise<ActualState> {
   const declaredText = new Map(input.desired.map((d) => [d.path, d.linkTarget]));
   for (const r of input.recorded) {
     const obs = paths.get(r.path);
-    if (obs?.kind === 'symlink' && (r.ino === null || declaredText.get(r.path) !== obs.text)) paths.set(r.path, observePath(r.path, true));
+    if (obs?.kind === 'symlink' && (r.ino === null || declaredText.get(r.path) !== obs.text)) paths.set(r.path, observePath(fs, r.path, true));
   }
   for (const d of input.recordedDirs) folders.symlinkAbove(d.target, d.path);
   if (input.adopt !== undefined) {
     for (const d of input.desired) {
       const obs = paths.get(d.path);
-      if (obs?.kind === 'file' && obs.size === input.adopt.sizes.get(d.model.hash)) paths.set(d.path, { ...obs, sha256: await hashFile(d.path) });
+      if (obs?.kind === 'file' && obs.size === input.adopt.sizes.get(d.model.hash)) paths.set(d.path, { ...obs, sha256: await fs.hashFile(d.path) });
     }
   }
   const missingStoreFiles = new Set<string>();
@@ -63,10 +64,10 @@ export async function observeActual(input: ObserveInput): Promise<ActualState> {
     if (checked.has(d.storeFile)) continue;
     checked.add(d.storeFile);
     // access(2), not stat: the store holds only files, and 10,000 links make 10,000 checks.
-    if (!existsSync(d.storeFile)) missingStoreFiles.add(d.storeFile);
+    if (!fs.exists(d.storeFile)) missingStoreFiles.add(d.storeFile);
   }
   const missingRoots = new Set<string>();
-  for (const t of input.targets) if (t.enabled && !isDirectory(t.root)) missingRoots.add(t.name);
+  for (const t of input.targets) if (t.enabled && fs.stat(t.root)?.kind !== 'dir') missingRoots.add(t.name);
   return { paths, missingStoreFiles, missingRoots, symlinkedFolders: folders.symlinked, leftovers: findLeftovers(input, listings, folders) };
 }
 
@@ -81,7 +82,10 @@ class FolderChecks {
   /** Answers per `target\0dir`: 10,000 links share a handful of folders. */
   private readonly answers = new Map<string, boolean>();
 
-  constructor(private readonly roots: Map<string, string[]>) {}
+  constructor(
+    private readonly fs: FsReader,
+    private readonly roots: Map<string, string[]>,
+  ) {}
 
   /** Whether `dir` or a folder between it and its target's root is a symlink. */
   symlinkAbove(target: string, dir: string): boolean {
@@ -107,14 +111,14 @@ class FolderChecks {
   private kindOf(dir: string): 'dir' | 'symlink' | 'none' {
     let kind = this.kinds.get(dir);
     if (kind !== undefined) return kind;
-    let st;
+    let st = null;
     try {
-      st = lstatSync(dir, { throwIfNoEntry: false });
+      st = this.fs.lstat(dir);
     } catch (err) {
       if (errnoCode(err) !== 'ENOTDIR') throw err;
     }
-    kind = st === undefined ? 'none' : st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'dir' : 'none';
-    if (kind === 'symlink') this.symlinked.set(dir, readlinkSync(dir));
+    kind = st === null ? 'none' : st.kind === 'symlink' ? 'symlink' : st.kind === 'dir' ? 'dir' : 'none';
+    if (kind === 'symlink') this.symlinked.set(dir, this.fs.readlink(dir));
     this.kinds.set(dir, kind);
     return kind;
   }
@@ -122,21 +126,13 @@ class FolderChecks {
 
 /** Folder listings, read once each; `absent`/`blocked` when the folder (or a parent) is missing or not a folder. */
 class Listings {
-  private readonly cache = new Map<string, Map<string, Dirent> | 'absent' | 'blocked' | 'unreadable'>();
+  private readonly cache = new Map<string, FolderListing>();
 
-  list(dir: string): Map<string, Dirent> | 'absent' | 'blocked' | 'unreadable' {
+  constructor(private readonly fs: FsReader) {}
+
+  list(dir: string): FolderListing {
     let listing = this.cache.get(dir);
-    if (listing !== undefined) return listing;
-    try {
-      listing = new Map(readdirSync(dir, { withFileTypes: true }).map((e) => [e.name, e]));
-    } catch (err) {
-      const code = errnoCode(err);
-      if (code === 'ENOENT') listing = 'absent';
-      else if (code === 'ENOTDIR') listing = 'blocked';
-      else if (code === 'EACCES') listing = 'unreadable';
-      else throw err;
-    }
-    this.cache.set(dir, listing);
+    if (listing === undefined) this.cache.set(dir, (listing = listFolder(this.fs, dir)));
     return listing;
   }
 
@@ -144,34 +140,35 @@ class Listings {
     const listing = this.list(dirname(path));
     if (listing === 'absent') return { kind: 'absent' };
     if (listing === 'blocked') return { kind: 'blocked' };
-    if (listing === 'unreadable') return observePath(path);
-    const entry = listing.get(basename(path));
-    if (entry === undefined) return { kind: 'absent' };
-    if (entry.isDirectory()) return { kind: 'dir' };
-    if (entry.isSymbolicLink() || entry.isFile()) return observePath(path);
+    if (listing === 'unreadable') return observePath(this.fs, path);
+    const kind = listing.get(basename(path));
+    if (kind === undefined) return { kind: 'absent' };
+    if (kind === 'dir') return { kind: 'dir' };
+    if (kind === 'symlink' || kind === 'file') return observePath(this.fs, path);
     return { kind: 'other' };
   }
 }
 
 /**
- * What is at one path: readlink first (one syscall for the common in-sync case), lstat otherwise.
- * `withId`: also lstat a symlink for its own dev/ino (what ownership is decided on).
+ * What is at one path, through `fs`: readlink first (one syscall for the common in-sync case),
+ * lstat otherwise. `withId`: also lstat a symlink for its own dev/ino (what ownership is decided on).
  */
-export function observePath(path: string, withId = false): Observed {
+export function observePath(fs: FsReader, path: string, withId = false): Observed {
   try {
-    const text = readlinkSync(path);
+    const text = fs.readlink(path);
     if (!withId) return { kind: 'symlink', text };
-    const st = lstatSync(path, { throwIfNoEntry: false });
-    return st === undefined ? { kind: 'absent' } : { kind: 'symlink', text, dev: st.dev, ino: st.ino };
+    const st = fs.lstat(path);
+    return st === null ? { kind: 'absent' } : { kind: 'symlink', text, dev: st.dev, ino: st.ino };
   } catch (err) {
     const code = errnoCode(err);
     if (code === 'ENOENT') return { kind: 'absent' };
     if (code === 'ENOTDIR') return { kind: 'blocked' };
     if (code !== 'EINVAL') throw err;
   }
-  const st = lstatSync(path);
-  if (st.isFile()) return { kind: 'file', size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
-  if (st.isDirectory()) return { kind: 'dir' };
+  const st = fs.lstat(path);
+  if (st === null) return { kind: 'absent' };
+  if (st.kind === 'file') return { kind: 'file', size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+  if (st.kind === 'dir') return { kind: 'dir' };
   return { kind: 'other' };
 }
 
@@ -185,10 +182,10 @@ function findLeftovers(input: ObserveInput, listings: Listings, checks: FolderCh
     if (checks.symlinkAbove(target, folder)) continue;
     const listing = listings.list(folder);
     if (typeof listing === 'string') continue;
-    for (const [name, entry] of listing) {
-      if (!entry.isSymbolicLink() || !TEMP_LINK_PATTERN.test(name)) continue;
+    for (const [name, kind] of listing) {
+      if (kind !== 'symlink' || !TEMP_LINK_PATTERN.test(name)) continue;
       const path = join(folder, name);
-      const obs = observePath(path);
+      const obs = observePath(input.fs, path);
       if (obs.kind === 'symlink' && isInside(resolve(folder, obs.text), input.storeDir)) out.push({ target, path, text: obs.text });
     }
   }
@@ -196,9 +193,9 @@ function findLeftovers(input: ObserveInput, listings: Listings, checks: FolderCh
 }
 
 /** Per target, the broken symlinks below its mapped folders (for `status`; see findBrokenLinks). */
-export function observeBrokenLinks(targets: TargetSpec[]): Map<string, string[]> {
+export function observeBrokenLinks(fs: FsReader, targets: TargetSpec[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const t of targets) out.set(t.name, findBrokenLinks(topFolders([...new Set(Object.values(t.mappings))].map((f) => join(t.root, f)))));
+  for (const t of targets) out.set(t.name, findBrokenLinks(fs, topFolders([...new Set(Object.values(t.mappings))].map((f) => join(t.root, f)))));
   return out;
 }
 
@@ -212,7 +209,7 @@ function topFolders(folders: string[]): string[] {
  * Symlinks below `folders` whose destination does not exist (ModelHub's or anyone's), for
  * `status` and `prune`. Symlinked folders are not followed.
  */
-export function findBrokenLinks(folders: string[]): string[] {
+export function findBrokenLinks(fs: FsReader, folders: string[]): string[] {
   const broken: string[] = [];
   const stack = [...new Set(folders)];
   const visited = new Set<string>();
@@ -220,43 +217,17 @@ export function findBrokenLinks(folders: string[]): string[] {
     const dir = stack.pop() as string;
     if (visited.has(dir)) continue;
     visited.add(dir);
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch (err) {
-      const code = errnoCode(err);
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') continue;
-      throw err;
-    }
-    for (const e of entries) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) stack.push(path);
-      else if (e.isSymbolicLink() && !pointsAtSomething(path)) broken.push(path);
+    const listing = listFolder(fs, dir);
+    if (typeof listing === 'string') continue;
+    for (const [name, kind] of listing) {
+      const path = join(dir, name);
+      if (kind === 'dir') stack.push(path);
+      else if (kind === 'symlink' && fs.stat(path) === null) broken.push(path);
     }
   }
   return broken.sort();
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch (err) {
-    const code = errnoCode(err);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
-    throw err;
-  }
-}
-
 function isInside(path: string, dir: string): boolean {
   return path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
-}
-
-function hashFile(path: string): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolvePromise(hash.digest('hex')));
-  });
 }

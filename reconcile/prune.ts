@@ -2,8 +2,8 @@ import { dirname, resolve } from 'node:path';
 import { storeHashOf, type Hub } from '../store/hub.js';
 import { getModelBySha } from '../store/inventory.js';
 import type { BrokenLink, LinkBackPrunePlan, LinkBackPruneResult } from '../store/link-back-prune.js';
-import { pointsAtSomething, readlinkOrUndefined } from '../store/link-backs.js';
-import type { DeployFs } from './fs.js';
+import { errnoCode } from '../core/errors.js';
+import { readOnlyFs, type DeployFs, type FsReader } from './fs.js';
 import { readRecordedLinks, readRecordedTargets, type Ledger } from './ledger.js';
 import { findBrokenLinks, observePath } from './observe.js';
 import { ownership } from './ownership.js';
@@ -71,13 +71,13 @@ export function planLinkPrune(input: LinkPruneInput): LinkPrunePlan {
 /**
  * Read what planLinkPrune needs: the recorded links (deploy_links) with what is at each path,
  * and the broken symlinks below the targets' mapped folders as the last apply mirrored them
- * (deploy_targets, deploy_mappings; recursively). Reads only.
+ * (deploy_targets, deploy_mappings; recursively). Reads only, through `fs` (read-only unless given).
  */
-export function gatherLinkPrune(hub: Hub): LinkPruneInput {
+export function gatherLinkPrune(hub: Hub, fs: FsReader = readOnlyFs()): LinkPruneInput {
   const deployLinks = readRecordedLinks(hub.db).map((l) => {
-    const observed = observePath(l.path, true);
+    const observed = observePath(fs, l.path, true);
     const intoStore = storeHashOf(hub.layout, resolve(dirname(l.path), l.linkTarget)) === l.hash;
-    return { ...l, observed, resolves: observed.kind === 'symlink' ? pointsAtSomething(l.path) : true, intoStore };
+    return { ...l, observed, resolves: observed.kind === 'symlink' ? fs.stat(l.path) !== null : true, intoStore };
   });
   const modelNames = new Map<string, string>();
   for (const l of deployLinks) {
@@ -85,8 +85,8 @@ export function gatherLinkPrune(hub: Hub): LinkPruneInput {
     if (name !== undefined) modelNames.set(l.hash, name);
   }
   const broken: BrokenLink[] = [];
-  for (const path of findBrokenLinks(readRecordedTargets(hub.db).flatMap((t) => t.folders))) {
-    const text = readlinkOrUndefined(path);
+  for (const path of findBrokenLinks(fs, readRecordedTargets(hub.db).flatMap((t) => t.folders))) {
+    const text = readlinkIfLink(fs, path);
     if (text !== undefined) broken.push({ path, text });
   }
   return { deployLinks, broken, modelNames };
@@ -115,7 +115,7 @@ export async function executeLinkPrune(plan: Pick<LinkPrunePlan, 'links'>, opts:
   try {
     for (const l of plan.links) {
       const rec = ledger.findLink(l.path);
-      if (rec === undefined || rec.linkTarget !== l.text || ownership(rec, observePath(l.path, true)) === 'not-owned' || pointsAtSomething(l.path)) {
+      if (rec === undefined || rec.linkTarget !== l.text || ownership(rec, observePath(fs, l.path, true)) === 'not-owned' || fs.stat(l.path) !== null) {
         result.skipped.push({ path: l.path, why: 'changed since the plan was shown' });
         continue;
       }
@@ -127,6 +127,17 @@ export async function executeLinkPrune(plan: Pick<LinkPrunePlan, 'links'>, opts:
     ledger.flush();
   }
   return result;
+}
+
+/** The text of the symlink at `path`, or undefined when it is gone or no longer a symlink. */
+function readlinkIfLink(fs: FsReader, path: string): string | undefined {
+  try {
+    return fs.readlink(path);
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'ENOENT' || code === 'EINVAL' || code === 'ENOTDIR') return undefined;
+    throw err;
+  }
 }
 
 function byPath(a: { path: string }, b: { path: string }): number {

@@ -1,4 +1,5 @@
 import { computePlan, type Gathered, type GatherOptions } from './gather.js';
+import { readOnlyFs } from './fs.js';
 import { observeBrokenLinks } from './observe.js';
 import type { Plan } from './plan-types.js';
 
@@ -41,7 +42,7 @@ export interface StatusInput {
 export async function gatherStatus(opts: GatherOptions): Promise<StatusInput> {
   const { plan, gathered } = await computePlan(opts);
   const specs = plan.targets.flatMap((t) => gathered.manifests.targets.filter((s) => s.name === t.name));
-  return { plan, gathered, broken: observeBrokenLinks(specs) };
+  return { plan, gathered, broken: observeBrokenLinks(opts.fs ?? readOnlyFs(), specs) };
 }
 
 /**

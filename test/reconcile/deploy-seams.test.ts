@@ -3,19 +3,22 @@
  * manifests with their options, a plan that carries what its views show, reasons that never
  * steer apply, a pure status, and observation through the fs interface.
  */
-import { lstatSync, mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { renderPlan } from '../../cmd/render/plan.js';
-import { realFs, recordingFs } from '../../reconcile/fs.js';
+import { loadDeploymentContext } from '../../reconcile/deployment-context.js';
+import { readOnlyFs, realFs, recordingFs, type FsReader } from '../../reconcile/fs.js';
 import { readRecordedLinks, sqliteLedger, type Ledger } from '../../reconcile/ledger.js';
 import { comparePlans } from '../../reconcile/plan-compare.js';
 import { planReconcile } from '../../reconcile/plan.js';
 import type { Plan } from '../../reconcile/plan-types.js';
 import { executeLinkPrune, gatherLinkPrune, planLinkPrune } from '../../reconcile/prune.js';
-import { computeStatus } from '../../reconcile/status.js';
+import { computeStatus, gatherStatus } from '../../reconcile/status.js';
 import { openHub } from '../../store/hub.js';
+import { insertModel, saveClassification } from '../../store/inventory.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { actual, desired, hash, link, manifests, planInput, recorded, target } from './builders.js';
@@ -119,3 +122,77 @@ function inodeOf(path: string): { dev: number; ino: number } {
   const st = lstatSync(path);
   return { dev: st.dev, ino: st.ino };
 }
+
+describe('observation goes through the fs interface', () => {
+  /** A hub with one LoRA (real store file, inventory rows) and manifests deploying it into <root>/app/loras. */
+  function deployWorld(): { root: string; hubDir: string; manifestsDir: string; storeFile: string; link: string } {
+    const root = tempDir();
+    const hubDir = join(root, 'hub');
+    const hub = openHub(hubDir);
+    const content = 'seams lora\n';
+    const sha = createHash('sha256').update(content).digest('hex');
+    const storeFile = join(hub.layout.modelsDir, sha, 'a.safetensors');
+    try {
+      mkdirSync(dirname(storeFile));
+      writeFileSync(storeFile, content);
+      const id = insertModel(hub.db, { sha256: sha, filename: 'a.safetensors', size: content.length, format: 'safetensors', container: null, unsafe: false, headerError: null });
+      saveClassification(hub.db, id, { type: 'lora', base: 'sdxl', variant: null, confidence: 0.9, evidence: [] });
+    } finally {
+      hub.close();
+    }
+    const manifestsDir = join(root, 'manifests');
+    mkdirSync(manifestsDir);
+    mkdirSync(join(root, 'app', 'loras'), { recursive: true });
+    writeFileSync(join(manifestsDir, 'm.yaml'), `kind: Target\nname: app\nroot: ${join(root, 'app')}\nmappings: { lora: loras }\n---\nkind: Deployment\nname: all\ntarget: app\nselect: {}\n`);
+    return { root, hubDir, manifestsDir, storeFile, link: join(root, 'app', 'loras', 'a.safetensors') };
+  }
+
+  /** realFs with every read logged as `op path`. */
+  function loggingFs(log: string[]): FsReader {
+    const inner = realFs();
+    return {
+      lstat: (p) => (log.push(`lstat ${p}`), inner.lstat(p)),
+      stat: (p) => (log.push(`stat ${p}`), inner.stat(p)),
+      exists: (p) => (log.push(`exists ${p}`), inner.exists(p)),
+      readdir: (p) => (log.push(`readdir ${p}`), inner.readdir(p)),
+      readlink: (p) => (log.push(`readlink ${p}`), inner.readlink(p)),
+      hashFile: (p) => (log.push(`hashFile ${p}`), inner.hashFile(p)),
+    };
+  }
+
+  it('plan and status read the target folders and the store only through the fs they are given', async () => {
+    const w = deployWorld();
+    symlinkSync(join(w.root, 'gone.safetensors'), join(w.root, 'app', 'loras', 'broken.safetensors'));
+    const context = await loadDeploymentContext({ hub: w.hubDir, manifests: w.manifestsDir, rules: [] }, { env: {}, cwd: w.root });
+    const hub = openHub(w.hubDir, { readonly: true });
+    try {
+      const log: string[] = [];
+      const status = await gatherStatus({ hub, context, target: null, adopt: false, fs: loggingFs(log) });
+      expect(status.plan.changes.map((c) => [c.action, c.path])).toEqual([['create', w.link]]);
+      expect(status.broken.get('app')).toEqual([join(w.root, 'app', 'loras', 'broken.safetensors')]);
+      expect(log).toContain(`readdir ${join(w.root, 'app', 'loras')}`);
+      expect(log).toContain(`exists ${w.storeFile}`);
+      expect(log).toContain(`stat ${join(w.root, 'app', 'loras', 'broken.safetensors')}`);
+    } finally {
+      hub.close();
+    }
+  });
+
+  it('the read-only fs reads like the real one and throws on every write', async () => {
+    const w = deployWorld();
+    const fs = readOnlyFs();
+    expect(fs.readdir(join(w.root, 'app'))).toEqual(new Map([['loras', 'dir']]));
+    expect(fs.exists(w.storeFile)).toBe(true);
+    const writes: Array<[string, () => Promise<void>]> = [
+      ['symlink', () => fs.symlink(w.storeFile, w.link)],
+      ['rename', () => fs.rename(w.storeFile, w.link)],
+      ['unlink', () => fs.unlink(w.storeFile)],
+      ['mkdir', () => fs.mkdir(join(w.root, 'app', 'new'))],
+      ['rmdir', () => fs.rmdir(join(w.root, 'app', 'loras'))],
+    ];
+    for (const [op, write] of writes) await expect(write(), op).rejects.toThrow(`read-only filesystem: ${op}`);
+    expect(readdirSync(join(w.root, 'app'))).toEqual(['loras']);
+    expect(readdirSync(join(w.root, 'app', 'loras'))).toEqual([]);
+    expect(existsSync(w.storeFile)).toBe(true);
+  });
+});
