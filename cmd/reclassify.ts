@@ -35,7 +35,7 @@ export function register(program: Command): Command {
 async function reclassify(ctx: CommandContext, refs: string[], flags: ReclassifyFlags): Promise<void> {
   const { classifyStoredModels } = await import('../store/reclassify.js');
   const { listAllModels, resolveModelRef } = await import('../store/inventory.js');
-  const { overriddenHashes } = await import('../store/override-effects.js');
+  const { overriddenHashes } = await import('../store/overrides.js');
   if (flags.online && flags.offline) throw new ModelHubError('USAGE', '--online and --offline contradict each other', { hint: 'give one of them' });
   if (refs.length === 0 && !flags.all) throw new ModelHubError('USAGE', 'name the models to reclassify, or pass --all', { hint: 'modelhub reclassify --all' });
   const online = flags.online ? true : flags.offline ? false : undefined;

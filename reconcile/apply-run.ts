@@ -4,7 +4,7 @@ import { applyScope } from './apply-guards.js';
 import { realFs } from './fs.js';
 import type { Gathered } from './gather.js';
 import { mirrorTargets, sqliteLedger } from './ledger.js';
-import { writeOverrideChanges } from './override-records.js';
+import { writeOverrideChanges } from '../store/overrides.js';
 import { hasChanges } from './plan.js';
 import type { Change, Plan } from './plan-types.js';
 

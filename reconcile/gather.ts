@@ -7,7 +7,7 @@ import { readOnlyFs, type FsReader } from './fs.js';
 import { readRecordedDirs, readRecordedLinks, readRecordedTargets } from './ledger.js';
 import type { Manifests } from './manifest-types.js';
 import { observeActual } from './observe.js';
-import { readInventoryModels, readOverrideRecords } from './override-records.js';
+import { readInventoryModels, readOverrideRecords } from '../store/overrides.js';
 import { applyOverrideEffects, computeOverrideEffects, planOverrideChanges } from './overrides.js';
 import { planReconcile, type PlanInput } from './plan.js';
 import type { Plan } from './plan-types.js';

@@ -7,7 +7,7 @@ import type { Hub } from '../store/hub.js';
 import { openManifests, type DeploymentContext } from './deployment-context.js';
 import { OWN_DEPLOY_FILE, planManifestEdit } from './manifest-edit.js';
 import type { ManifestChange, ManifestEditPlan } from './manifest-edit-types.js';
-import { readInventoryModels } from './override-records.js';
+import { readInventoryModels } from '../store/overrides.js';
 import { applyOverrideEffects, computeOverrideEffects } from './overrides.js';
 
 /**

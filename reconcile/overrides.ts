@@ -1,19 +1,8 @@
+import type { InventoryModel, OverrideChange, OverrideRecord } from '../store/overrides.js';
 import type { OverrideSpec } from './manifest-types.js';
 import { matchesGlob, type DeployModel } from './select.js';
 
-/** A model as the inventory holds it; type/base/variant are the classifier's answer, before any override. */
-export interface InventoryModel {
-  hash: string;
-  filename: string;
-  format: string;
-  size: number;
-  type: string;
-  base: string;
-  variant: string | null;
-  deleted: boolean;
-  /** Flagged unsafe at import (a pickle referring to code outside what torch uses). */
-  unsafe?: boolean;
-}
+export type { InventoryModel, OverrideChange, OverrideRecord } from '../store/overrides.js';
 
 /** What the Overrides matching one model change about it. */
 export interface OverrideEffect {
@@ -23,25 +12,6 @@ export interface OverrideEffect {
   name?: string;
   tags: string[];
   /** The overrides that matched, in manifest order (names, or file:line). */
-  labels: string[];
-}
-
-/** An override effect as recorded in model_overrides. */
-export interface OverrideRecord {
-  hash: string;
-  type: string | null;
-  base: string | null;
-  variant: string | null;
-  deployName: string | null;
-  tags: string[];
-}
-
-/** An inventory update `apply` makes so the recorded overrides match the manifests. */
-export interface OverrideChange {
-  action: 'record' | 'update' | 'remove';
-  model: { hash: string; name: string };
-  /** The effect to record (absent for `remove`). */
-  set?: { type?: string; base?: string; variant?: string; name?: string; tags?: string[] };
   labels: string[];
 }
 

@@ -1,4 +1,5 @@
 import { stmt, type DB } from '../core/db.js';
+import { readRecordedOverrides } from './overrides.js';
 import type { ModelListing } from './query.js';
 
 /**
@@ -22,9 +23,8 @@ export function listBrowseRows(db: DB): BrowseRow[] {
   const models = stmt(
     db,
     `SELECT m.id, m.sha256, m.filename, m.primary_type, m.base_model, m.sub_type, m.format, m.file_size, m.confidence, m.created_at, m.unsafe,
-       EXISTS (SELECT 1 FROM model_metadata c WHERE c.model_id = m.id AND c.source = 'civitai' AND c.key = 'civitai.status' AND c.value = 'found') AS on_civitai,
-       o.tags
-     FROM models m LEFT JOIN model_overrides o ON o.model_id = m.id
+       EXISTS (SELECT 1 FROM model_metadata c WHERE c.model_id = m.id AND c.source = 'civitai' AND c.key = 'civitai.status' AND c.value = 'found') AS on_civitai
+     FROM models m
      WHERE m.deleted = 0 ORDER BY m.filename COLLATE NOCASE, m.sha256`,
   ).all() as Array<{
     id: number;
@@ -39,8 +39,8 @@ export function listBrowseRows(db: DB): BrowseRow[] {
     created_at: string;
     unsafe: number;
     on_civitai: number;
-    tags: string | null;
   }>;
+  const overrides = readRecordedOverrides(db);
   const paths = new Map<number, string[]>();
   for (const s of stmt(db, "SELECT model_id, path FROM model_sources WHERE state != 'importing' ORDER BY path").all() as Array<{ model_id: number; path: string }>) {
     const list = paths.get(s.model_id);
@@ -61,7 +61,7 @@ export function listBrowseRows(db: DB): BrowseRow[] {
     confidence: m.confidence,
     added: m.created_at,
     paths: paths.get(m.id) ?? [],
-    tags: m.tags === null ? [] : (JSON.parse(m.tags) as string[]),
+    tags: overrides.get(m.id)?.tags ?? [],
     deployed: links.get(m.sha256) ?? 0,
     civitai: m.on_civitai === 1,
     unsafe: m.unsafe === 1,

@@ -1,7 +1,7 @@
 import type { ClassifierSetup } from './classifier-setup.js';
 import type { Hub } from './hub.js';
 import { resolveModelRef } from './inventory.js';
-import { getOverrideRecord } from './override-effects.js';
+import { getRecordedOverride } from './overrides.js';
 import { classifyStoredModels } from './reclassify.js';
 
 /**
@@ -12,7 +12,8 @@ import { classifyStoredModels } from './reclassify.js';
 export async function explainModel(hub: Hub, ref: string, setup: ClassifierSetup) {
   const m = resolveModelRef(hub.db, ref);
   const [r] = await classifyStoredModels(hub, [m], { classify: setup.options, civitai: setup.civitai, lookup: setup.lookup, dryRun: true });
-  const override = getOverrideRecord(hub.db, m.id);
+  const recorded = getRecordedOverride(hub.db, m.id);
+  const override = recorded === undefined ? undefined : { type: recorded.type, base: recorded.base, variant: recorded.variant, name: recorded.name, tags: recorded.tags, origin: recorded.origin };
   const c = r?.classification ?? null;
   const decision = { type: m.primary_type, base: m.base_model, variant: m.sub_type, confidence: m.confidence };
   const advice = adviseOn({ decision, classifier: c, override, civitai: r?.civitai.status ?? 'not-asked', online: setup.civitai !== null, hash: m.sha256, threshold: setup.options.threshold });

@@ -3,6 +3,7 @@ import { Document, isScalar, visit } from 'yaml';
 import { stmt } from '../core/db.js';
 import type { Hub } from './hub.js';
 import { INVENTORY_FORMAT, type InventoryDoc, type InventoryDocModel } from './inventory-doc.js';
+import { classifierAnswerOf, readRecordedOverrides, type RecordedOverride } from './overrides.js';
 
 /**
  * The whole inventory as a portable document: every model (soft-deleted ones too, flagged),
@@ -12,14 +13,11 @@ import { INVENTORY_FORMAT, type InventoryDoc, type InventoryDocModel } from './i
  */
 export function buildInventoryDocument(hub: Hub): InventoryDoc {
   const db = hub.db;
+  const overrides = readRecordedOverrides(db);
   const rows = stmt(
     db,
-    `SELECT m.id, m.sha256, m.filename, m.file_size, m.format, m.autov2, m.autov3, m.unsafe, m.deleted,
-       COALESCE(o.prev_type, m.primary_type) AS type, COALESCE(o.prev_base, m.base_model) AS base,
-       CASE WHEN o.model_id IS NULL THEN m.sub_type ELSE o.prev_variant END AS variant,
-       COALESCE(o.prev_confidence, m.confidence) AS confidence,
-       o.model_id AS overridden, o.type AS o_type, o.base AS o_base, o.variant AS o_variant, o.deploy_name AS o_name, o.tags AS o_tags
-     FROM models m LEFT JOIN model_overrides o ON o.model_id = m.id ORDER BY m.sha256`,
+    `SELECT id, sha256, filename, file_size, format, autov2, autov3, unsafe, deleted, primary_type, base_model, sub_type, confidence
+     FROM models ORDER BY sha256`,
   ).all() as Array<ExportRow>;
   const metadata = stmt(db, 'SELECT source, key, value FROM model_metadata WHERE model_id = ? ORDER BY source, key');
   const sources = stmt(db, "SELECT path, state FROM model_sources WHERE model_id = ? AND state != 'importing' ORDER BY path");
@@ -27,15 +25,17 @@ export function buildInventoryDocument(hub: Hub): InventoryDoc {
   return {
     format: INVENTORY_FORMAT,
     models: rows.map((r) => {
+      const o = overrides.get(r.id);
+      const c = classifierAnswerOf(o, r);
       const m: InventoryDocModel = {
         hash: r.sha256,
         name: r.filename,
         size: r.file_size,
         format: r.format,
-        type: r.type,
-        base: r.base,
-        variant: r.variant,
-        confidence: Math.round(r.confidence * 1e4) / 1e4,
+        type: c.type,
+        base: c.base,
+        variant: c.variant,
+        confidence: Math.round(c.confidence * 1e4) / 1e4,
         autov2: r.autov2,
         autov3: r.autov3,
         unsafe: r.unsafe === 1,
@@ -44,7 +44,7 @@ export function buildInventoryDocument(hub: Hub): InventoryDoc {
         sources: sources.all(r.id) as InventoryDocModel['sources'],
         deployments: links.all(r.sha256) as InventoryDocModel['deployments'],
       };
-      if (r.overridden !== null) m.override = overrideOf(r);
+      if (o !== undefined) m.override = overrideOf(o);
       return reorder(m);
     }),
   };
@@ -60,26 +60,19 @@ interface ExportRow {
   autov3: string | null;
   unsafe: number;
   deleted: number;
-  type: string;
-  base: string;
-  variant: string | null;
+  primary_type: string;
+  base_model: string;
+  sub_type: string | null;
   confidence: number;
-  overridden: number | null;
-  o_type: string | null;
-  o_base: string | null;
-  o_variant: string | null;
-  o_name: string | null;
-  o_tags: string | null;
 }
 
-function overrideOf(r: ExportRow): NonNullable<InventoryDocModel['override']> {
+function overrideOf(r: RecordedOverride): NonNullable<InventoryDocModel['override']> {
   const o: NonNullable<InventoryDocModel['override']> = {};
-  if (r.o_type !== null) o.type = r.o_type;
-  if (r.o_base !== null) o.base = r.o_base;
-  if (r.o_variant !== null) o.variant = r.o_variant;
-  if (r.o_name !== null) o.name = r.o_name;
-  const tags = r.o_tags === null ? [] : (JSON.parse(r.o_tags) as string[]);
-  if (tags.length > 0) o.tags = tags;
+  if (r.type !== null) o.type = r.type;
+  if (r.base !== null) o.base = r.base;
+  if (r.variant !== null) o.variant = r.variant;
+  if (r.name !== null) o.name = r.name;
+  if (r.tags.length > 0) o.tags = [...r.tags];
   return o;
 }
 

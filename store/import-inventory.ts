@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { inTransaction, stmt } from '../core/db.js';
 import { storeHashOf, type Hub } from './hub.js';
 import type { InventoryDoc, InventoryDocModel } from './inventory-doc.js';
+import { readRecordedOverrides } from './overrides.js';
 
 /** What a source path in the document is on this machine. */
 export type PathFact = { kind: 'store-link'; hash: string } | { kind: 'file'; size: number } | { kind: 'absent' } | { kind: 'other' };
@@ -122,20 +123,15 @@ function describeFact(fact: PathFact, state: string): string {
 /** Read what planImport needs from the inventory and the disk. */
 export function gatherImport(hub: Hub, doc: InventoryDoc): ImportInput {
   const db = hub.db;
-  const rows = stmt(db, 'SELECT m.id, m.sha256, m.filename, m.primary_type, o.model_id AS overridden FROM models m LEFT JOIN model_overrides o ON o.model_id = m.id').all() as Array<{
-    id: number;
-    sha256: string;
-    filename: string;
-    primary_type: string;
-    overridden: number | null;
-  }>;
+  const overrides = readRecordedOverrides(db);
+  const rows = stmt(db, 'SELECT id, sha256, filename, primary_type FROM models').all() as Array<{ id: number; sha256: string; filename: string; primary_type: string }>;
   const keys = stmt(db, 'SELECT source, key FROM model_metadata WHERE model_id = ?');
   const wanted = new Set(doc.models.map((m) => m.hash));
   const local = new Map<string, LocalModel>();
   for (const r of rows) {
     if (!wanted.has(r.sha256)) continue;
     const metadata = new Set((keys.all(r.id) as Array<{ source: string; key: string }>).map((k) => `${k.source}\0${k.key}`));
-    local.set(r.sha256, { hash: r.sha256, name: r.filename, type: r.primary_type, overridden: r.overridden !== null, metadata });
+    local.set(r.sha256, { hash: r.sha256, name: r.filename, type: r.primary_type, overridden: overrides.has(r.id), metadata });
   }
   const knownPaths = new Set((stmt(db, 'SELECT path FROM model_sources').all() as Array<{ path: string }>).map((r) => r.path));
   const pathFacts = new Map<string, PathFact>();

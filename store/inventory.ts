@@ -1,6 +1,6 @@
 import { ModelHubError } from '../core/errors.js';
 import { inTransaction, stmt, type DB } from '../core/db.js';
-import { applyRecordedOverride, replaceDisplacedClassification } from './override-effects.js';
+import { applyRecordedOverride, replaceDisplacedClassification } from './overrides.js';
 
 /** One row of `models`, as stored. */
 export interface ModelRow {

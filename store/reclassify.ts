@@ -7,6 +7,7 @@ import { inTransaction } from '../core/db.js';
 import type { Hub } from './hub.js';
 import { findStoreFile } from './import.js';
 import { getSources, replaceMetadata, saveClassification, type ModelRow } from './inventory.js';
+import { classifierAnswerOf, getRecordedOverride, type ClassifierAnswer } from './overrides.js';
 import { evidenceFromCivitai } from '../classify/civitai.js';
 import { civitaiMetadata, toCivitaiVersion } from '../classify/civitai-client.js';
 import { lookupCivitai, type CivitaiSource, type LookupResult } from '../classify/civitai-lookup.js';
@@ -18,9 +19,9 @@ import type { Classification, ClassifyOptions, Evidence } from '../classify/type
 export interface StoredClassification {
   hash: string;
   name: string;
-  before: Summary;
+  before: ClassifierAnswer;
   /** The classifier's answer (an Override, when one is recorded, stays on top of it in the inventory). */
-  after: Summary;
+  after: ClassifierAnswer;
   changed: boolean;
   classification: Classification | null;
   /**
@@ -31,13 +32,6 @@ export interface StoredClassification {
   sidecars: string[];
   /** Why this model could not be classified again (its store file is missing or unreadable). */
   error?: string;
-}
-
-interface Summary {
-  type: string;
-  base: string;
-  variant: string | null;
-  confidence: number;
 }
 
 export interface ClassifyStoredOptions {
@@ -81,7 +75,7 @@ export async function classifyStoredModels(hub: Hub, models: ModelRow[], opts: C
 }
 
 async function classifyOne(hub: Hub, m: ModelRow, lookup: LookupResult, opts: ClassifyStoredOptions): Promise<StoredClassification> {
-  const before = classifierAnswer(hub, m);
+  const before = classifierAnswerOf(getRecordedOverride(hub.db, m.id), m);
   const civitai = describeLookup(lookup);
   const sources = getSources(hub.db, m.id).filter((s) => s.state !== 'importing');
   const sidecars = (await Promise.all(sources.map((s) => readSidecars(s.path)))).flatMap((r) => r.sidecars);
@@ -107,15 +101,6 @@ async function classifyOne(hub: Hub, m: ModelRow, lookup: LookupResult, opts: Cl
   }
   const changed = before.type !== after.type || before.base !== after.base || before.variant !== after.variant;
   return { ...base, after, changed, classification: c };
-}
-
-/** The classifier's last answer: the models columns, or what a recorded Override displaced. */
-function classifierAnswer(hub: Hub, m: ModelRow): Summary {
-  const o = hub.db.prepare('SELECT prev_type, prev_base, prev_variant, prev_confidence FROM model_overrides WHERE model_id = ?').get(m.id) as
-    | { prev_type: string; prev_base: string; prev_variant: string | null; prev_confidence: number }
-    | undefined;
-  if (o !== undefined) return { type: o.prev_type, base: o.prev_base, variant: o.prev_variant, confidence: o.prev_confidence };
-  return { type: m.primary_type, base: m.base_model, variant: m.sub_type, confidence: m.confidence };
 }
 
 async function readStoredHeader(hub: Hub, m: ModelRow): Promise<{ header?: ModelHeader; error?: string }> {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { openHub } from '../../store/hub.js';
-import { applyRecordedOverride, removeRecordedOverride } from '../../store/override-effects.js';
+import { applyRecordedOverride, removeRecordedOverride } from '../../store/overrides.js';
 import { addModel, makeWorld } from '../helpers/world.js';
 
 describe('override evidence identity', () => {
