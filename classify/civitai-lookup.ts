@@ -1,6 +1,5 @@
 import { ModelHubError } from '../core/errors.js';
-import type { DB } from '../core/db.js';
-import { cacheKeyForAutoV3, cacheKeyForSha256, readCachedAnswers, writeCachedAnswers, type CachedAnswer, type CacheEntry, type CacheTimes } from './civitai-cache.js';
+import { cacheKeyForAutoV3, cacheKeyForSha256, type CachedAnswer, type CacheEntry, type CacheTimes, type CivitaiAnswerCache } from './civitai-cache.js';
 import { CIVITAI_BATCH_LIMIT, type CivitaiClient, type CivitaiModelVersion } from './civitai-client.js';
 
 /**
@@ -54,7 +53,7 @@ export interface NormalizedItem {
 /** Errors after which no further request can succeed in this run; the remaining items get the same error. */
 const FATAL_CODES = new Set(['ERR_MODELHUB_CIVITAI_UNREACHABLE', 'ERR_MODELHUB_CIVITAI_RATE_LIMITED', 'ERR_MODELHUB_CIVITAI_AUTH', 'ERR_MODELHUB_CIVITAI_WRONG_URL']);
 
-export async function lookupCivitai(db: DB, client: CivitaiSource | null, items: LookupItem[], opts: LookupOptions = {}): Promise<Map<string, LookupResult>> {
+export async function lookupCivitai(cache: CivitaiAnswerCache, client: CivitaiSource | null, items: LookupItem[], opts: LookupOptions = {}): Promise<Map<string, LookupResult>> {
   const now = opts.now ?? Date.now;
   const results = new Map<string, LookupResult>();
   const wanted = new Map<string, NormalizedItem>();
@@ -64,7 +63,7 @@ export async function lookupCivitai(db: DB, client: CivitaiSource | null, items:
     else wanted.set(w.input, w);
   }
   const ask = client !== null && opts.refresh === true;
-  const cached = readCachedAnswers(db, [...wanted.values()].flatMap(cacheKeysOf), now());
+  const cached = cache.read([...wanted.values()].flatMap(cacheKeysOf), now());
   const askSha: NormalizedItem[] = [];
   const askAutoV3: NormalizedItem[] = [];
   for (const w of wanted.values()) {
@@ -77,7 +76,7 @@ export async function lookupCivitai(db: DB, client: CivitaiSource | null, items:
     for (const w of [...askSha, ...askAutoV3]) results.set(w.input, { status: 'offline' });
     return results;
   }
-  const run = new LookupRun(db, client, results, { now, foundTtlDays: opts.foundTtlDays ?? 90, notFoundTtlDays: opts.notFoundTtlDays ?? 30 });
+  const run = new LookupRun(cache, client, results, { now, foundTtlDays: opts.foundTtlDays ?? 90, notFoundTtlDays: opts.notFoundTtlDays ?? 30 });
   const chunks: NormalizedItem[][] = [];
   for (let i = 0; i < askSha.length; i += CIVITAI_BATCH_LIMIT) chunks.push(askSha.slice(i, i + CIVITAI_BATCH_LIMIT));
   const missed = (await Promise.all(chunks.map((chunk) => run.askBySha256(chunk)))).flat();
@@ -117,7 +116,7 @@ class LookupRun {
   private batchMissing = false;
 
   constructor(
-    private readonly db: DB,
+    private readonly cache: CivitaiAnswerCache,
     private readonly client: CivitaiSource,
     private readonly results: Map<string, LookupResult>,
     private readonly times: Omit<CacheTimes, 'nowMs'> & { now: () => number },
@@ -190,7 +189,7 @@ class LookupRun {
 
   private record(entries: CacheEntry[]): void {
     const { now, ...ttl } = this.times;
-    writeCachedAnswers(this.db, entries, { ...ttl, nowMs: now() });
+    if (entries.length > 0) this.cache.write(entries, { ...ttl, nowMs: now() });
   }
 
   private async getOne(hash: string): Promise<CivitaiModelVersion | null> {

@@ -48,7 +48,7 @@ export async function createClassifierSetup(config: Config, opts: SetupOptions):
 
 /** The rules of a run mirrored into the hub's classification.db (rewritten only when they changed). */
 export async function mirrorRulesInto(hub: Hub, setup: ClassifierSetup, config: Config): Promise<void> {
-  const { mirrorRules } = await import('../classify/mirror.js');
+  const { mirrorRules } = await import('./rules-mirror.js');
   const { base_url: baseUrl, enabled, ...settings } = config.external_apis.civitai;
   mirrorRules(hub.classificationDb, setup.options.rules, [{ name: 'civitai', baseUrl, enabled, settings }]);
 }

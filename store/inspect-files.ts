@@ -125,9 +125,10 @@ async function askCivitai(setup: ClassifierSetup, reads: Read[], cacheFile: stri
   const { lookupCivitai } = await import('../classify/civitai-lookup.js');
   const { evidenceFromCivitai } = await import('../classify/civitai.js');
   const { toCivitaiVersion } = await import('../classify/civitai-client.js');
+  const { civitaiCache } = await import('./civitai-cache.js');
   const db = await cacheDb(cacheFile);
   try {
-    const answers = await lookupCivitai(db, setup.civitai, known.map((r) => ({ sha256: r.sha256 as string, autov3: r.autov3 ?? null })), setup.lookup);
+    const answers = await lookupCivitai(civitaiCache(db), setup.civitai, known.map((r) => ({ sha256: r.sha256 as string, autov3: r.autov3 ?? null })), setup.lookup);
     for (const [sha, a] of answers) {
       if (a.status === 'found') out.set(sha, { evidence: evidenceFromCivitai(toCivitaiVersion(a.version), setup.options.rules), summary: { status: 'found', url: a.version.pageUrl } });
       else if (a.status === 'error') out.set(sha, { evidence: [], summary: { status: 'error', error: a.error.message } });

@@ -11,6 +11,7 @@ import { classifierAnswerOf, getRecordedOverride, type ClassifierAnswer } from '
 import { evidenceFromCivitai } from '../classify/civitai.js';
 import { civitaiMetadata, toCivitaiVersion } from '../classify/civitai-client.js';
 import { lookupCivitai, type CivitaiSource, type LookupResult } from '../classify/civitai-lookup.js';
+import { civitaiCache } from './civitai-cache.js';
 import { classifyModel } from '../classify/classify.js';
 import { evidenceFromSidecars, readSidecars, sidecarMetadata } from '../classify/sidecars.js';
 import type { Classification, ClassifyOptions, Evidence } from '../classify/types.js';
@@ -61,7 +62,7 @@ export interface ClassifyStoredOptions {
  */
 export async function classifyStoredModels(hub: Hub, models: ModelRow[], opts: ClassifyStoredOptions): Promise<StoredClassification[]> {
   const lookups = await lookupCivitai(
-    hub.classificationDb,
+    civitaiCache(hub.classificationDb),
     opts.civitai,
     models.map((m) => ({ sha256: m.sha256, autov3: m.autov3 })),
     { ...opts.lookup, ...(opts.refresh === true ? { refresh: true } : {}) },

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CivitaiClient, type BatchAnswer } from '../../classify/civitai-client.js';
 import { lookupCivitai } from '../../classify/civitai-lookup.js';
+import { civitaiCache } from '../../store/civitai-cache.js';
 import { openHub } from '../../store/hub.js';
 import { startFakeCivitai, type FakeCivitai } from '../helpers/fake-civitai.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -154,7 +155,7 @@ describe('lookupCivitai with real batch answers', () => {
     const hub = openHub(tempDir());
     try {
       const items = [1, 2, 3].map((n) => ({ sha256: sha(n) }));
-      const results = await lookupCivitai(hub.classificationDb, client(f), items, { now: () => T0 });
+      const results = await lookupCivitai(civitaiCache(hub.classificationDb), client(f), items, { now: () => T0 });
       expect(items.map((i) => results.get(i.sha256)?.status)).toEqual(['found', 'error', 'not-found']);
       const rows = hub.classificationDb.prepare("SELECT key, status FROM api_cache WHERE api = 'civitai' ORDER BY key").all();
       const expected = [

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CivitaiClient, toCivitaiVersion } from '../../classify/civitai-client.js';
 import { lookupCivitai } from '../../classify/civitai-lookup.js';
+import { civitaiCache } from '../../store/civitai-cache.js';
 import { classifyModel, DEFAULT_WEIGHTS, evidenceFromCivitai, loadRuleSet } from '../../classify/index.js';
 import { openHub } from '../../store/hub.js';
 import * as K from '../fixtures/keysets.js';
@@ -98,7 +99,7 @@ describe('the matched file through the client and the cache', () => {
     try {
       const items = ['ckpt', 'pruned', 'vae', 'yaml'].map((n) => ({ sha256: sha(n) }));
       const types = async (client: CivitaiClient | null) => {
-        const results = await lookupCivitai(hub.classificationDb, client, items);
+        const results = await lookupCivitai(civitaiCache(hub.classificationDb), client, items);
         return items.map((i) => {
           const r = results.get(i.sha256);
           return r?.status === 'found' ? evidenceFromCivitai(toCivitaiVersion(r.version), rules)[0]?.type : r?.status;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CivitaiClient, type CivitaiClientOptions } from '../../classify/civitai-client.js';
 import { lookupCivitai, type LookupResult } from '../../classify/civitai-lookup.js';
+import { civitaiCache } from '../../store/civitai-cache.js';
 import { openHub, type Hub } from '../../store/hub.js';
 import { FakeCivitai, type FakeCivitaiOptions } from '../helpers/fake-civitai.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -53,7 +54,7 @@ describe('lookupCivitai online', () => {
     fake.addVersion({ modelName: 'DreamShaper', name: '8', files: [{ sha256: sha(1) }] });
     fake.addVersion({ modelName: 'Edited LoRA', type: 'LORA', baseModel: 'Pony', files: [{ sha256: sha('original'), autov3: autov3(2) }] });
     const items = [{ sha256: sha(1) }, { sha256: sha(2), autov3: autov3(2) }, { sha256: sha(3), autov3: autov3(3) }, { sha256: sha(4) }];
-    const results = await lookupCivitai(hub.classificationDb, client(fake), items, at(T0));
+    const results = await lookupCivitai(civitaiCache(hub.classificationDb), client(fake), items, at(T0));
     expect(items.map((i) => statusOf(results, i.sha256))).toEqual(['found:sha256', 'found:autov3', 'not-found', 'not-found']);
     const found = results.get(sha(2));
     expect(found?.status === 'found' && found.version).toMatchObject({ modelName: 'Edited LoRA', modelType: 'LORA', baseModel: 'Pony' });
@@ -76,12 +77,12 @@ describe('lookupCivitai online', () => {
     const { fake, hub } = await setup();
     fake.addVersion({ files: [{ sha256: sha(1) }] });
     const items = [{ sha256: sha(1) }, { sha256: sha(2), autov3: autov3(2) }];
-    await lookupCivitai(hub.classificationDb, client(fake), items, at(T0));
+    await lookupCivitai(civitaiCache(hub.classificationDb), client(fake), items, at(T0));
     expect(fake.requests).toHaveLength(2);
-    const again = await lookupCivitai(hub.classificationDb, client(fake), items, at(T0 + 29 * DAY));
+    const again = await lookupCivitai(civitaiCache(hub.classificationDb), client(fake), items, at(T0 + 29 * DAY));
     expect(fake.requests).toHaveLength(2);
     expect(items.map((i) => statusOf(again, i.sha256))).toEqual(['found:sha256:cached', 'not-found:cached']);
-    const later = await lookupCivitai(hub.classificationDb, client(fake), items, at(T0 + 31 * DAY));
+    const later = await lookupCivitai(civitaiCache(hub.classificationDb), client(fake), items, at(T0 + 31 * DAY));
     expect(items.map((i) => statusOf(later, i.sha256))).toEqual(['found:sha256:cached', 'not-found']);
     expect(fake.requests).toHaveLength(4); // the 404s (SHA-256 and AutoV3) asked again; the found one is fresh for 90 days
     const rows = cacheRows(hub);
@@ -92,12 +93,12 @@ describe('lookupCivitai online', () => {
     const { fake, hub } = await setup();
     fake.addVersion({ files: [{ sha256: sha(1) }] });
     const items = [{ sha256: sha(1) }];
-    await lookupCivitai(hub.classificationDb, client(fake), items, { ...at(T0), foundTtlDays: 5 });
-    await lookupCivitai(hub.classificationDb, client(fake), items, at(T0 + 4 * DAY));
+    await lookupCivitai(civitaiCache(hub.classificationDb), client(fake), items, { ...at(T0), foundTtlDays: 5 });
+    await lookupCivitai(civitaiCache(hub.classificationDb), client(fake), items, at(T0 + 4 * DAY));
     expect(fake.requests).toHaveLength(1);
-    await lookupCivitai(hub.classificationDb, client(fake), items, at(T0 + 6 * DAY));
+    await lookupCivitai(civitaiCache(hub.classificationDb), client(fake), items, at(T0 + 6 * DAY));
     expect(fake.requests).toHaveLength(2);
-    const refreshed = await lookupCivitai(hub.classificationDb, client(fake), items, { ...at(T0 + 6 * DAY), refresh: true });
+    const refreshed = await lookupCivitai(civitaiCache(hub.classificationDb), client(fake), items, { ...at(T0 + 6 * DAY), refresh: true });
     expect(fake.requests).toHaveLength(3);
     expect(statusOf(refreshed, sha(1))).toBe('found:sha256');
   });
@@ -106,7 +107,7 @@ describe('lookupCivitai online', () => {
     const { fake, hub } = await setup();
     for (let i = 0; i < 230; i += 3) fake.addVersion({ files: [{ sha256: sha(i) }] });
     const items = Array.from({ length: 230 }, (_, i) => ({ sha256: sha(i) }));
-    const results = await lookupCivitai(hub.classificationDb, client(fake), items, at(T0));
+    const results = await lookupCivitai(civitaiCache(hub.classificationDb), client(fake), items, at(T0));
     expect(fake.requestsTo('POST').map((r) => (JSON.parse(r.body) as string[]).length)).toEqual([100, 100, 30]);
     expect(items.filter((i) => results.get(i.sha256)?.status === 'found')).toHaveLength(77);
     expect(cacheRows(hub)).toHaveLength(230);
@@ -116,7 +117,7 @@ describe('lookupCivitai online', () => {
     const { fake, hub } = await setup({ batch: 404 });
     fake.addVersion({ files: [{ sha256: sha(1) }] });
     const items = [{ sha256: sha(1) }, { sha256: sha(2) }];
-    const results = await lookupCivitai(hub.classificationDb, client(fake), items, at(T0));
+    const results = await lookupCivitai(civitaiCache(hub.classificationDb), client(fake), items, at(T0));
     expect(items.map((i) => statusOf(results, i.sha256))).toEqual(['found:sha256', 'not-found']);
     expect(fake.requests.map((r) => r.method).sort()).toEqual(['GET', 'GET', 'POST']);
   });
@@ -126,11 +127,11 @@ describe('lookupCivitai online', () => {
     fake.addVersion({ files: [{ sha256: sha(1) }] });
     fake.scriptHash(sha(2), { status: 500 }, 3);
     const items = [{ sha256: sha(1) }, { sha256: sha(2) }];
-    const results = await lookupCivitai(hub.classificationDb, client(fake), items, at(T0));
+    const results = await lookupCivitai(civitaiCache(hub.classificationDb), client(fake), items, at(T0));
     expect(items.map((i) => statusOf(results, i.sha256))).toEqual(['error:ERR_MODELHUB_CIVITAI_SERVER', 'error:ERR_MODELHUB_CIVITAI_SERVER']);
     expect(fake.requests).toHaveLength(3); // maxRetries 2
     expect(cacheRows(hub)).toEqual([]);
-    const again = await lookupCivitai(hub.classificationDb, client(fake), items, at(T0));
+    const again = await lookupCivitai(civitaiCache(hub.classificationDb), client(fake), items, at(T0));
     expect(items.map((i) => statusOf(again, i.sha256))).toEqual(['found:sha256', 'not-found']);
   });
 
@@ -139,7 +140,7 @@ describe('lookupCivitai online', () => {
     fake.addVersion({ files: [{ sha256: sha(1) }] });
     fake.scriptHash(autov3(2).slice(0, 12), { status: 502 }, Infinity);
     const items = [{ sha256: sha(1) }, { sha256: sha(2), autov3: autov3(2) }, { sha256: sha(3), autov3: autov3(3) }];
-    const results = await lookupCivitai(hub.classificationDb, client(fake), items, at(T0));
+    const results = await lookupCivitai(civitaiCache(hub.classificationDb), client(fake), items, at(T0));
     expect(items.map((i) => statusOf(results, i.sha256))).toEqual(['found:sha256', 'error:ERR_MODELHUB_CIVITAI_SERVER', 'not-found']);
     expect(cacheRows(hub).filter((r) => r.key.startsWith('autov3:')).map((r) => r.key)).toEqual([`autov3:${autov3(3).slice(0, 12).toUpperCase()}`]);
   });
@@ -147,7 +148,7 @@ describe('lookupCivitai online', () => {
   it('never stores the API key, and sends it on every request', async () => {
     const { fake, hub } = await setup();
     fake.addVersion({ files: [{ sha256: sha(1) }] });
-    await lookupCivitai(hub.classificationDb, client(fake, { apiKey: KEY }), [{ sha256: sha(1) }, { sha256: sha(2), autov3: autov3(2) }], at(T0));
+    await lookupCivitai(civitaiCache(hub.classificationDb), client(fake, { apiKey: KEY }), [{ sha256: sha(1) }, { sha256: sha(2), autov3: autov3(2) }], at(T0));
     expect(fake.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${KEY}`, `Bearer ${KEY}`]);
     expect(JSON.stringify(cacheRows(hub))).not.toContain(KEY);
   });
@@ -158,7 +159,7 @@ describe('lookupCivitai online', () => {
     await fake.close();
     const c = new CivitaiClient({ baseUrl, maxRetries: 1, backoffMs: 10, minIntervalMs: 0, concurrency: 1 });
     const items = Array.from({ length: 20 }, (_, i) => ({ sha256: sha(i), autov3: autov3(i) }));
-    const results = await lookupCivitai(hub.classificationDb, c, items, at(T0));
+    const results = await lookupCivitai(civitaiCache(hub.classificationDb), c, items, at(T0));
     expect(new Set(items.map((i) => statusOf(results, i.sha256)))).toEqual(new Set(['error:ERR_MODELHUB_CIVITAI_UNREACHABLE']));
     expect(c.attempts).toBeLessThanOrEqual(4);
     expect(cacheRows(hub)).toEqual([]);
@@ -171,12 +172,12 @@ describe('lookupCivitai offline and input', () => {
     fake.addVersion({ files: [{ sha256: sha(1) }] });
     fake.addVersion({ files: [{ sha256: sha('x'), autov3: autov3(3) }] });
     const known = [{ sha256: sha(1) }, { sha256: sha(2) }, { sha256: sha(3), autov3: autov3(3) }];
-    await lookupCivitai(hub.classificationDb, client(fake), known, at(T0));
+    await lookupCivitai(civitaiCache(hub.classificationDb), client(fake), known, at(T0));
     const asked = fake.requests.length;
     const items = [...known, { sha256: sha(4) }];
-    const fresh = await lookupCivitai(hub.classificationDb, null, items, at(T0 + DAY));
+    const fresh = await lookupCivitai(civitaiCache(hub.classificationDb), null, items, at(T0 + DAY));
     expect(items.map((i) => statusOf(fresh, i.sha256))).toEqual(['found:sha256:cached', 'not-found:cached', 'found:autov3:cached', 'offline']);
-    const stale = await lookupCivitai(hub.classificationDb, null, items, at(T0 + 400 * DAY));
+    const stale = await lookupCivitai(civitaiCache(hub.classificationDb), null, items, at(T0 + 400 * DAY));
     expect(items.map((i) => statusOf(stale, i.sha256))).toEqual(['found:sha256:cached:expired', 'not-found:cached:expired', 'found:autov3:cached:expired', 'offline']);
     expect(fake.requests).toHaveLength(asked);
   });
@@ -184,7 +185,7 @@ describe('lookupCivitai offline and input', () => {
   it('rejects a malformed SHA-256 per item and accepts any case', async () => {
     const { fake, hub } = await setup();
     fake.addVersion({ files: [{ sha256: sha(1) }] });
-    const results = await lookupCivitai(hub.classificationDb, client(fake), [{ sha256: 'abc' }, { sha256: sha(1).toUpperCase() }], at(T0));
+    const results = await lookupCivitai(civitaiCache(hub.classificationDb), client(fake), [{ sha256: 'abc' }, { sha256: sha(1).toUpperCase() }], at(T0));
     expect(statusOf(results, 'abc')).toBe('error:ERR_MODELHUB_CIVITAI_BAD_HASH');
     expect(statusOf(results, sha(1).toUpperCase())).toBe('found:sha256');
   });

@@ -1,10 +1,11 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { cacheKeyForAutoV3, cacheKeyForSha256, readCachedAnswers, writeCachedAnswers } from '../../classify/civitai-cache.js';
+import { cacheKeyForAutoV3, cacheKeyForSha256 } from '../../classify/civitai-cache.js';
 import { civitaiMetadata, computeBackoff, createCivitaiClient, parseModelVersion, parseRetryAfter, toCivitaiVersion } from '../../classify/civitai-client.js';
 import { answerFromCache, normalizeLookupItem, type NormalizedItem } from '../../classify/civitai-lookup.js';
 import { evidenceFromCivitai, loadRuleSet } from '../../classify/index.js';
 import { ModelHubError } from '../../core/errors.js';
+import { readCachedAnswers, writeCachedAnswers } from '../../store/civitai-cache.js';
 import { openHub } from '../../store/hub.js';
 import { tempDir } from '../helpers/tmp.js';
 

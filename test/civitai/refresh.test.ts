@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CivitaiClient } from '../../classify/civitai-client.js';
 import { lookupCivitai, type LookupResult } from '../../classify/civitai-lookup.js';
+import { civitaiCache } from '../../store/civitai-cache.js';
 import { openHub } from '../../store/hub.js';
 import { kohyaLora } from '../fixtures/keysets.js';
 import { writeSafetensors } from '../fixtures/writers.js';
@@ -47,13 +48,13 @@ describe('lookups when CivitAI cannot be reached', () => {
     try {
       const items = [{ sha256: sha('lora') }, { sha256: sha('edited'), autov3: 'ab'.repeat(32) }, { sha256: sha('absent') }, { sha256: sha('never-asked') }];
       const db = hub.classificationDb;
-      await lookupCivitai(db, new CivitaiClient({ baseUrl: fake.baseUrl, minIntervalMs: 0, maxRetries: 0 }), items.slice(0, 3), { now: () => T0 });
+      await lookupCivitai(civitaiCache(db), new CivitaiClient({ baseUrl: fake.baseUrl, minIntervalMs: 0, maxRetries: 0 }), items.slice(0, 3), { now: () => T0 });
       const down = new CivitaiClient({ baseUrl: await refusingUrl(), minIntervalMs: 0, maxRetries: 1, sleep: noWait });
       const failed = 'failed ERR_MODELHUB_CIVITAI_UNREACHABLE';
       const expect4 = (found: string) => [`found:sha256:cached${found}:${failed}`, `found:autov3:cached${found}:${failed}`, `not-found:cached${found}:${failed}`, 'error:ERR_MODELHUB_CIVITAI_UNREACHABLE'];
-      const refreshed = await lookupCivitai(db, down, items, { now: () => T0 + DAY, refresh: true });
+      const refreshed = await lookupCivitai(civitaiCache(db), down, items, { now: () => T0 + DAY, refresh: true });
       expect(items.map((i) => describeResult(refreshed.get(i.sha256)))).toEqual(expect4(''));
-      const expired = await lookupCivitai(db, down, items, { now: () => T0 + 400 * DAY });
+      const expired = await lookupCivitai(civitaiCache(db), down, items, { now: () => T0 + 400 * DAY });
       expect(items.map((i) => describeResult(expired.get(i.sha256)))).toEqual(expect4(':expired'));
       const rows = db.prepare("SELECT key, status, fetched_at FROM api_cache WHERE api = 'civitai'").all() as Array<{ fetched_at: string }>;
       expect(rows.map((r) => r.fetched_at)).toEqual(rows.map(() => new Date(T0).toISOString())); // nothing overwritten

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { inTransaction, stmt, type DB } from '../core/db.js';
-import type { RuleSet } from './ruleset.js';
+import type { RuleSet } from '../classify/ruleset.js';
 
 export interface ExternalApiSettings {
   name: string;
@@ -10,12 +10,13 @@ export interface ExternalApiSettings {
 }
 
 /**
- * Mirror the rules (built-in files plus the user's) into classification.db so they can be
- * queried with SQL: model_types, bases, sub_type_rules (filename and metadata patterns),
- * size_rules, architecture_patterns (architectures and LoRA base signatures) and external_apis
- * (CivitAI with its name mappings). The files stay the source of truth: the tables are rewritten
- * in one transaction when what they were built from changed, and left alone otherwise.
- * Returns whether anything was written.
+ * The owner of classification.db's rule tables. Mirror the rules (built-in files plus the
+ * user's) into classification.db so they can be queried with SQL: model_types, bases,
+ * sub_type_rules (filename and metadata patterns), size_rules, architecture_patterns
+ * (architectures and LoRA base signatures), external_apis (CivitAI with its name mappings) and
+ * rules_state. The files stay the source of truth: the tables are rewritten in one transaction
+ * when what they were built from changed, and left alone otherwise. Returns whether anything
+ * was written.
  */
 export function mirrorRules(db: DB, rules: RuleSet, apis: ExternalApiSettings[]): boolean {
   const fingerprint = createHash('sha256').update(JSON.stringify({ entries: rules.entries, apis })).digest('hex');
