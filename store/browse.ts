@@ -1,4 +1,5 @@
 import { stmt, type DB } from '../core/db.js';
+import { countDeployedLinks } from './deployments.js';
 import { readRecordedOverrides } from './overrides.js';
 import type { ModelListing } from './query.js';
 
@@ -47,8 +48,7 @@ export function listBrowseRows(db: DB): BrowseRow[] {
     if (list === undefined) paths.set(s.model_id, [s.path]);
     else list.push(s.path);
   }
-  const links = new Map<string, number>();
-  for (const l of stmt(db, 'SELECT model_sha256 AS hash, COUNT(*) AS n FROM deploy_links GROUP BY model_sha256').all() as Array<{ hash: string; n: number }>) links.set(l.hash, l.n);
+  const links = countDeployedLinks(db);
   return models.map((m) => ({
     hash: m.sha256,
     filename: m.filename,

@@ -1,4 +1,5 @@
 import { inTransaction, stmt } from '../core/db.js';
+import { readDeployedLinks, type DeployedLink } from './deployments.js';
 import type { Hub } from './hub.js';
 import type { ModelRow } from './inventory.js';
 import { gatherGc, planGc, type GcInput, type GcPlan } from './gc.js';
@@ -44,9 +45,9 @@ export function markDeleted(input: GcInput, hashes: Set<string>): GcInput {
 }
 
 /** Gather what planDelete needs. */
-export function gatherDelete(hub: Hub, rows: ModelRow[], hard: boolean): { models: NamedModel[]; deployLinks: Array<{ path: string; hash: string; target: string }>; gcInput?: GcInput } {
+export function gatherDelete(hub: Hub, rows: ModelRow[], hard: boolean): { models: NamedModel[]; deployLinks: DeployedLink[]; gcInput?: GcInput } {
   const models = rows.map((r) => ({ hash: r.sha256, name: r.filename, size: r.file_size, deleted: r.deleted === 1 }));
-  const deployLinks = stmt(hub.db, 'SELECT link_path AS path, model_sha256 AS hash, target FROM deploy_links ORDER BY link_path').all() as Array<{ path: string; hash: string; target: string }>;
+  const deployLinks = readDeployedLinks(hub.db);
   if (!hard) return { models, deployLinks };
   return { models, deployLinks, gcInput: gatherGc(hub, { only: new Set(models.map((m) => m.hash)) }) };
 }

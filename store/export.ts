@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import { Document, isScalar, visit } from 'yaml';
 import { stmt } from '../core/db.js';
+import { deployedLinksOf } from './deployments.js';
 import type { Hub } from './hub.js';
 import { INVENTORY_FORMAT, type InventoryDoc, type InventoryDocModel } from './inventory-doc.js';
 import { classifierAnswerOf, readRecordedOverrides, type RecordedOverride } from './overrides.js';
@@ -21,7 +22,6 @@ export function buildInventoryDocument(hub: Hub): InventoryDoc {
   ).all() as Array<ExportRow>;
   const metadata = stmt(db, 'SELECT source, key, value FROM model_metadata WHERE model_id = ? ORDER BY source, key');
   const sources = stmt(db, "SELECT path, state FROM model_sources WHERE model_id = ? AND state != 'importing' ORDER BY path");
-  const links = stmt(db, 'SELECT target, link_path AS path FROM deploy_links WHERE model_sha256 = ? ORDER BY target, link_path');
   return {
     format: INVENTORY_FORMAT,
     models: rows.map((r) => {
@@ -42,7 +42,7 @@ export function buildInventoryDocument(hub: Hub): InventoryDoc {
         deleted: r.deleted === 1,
         metadata: groupMetadata(metadata.all(r.id) as Array<{ source: string; key: string; value: string | null }>),
         sources: sources.all(r.id) as InventoryDocModel['sources'],
-        deployments: links.all(r.sha256) as InventoryDocModel['deployments'],
+        deployments: deployedLinksOf(db, r.sha256),
       };
       if (o !== undefined) m.override = overrideOf(o);
       return reorder(m);

@@ -1,6 +1,7 @@
 import { rmdirSync } from 'node:fs';
 import { errnoCode } from '../core/errors.js';
 import { inTransaction, stmt } from '../core/db.js';
+import { readDeployedLinks } from './deployments.js';
 import { stagingOwnerOf, type StagingOwner } from './gc-content.js';
 import type { Hub } from './hub.js';
 import { fsyncDir } from './import.js';
@@ -171,7 +172,7 @@ export function gatherGc(hub: Hub, opts: { only?: Set<string>; now?: number; orp
   const models = (stmt(hub.db, 'SELECT sha256, filename, file_size, deleted FROM models ORDER BY sha256').all() as Array<{ sha256: string; filename: string; file_size: number; deleted: number }>).map(
     (r) => ({ hash: r.sha256, name: r.filename, size: r.file_size, deleted: r.deleted === 1 }),
   );
-  const deployLinks = stmt(hub.db, 'SELECT link_path AS path, model_sha256 AS hash, target FROM deploy_links ORDER BY link_path').all() as GcInput['deployLinks'];
+  const deployLinks: GcInput['deployLinks'] = readDeployedLinks(hub.db);
   const store = listStore(hub.layout, opts.only === undefined ? {} : { only: opts.only });
   const known = new Set(models.map((m) => m.hash));
   const candidates = new Set([...models.filter((m) => m.deleted || opts.only?.has(m.hash)).map((m) => m.hash), ...[...store.entries.keys()].filter((h) => !known.has(h))]);

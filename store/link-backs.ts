@@ -2,6 +2,7 @@ import { readdirSync, readlinkSync, statSync, unlinkSync, type Dirent } from 'no
 import { dirname, join, resolve } from 'node:path';
 import { errnoCode } from '../core/errors.js';
 import { stmt } from '../core/db.js';
+import { readMappedFolders } from './deployments.js';
 import { storeHashOf, type Hub } from './hub.js';
 
 /** A link-back: a symlink `scan` left at a model's old path, still pointing into the store at that model. */
@@ -81,9 +82,7 @@ export function pointsAtSomething(path: string): boolean {
  */
 export function findSymlinksInto(hub: Hub, hashes: Set<string>): Array<{ path: string; hash: string }> {
   if (hashes.size === 0) return [];
-  const targetFolders = (stmt(hub.db, 'SELECT t.root, m.folder FROM deploy_targets t JOIN deploy_mappings m ON m.target_id = t.id').all() as Array<{ root: string; folder: string }>).map((r) =>
-    r.folder === '.' ? r.root : join(r.root, r.folder),
-  );
+  const targetFolders = readMappedFolders(hub.db);
   const sourceFolders = (stmt(hub.db, 'SELECT DISTINCT path FROM model_sources').all() as Array<{ path: string }>).map((r) => dirname(r.path));
   const found = new Map<string, string>();
   const visit = (dir: string, recursive: boolean, seen: Set<string>): void => {

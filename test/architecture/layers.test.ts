@@ -40,6 +40,10 @@ describe('the import graph', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('keeps classify/ pure of the inventory: no module of it opens or queries a database', () => {
+    expect([...graph].filter(([from, deps]) => layerOf(from) === 'classify' && deps.includes('core/db.ts')).map(([from]) => from)).toEqual([]);
+  });
+
   it('has no import cycle, runtime or type-only', () => {
     expect(findCycles(graph).map((c) => c.join(' → '))).toEqual([]);
   });
