@@ -8,6 +8,7 @@ import { writeSafetensors } from '../fixtures/writers.js';
 import { cli } from '../helpers/cli.js';
 import { FakeCivitai } from '../helpers/fake-civitai.js';
 import { tempDir } from '../helpers/tmp.js';
+import { reusableWorld } from '../helpers/world.js';
 
 const servers: FakeCivitai[] = [];
 afterEach(async () => {
@@ -16,17 +17,28 @@ afterEach(async () => {
 
 const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-/** An SDXL-shaped LoRA with no metadata and a neutral name: offline, only `sdxl` can be said. */
-async function world(): Promise<{ root: string; hub: string; dl: string; lora: string; flux: string }> {
-  const root = tempDir();
-  const dl = join(root, 'downloads');
-  mkdirSync(dl);
+/** An SDXL-shaped LoRA with no metadata and a neutral name (offline, only `sdxl` can be said), and a tiny Flux unet. */
+async function writeDownloads(dl: string): Promise<{ lora: string; flux: string }> {
   const lora = join(dl, 'download (3).safetensors');
   await writeSafetensors(lora, kohyaLora({ base: 'sdxl', rank: 4 }));
   const flux = join(dl, 'model.safetensors');
   await writeSafetensors(flux, fluxUnet({ variant: 'schnell' }).map((t) => ({ ...t, shape: t.shape.map((d) => Math.min(d, 8)) })));
-  return { root, hub: join(root, 'hub'), dl, lora, flux };
+  return { lora, flux };
 }
+
+async function world(): Promise<{ root: string; hub: string; dl: string; lora: string; flux: string }> {
+  const root = tempDir();
+  const dl = join(root, 'downloads');
+  mkdirSync(dl);
+  return { root, hub: join(root, 'hub'), dl, ...(await writeDownloads(dl)) };
+}
+
+/** The downloads scanned offline (built once, copied back for each test). */
+const scannedOffline = reusableWorld(async (w) => {
+  const files = await writeDownloads(w.dl);
+  await cli(['--hub', w.hub, 'scan', '-q', w.dl]);
+  return { root: w.root, hub: w.hub, dl: w.dl, ...files };
+});
 
 async function civitai(): Promise<FakeCivitai> {
   const fake = await FakeCivitai.start();
@@ -64,8 +76,7 @@ describe('classification with CivitAI, explain, reclassify', () => {
   });
 
   it('says offline what can be said without CivitAI, and explains why', async () => {
-    const w = await world();
-    await cli(['--hub', w.hub, 'scan', '-q', w.dl]);
+    const w = await scannedOffline();
     const ex = await cli(['--hub', w.hub, 'explain', '--json', 'download (3).safetensors']);
     expect(ex.code).toBe(0);
     const e = ex.json<{ decision: { type: string; base: string }; evidence: Array<{ method: string }>; candidates: unknown[]; whatWouldChangeIt: string[] }>();
@@ -93,8 +104,7 @@ describe('classification with CivitAI, explain, reclassify', () => {
   });
 
   it('reclassifies with a user rule file from the config, shows before → after, and keeps overrides in force', async () => {
-    const w = await world();
-    await cli(['--hub', w.hub, 'scan', '-q', w.dl]);
+    const w = await scannedOffline();
     const rules = join(w.root, 'my-rules.yaml');
     writeFileSync(rules, 'version: 1\nfilenames:\n  - { id: my-download-is-illustrious, pattern: "^download", base: illustrious }\n');
     const config = join(w.root, 'config.yaml');
@@ -106,7 +116,7 @@ describe('classification with CivitAI, explain, reclassify', () => {
 
     // An Override from the manifests, applied, then a reclassification: the override stays.
     const manifests = join(w.root, 'manifests');
-    mkdirSync(manifests);
+    mkdirSync(manifests, { recursive: true });
     writeFileSync(join(manifests, 'o.yaml'), `kind: Override\nname: mine\nmatch: { hash: ${sha(w.flux).slice(0, 12)} }\nset: { type: unet, base: chroma }\n`);
     expect((await cli(['--hub', w.hub, '--manifests', manifests, 'apply', '--yes'])).code).toBe(0);
     const real = await cli(['--config', config, '--hub', w.hub, 'reclassify', '--all', '--json']);
@@ -119,10 +129,9 @@ describe('classification with CivitAI, explain, reclassify', () => {
   });
 
   it('lets manifests name a base that a user rule file declares', async () => {
-    const w = await world();
-    await cli(['--hub', w.hub, 'scan', '-q', w.dl]);
+    const w = await scannedOffline();
     const manifests = join(w.root, 'manifests');
-    mkdirSync(manifests);
+    mkdirSync(manifests, { recursive: true });
     writeFileSync(join(manifests, 'o.yaml'), 'kind: Override\nmatch: { name: "model*" }\nset: { base: kandinsky5 }\n');
     const refused = await cli(['--hub', w.hub, '--manifests', manifests, 'plan']);
     expect(refused.code).toBe(1);
@@ -135,8 +144,7 @@ describe('classification with CivitAI, explain, reclassify', () => {
   });
 
   it('mirrors the rules into classification.db for SQL', async () => {
-    const w = await world();
-    await cli(['--hub', w.hub, 'scan', '-q', w.dl]);
+    const w = await scannedOffline();
     const db = new Database(join(w.hub, 'classification.db'), { readonly: true });
     const count = (t: string): number => (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
     for (const t of ['model_types', 'bases', 'sub_type_rules', 'size_rules', 'architecture_patterns', 'external_apis']) expect(count(t), t).toBeGreaterThan(0);

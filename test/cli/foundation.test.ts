@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { writeSampleLibrary, type SampleFile } from '../fixtures/library.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { reusableWorld } from '../helpers/world.js';
 
 interface Listing {
   hash: string;
@@ -22,6 +23,13 @@ async function library(): Promise<{ root: string; hub: string; dl: string; files
   const files = await writeSampleLibrary(dl, { compact: true });
   return { root, hub: join(root, 'hub'), dl, files };
 }
+
+/** The library scanned into a hub (built once, copied back for each test). */
+const scannedLibrary = reusableWorld(async (w) => {
+  const files = await writeSampleLibrary(w.dl, { compact: true });
+  await cli(['--hub', w.hub, 'scan', '-q', w.dl]);
+  return { hub: w.hub, dl: w.dl, files };
+});
 
 describe('modelhub CLI: the foundation commands', () => {
   it('lists every command with a one-line description', async () => {
@@ -74,8 +82,7 @@ describe('modelhub CLI: the foundation commands', () => {
   });
 
   it('list, show and stats read the inventory', async () => {
-    const { hub, dl, files } = await library();
-    await cli(['--hub', hub, 'scan', '-q', dl]);
+    const { hub, dl, files } = await scannedLibrary();
     const all = (await cli(['--hub', hub, 'list', '--json'])).json<Listing[]>();
     expect(all).toHaveLength(files.length - 2);
     for (const m of all) expect(Object.keys(m)).toEqual(expect.arrayContaining(['hash', 'name', 'type', 'base', 'format', 'size', 'confidence', 'paths']));
@@ -107,8 +114,7 @@ describe('modelhub CLI: the foundation commands', () => {
   });
 
   it('errors are one clear line with a hint, never a stack trace', async () => {
-    const { hub, dl } = await library();
-    await cli(['--hub', hub, 'scan', '-q', dl]);
+    const { hub } = await scannedLibrary();
     const r = await cli(['--hub', hub, 'show', 'no-such-model']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('error: no model matches "no-such-model"\nhint: run `modelhub list` to see the names and hashes\n');

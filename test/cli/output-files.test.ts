@@ -8,14 +8,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { InventoryDoc } from '../../store/inventory-doc.js';
-import { makeWorld, mhOk } from '../helpers/world.js';
+import { makeWorld, mhOk, reusableWorld } from '../helpers/world.js';
 import { writeLora } from '../housekeeping/helpers.js';
+
+/** One LoRA scanned (built once, copied back for each test). */
+const oneLora = reusableWorld(async (w) => {
+  await writeLora(w, 'a.safetensors', { seed: 1 });
+  await mhOk(w, ['scan', '-q', w.dl]);
+  return {};
+});
 
 describe('output files of export and plan --out', () => {
   it('export writes through a symlink to a regular file and keeps the link', async () => {
-    const w = makeWorld();
-    await writeLora(w, 'a.safetensors', { seed: 1 });
-    await mhOk(w, ['scan', '-q', w.dl]);
+    const { w } = await oneLora();
     mkdirSync(join(w.root, 'backups'));
     writeFileSync(join(w.root, 'backups', 'inventory.yaml'), 'old\n');
     symlinkSync('backups/inventory.yaml', join(w.root, 'inventory.yaml'));
@@ -46,9 +51,7 @@ describe('output files of export and plan --out', () => {
   });
 
   it('- writes the document to stdout: export (YAML, or JSON with --json) and plan --out (the human plan goes to stderr)', async () => {
-    const w = makeWorld();
-    await writeLora(w, 'a.safetensors', { seed: 1 });
-    await mhOk(w, ['scan', '-q', w.dl]);
+    const { w } = await oneLora();
     const yaml = await mhOk(w, ['export', '-']);
     expect((parse(yaml.stdout) as InventoryDoc).models).toHaveLength(1);
     expect(yaml.stderr).toContain('Exported 1 model to stdout (YAML).');

@@ -2,13 +2,16 @@
  * The one test world: a temp root (removed after the test) holding a hub, a manifests folder, a
  * downloads folder and application folders, with the CLI driven in-process against it, its
  * inventory read and edited directly, and models put in the hub either by `modelhub scan` or,
- * faster, by addModel (a real store file plus inventory rows).
+ * faster, by addModel (a real store file plus inventory rows). A world that takes long to build
+ * is built once per file and copied back for each test (reusableWorld).
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import Database from 'better-sqlite3';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { openHub, storePath } from '../../store/hub.js';
 import { insertModel, saveClassification } from '../../store/inventory.js';
 import { runCapturing, type CliResult } from './cli.js';
@@ -30,7 +33,42 @@ export interface World {
 
 /** A fresh world; `hub: true` creates an empty hub too (otherwise the first scan does). */
 export function makeWorld(opts: { hub?: boolean } = {}): World {
-  const root = tempDir('modelhub-world-');
+  return worldAt(tempDir('modelhub-world-'), opts);
+}
+
+/**
+ * A world built once per test file and handed to each test that asks for it, as it was when
+ * `build` finished: much faster than building it again where `build` scans (scan hashes every
+ * file). Call it at the top of the file; each call of the function it returns gives a fresh
+ * copy. The first call builds the world at a path fixed for the file and keeps a copy beside it
+ * (`cp -a`: symlinks, modes and nanosecond mtimes kept); every later call puts that copy back at
+ * the same path, so every absolute path in the inventory, the link-backs and the manifests still
+ * holds. Only inodes differ, as after any copy: `deploy_links` records each link's inode (a link
+ * with another inode is not ModelHub's), so `build` must not deploy; apply in the test instead.
+ */
+export function reusableWorld<T extends object>(build: (w: World) => Promise<T>): () => Promise<{ w: World } & T> {
+  let base: string | undefined;
+  let kept: { built: { w: World } & T; copy: string } | undefined;
+  afterAll(() => {
+    if (base !== undefined) rmSync(base, { recursive: true, force: true });
+  });
+  return async () => {
+    if (kept === undefined) {
+      if (base !== undefined) rmSync(base, { recursive: true, force: true }); // a build that failed
+      base = mkdtempSync(join(tmpdir(), 'modelhub-reused-'));
+      const w = worldAt(join(base, 'world'));
+      const built = { w, ...(await build(w)) };
+      kept = { built, copy: join(base, 'built') };
+      execFileSync('cp', ['-a', w.root, kept.copy]);
+      return built;
+    }
+    rmSync(kept.built.w.root, { recursive: true, force: true });
+    execFileSync('cp', ['-a', kept.copy, kept.built.w.root]);
+    return { ...kept.built };
+  };
+}
+
+function worldAt(root: string, opts: { hub?: boolean } = {}): World {
   const w: World = {
     root,
     hub: join(root, 'hub'),

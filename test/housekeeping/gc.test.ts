@@ -4,8 +4,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GcPlan, GcResult } from '../../store/gc.js';
 import { hostTag } from '../../store/leftovers.js';
-import { hashesByName, makeWorld, mhOk, query, runChecked, storeDir, writeText, type World } from '../helpers/world.js';
+import { hashesByName, makeWorld, mhOk, query, reusableWorld, runChecked, storeDir, writeText, type World } from '../helpers/world.js';
 import { deployAllLoras, writeLora } from './helpers.js';
+
+/** a and c imported with a link-back, b without (built once, copied back for each test). */
+const scannedABC = reusableWorld(async (w) => {
+  await writeLora(w, 'link/a.safetensors', { seed: 1 });
+  await writeLora(w, 'link/c.safetensors', { seed: 3 });
+  await writeLora(w, 'moved/b.safetensors', { seed: 2 });
+  await mhOk(w, ['scan', '-q', join(w.dl, 'link')]);
+  await mhOk(w, ['scan', '-q', '--no-link', join(w.dl, 'moved')]);
+  return {};
+});
 
 /**
  * a: linked back, deployed, then soft-deleted (not yet undeployed): refused.
@@ -14,12 +24,7 @@ import { deployAllLoras, writeLora } from './helpers.js';
  * model its name promises), staging files old and new, and a stray file.
  */
 async function gcWorld(): Promise<{ w: World; a: string; b: string; c: string; orphan: string; oldPartial: string; newPartial: string; comfy: string }> {
-  const w = makeWorld();
-  await writeLora(w, 'link/a.safetensors', { seed: 1 });
-  await writeLora(w, 'link/c.safetensors', { seed: 3 });
-  await writeLora(w, 'moved/b.safetensors', { seed: 2 });
-  await mhOk(w, ['scan', '-q', join(w.dl, 'link')]);
-  await mhOk(w, ['scan', '-q', '--no-link', join(w.dl, 'moved')]);
+  const { w } = await scannedABC();
   const comfy = deployAllLoras(w);
   await mhOk(w, ['apply', '--yes']);
   await mhOk(w, ['hashes', '--yes']);

@@ -2,14 +2,14 @@ import { chmodSync, closeSync, openSync, readSync, statSync, unlinkSync, utimesS
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VerifyReport } from '../../store/verify.js';
-import { execSql, hashesByName, makeWorld, mhOk, runChecked, storeDir, writeText, type World } from '../helpers/world.js';
+import { execSql, hashesByName, mhOk, reusableWorld, runChecked, storeDir, writeText, type World } from '../helpers/world.js';
 import { writeLora } from './helpers.js';
 
 /** Whole seconds: an mtime a test can put back exactly. */
 const T = 1_700_000_000;
 
-async function twoModels(): Promise<{ w: World; a: string; b: string; fileA: string; fileB: string }> {
-  const w = makeWorld();
+/** Two LoRAs scanned (built once, copied back for each test). */
+const twoModels = reusableWorld(async (w: World): Promise<{ a: string; b: string; fileA: string; fileB: string }> => {
   for (const [rel, seed] of [['loras/a.safetensors', 1], ['loras/b.safetensors', 2]] as const) {
     const path = await writeLora(w, rel, { seed });
     utimesSync(path, T, T);
@@ -18,8 +18,8 @@ async function twoModels(): Promise<{ w: World; a: string; b: string; fileA: str
   const h = hashesByName(w);
   const a = h['a.safetensors'] as string;
   const b = h['b.safetensors'] as string;
-  return { w, a, b, fileA: join(storeDir(w, a), 'a.safetensors'), fileB: join(storeDir(w, b), 'b.safetensors') };
-}
+  return { a, b, fileA: join(storeDir(w, a), 'a.safetensors'), fileB: join(storeDir(w, b), 'b.safetensors') };
+});
 
 /** Flip one byte in the tensor data of a read-only store file, keeping its size, mode and mtime. */
 function corruptByte(path: string): void {

@@ -12,7 +12,7 @@ import { openHub, type Hub } from '../../store/hub.js';
 import { acquireLock } from '../../store/lock.js';
 import type { Effect, Event } from '../../tui/effects.js';
 import { createRunner } from '../../tui/runner.js';
-import { makeWorld, mhOk, type World } from '../helpers/world.js';
+import { mhOk, reusableWorld, type World } from '../helpers/world.js';
 import { writeLora } from '../housekeeping/helpers.js';
 
 const TARGET = (apps: string) => `kind: Target
@@ -28,14 +28,19 @@ interface Opened {
   run(effect: Effect): Promise<Event[]>;
 }
 
-/** A hub with two scanned LoRAs and a target, and a runner over it. */
-async function open(): Promise<Opened> {
-  const w = makeWorld();
+/** A hub with two scanned LoRAs and a target (built once, copied back for each test). */
+const scannedTwo = reusableWorld(async (w) => {
   await writeLora(w, 'a.safetensors', { seed: 1 });
   await writeLora(w, 'b.safetensors', { seed: 2 });
   await mhOk(w, ['init']);
   await mhOk(w, ['scan', w.dl]);
   writeFileSync(join(w.manifests, 'mine.yaml'), TARGET(w.apps));
+  return {};
+});
+
+/** The hub of scannedTwo, and a runner over it. */
+async function open(): Promise<Opened> {
+  const { w } = await scannedTwo();
   const hub = openHub(w.hub, { create: false });
   const config = loadConfig({ flags: { hub: w.hub, manifests: w.manifests }, env: w.env, cwd: w.root });
   const terminal: string[] = [];
