@@ -4,6 +4,7 @@ import type { Hub } from '../store/hub.js';
 import { findStoreFile } from '../store/import.js';
 import { getEvidence, getMetadata, getSources, resolveModelRef } from '../store/inventory.js';
 import type { ModelDetails } from '../store/model-details-types.js';
+import { modelIdentity } from '../store/model-facts.js';
 import { readRecordedLinks } from './ledger.js';
 
 export type { ModelDetails } from '../store/model-details-types.js';
@@ -23,13 +24,7 @@ export async function readModelDetails(hub: Hub, ref: string, setup: ClassifierS
   const words = civ('civitai.trained_words');
   const c = explained.classifier;
   return {
-    hash: m.sha256,
-    autov2: m.autov2,
-    autov3: m.autov3,
-    name: m.filename,
-    size: m.file_size,
-    format: m.format,
-    container: m.container,
+    ...modelIdentity(m),
     decision: explained.decision,
     unsafe: m.unsafe === 1,
     deleted: m.deleted === 1,
