@@ -1,5 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, sep } from 'node:path';
+import type { LookupResult } from '../classify/civitai-lookup.js';
+import type { SidecarInfo } from '../classify/sidecars.js';
 import type { Evidence } from '../classify/types.js';
 import { errnoCode, isModelHubError } from '../core/errors.js';
 import type { ModelHeader } from '../formats/types.js';
@@ -30,7 +32,7 @@ interface Read {
   classHeader: ModelHeader;
   sha256?: string;
   autov3?: string;
-  extra: Evidence[];
+  sidecars: SidecarInfo[];
 }
 
 /**
@@ -44,7 +46,8 @@ interface Read {
 export async function inspectFiles(paths: string[], setup: ClassifierSetup, opts: { hash?: boolean; cacheFile?: string }): Promise<InspectResult[]> {
   const { readModelHeader } = await import('../formats/read.js');
   const { formatFromPath } = await import('../core/vocabulary.js');
-  const { readSidecars, evidenceFromSidecars } = await import('../classify/sidecars.js');
+  const { readSidecars } = await import('../classify/sidecars.js');
+  const { gatherEvidence } = await import('../classify/evidence.js');
   const { readShardUnion } = await import('../formats/shards.js');
   const results: InspectResult[] = [];
   const reads: Read[] = [];
@@ -52,12 +55,11 @@ export async function inspectFiles(paths: string[], setup: ClassifierSetup, opts
     try {
       const header = await readModelHeader(path);
       const { sidecars } = await readSidecars(path);
-      const r: Read = { path, header, classHeader: await readShardUnion(path, header), extra: [] };
+      const r: Read = { path, header, classHeader: await readShardUnion(path, header), sidecars };
       const sha = shaFromStorePath(path) ?? sidecars.find((s) => s.sha256 !== undefined)?.sha256?.toLowerCase();
       if (sha !== undefined) r.sha256 = sha;
       const sshs = header.metadata.sshs_model_hash;
       if (typeof sshs === 'string' && /^[0-9a-f]{64}$/i.test(sshs)) r.autov3 = sshs.toLowerCase();
-      r.extra.push(...evidenceFromSidecars(sidecars, r.sha256, setup.options.rules));
       reads.push(r);
       results.push({ path, format: header.format });
     } catch (err) {
@@ -72,7 +74,7 @@ export async function inspectFiles(paths: string[], setup: ClassifierSetup, opts
   for (const r of reads) {
     const out = results.find((x) => x.path === r.path && x.error === undefined) as InspectResult;
     const lookup = r.sha256 === undefined ? undefined : civitai.get(r.sha256);
-    const extra = [...r.extra, ...(lookup?.evidence ?? [])];
+    const extra = gatherEvidence({ sidecars: r.sidecars, sha256: r.sha256, civitai: lookup?.answer }, setup.options.rules);
     const c = setup.classifyFile({ fileName: basename(r.path), size: r.header.size, header: r.classHeader, extraEvidence: extra });
     Object.assign(out, {
       container: r.header.container,
@@ -119,20 +121,17 @@ async function hashAll(reads: Read[]): Promise<void> {
 
 /** One batched CivitAI lookup for the files with a known hash, through the hub's cache when there is a hub. */
 async function askCivitai(setup: ClassifierSetup, reads: Read[], cacheFile: string | undefined) {
-  const out = new Map<string, { evidence: Evidence[]; summary: NonNullable<InspectResult['civitai']> }>();
+  const out = new Map<string, { answer: LookupResult; summary: NonNullable<InspectResult['civitai']> }>();
   const known = reads.filter((r) => r.sha256 !== undefined);
   if (known.length === 0) return out;
   const { lookupCivitai } = await import('../classify/civitai-lookup.js');
-  const { evidenceFromCivitai } = await import('../classify/civitai.js');
-  const { toCivitaiVersion } = await import('../classify/civitai-client.js');
   const { civitaiCache } = await import('./civitai-cache.js');
   const db = await cacheDb(cacheFile);
   try {
     const answers = await lookupCivitai(civitaiCache(db), setup.civitai, known.map((r) => ({ sha256: r.sha256 as string, autov3: r.autov3 ?? null })), setup.lookup);
     for (const [sha, a] of answers) {
-      if (a.status === 'found') out.set(sha, { evidence: evidenceFromCivitai(toCivitaiVersion(a.version), setup.options.rules), summary: { status: 'found', url: a.version.pageUrl } });
-      else if (a.status === 'error') out.set(sha, { evidence: [], summary: { status: 'error', error: a.error.message } });
-      else out.set(sha, { evidence: [], summary: { status: a.status } });
+      const summary: NonNullable<InspectResult['civitai']> = a.status === 'found' ? { status: 'found', url: a.version.pageUrl } : a.status === 'error' ? { status: 'error', error: a.error.message } : { status: a.status };
+      out.set(sha, { answer: a, summary });
     }
   } finally {
     db.close();

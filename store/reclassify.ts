@@ -8,13 +8,13 @@ import type { Hub } from './hub.js';
 import { findStoreFile } from './import.js';
 import { getSources, replaceMetadata, saveClassification, type ModelRow } from './inventory.js';
 import { classifierAnswerOf, getRecordedOverride, type ClassifierAnswer } from './overrides.js';
-import { evidenceFromCivitai } from '../classify/civitai.js';
-import { civitaiMetadata, toCivitaiVersion } from '../classify/civitai-client.js';
+import { civitaiMetadata } from '../classify/civitai-client.js';
 import { lookupCivitai, type CivitaiSource, type LookupResult } from '../classify/civitai-lookup.js';
 import { civitaiCache } from './civitai-cache.js';
 import { classifyModel } from '../classify/classify.js';
-import { evidenceFromSidecars, readSidecars, sidecarMetadata } from '../classify/sidecars.js';
-import type { Classification, ClassifyOptions, Evidence } from '../classify/types.js';
+import { gatherEvidence } from '../classify/evidence.js';
+import { readSidecars, sidecarMetadata } from '../classify/sidecars.js';
+import type { Classification, ClassifyOptions } from '../classify/types.js';
 
 /** What the classification of one stored model found, before and after. */
 export interface StoredClassification {
@@ -88,8 +88,7 @@ async function classifyOne(hub: Hub, m: ModelRow, lookup: LookupResult, opts: Cl
   // A shard's siblings are beside its source path (as files or as links into the store), not in its store folder.
   const place = sources.find((s) => s.state === 'linked' || s.state === 'copied');
   const header = place === undefined ? h.header : await readShardUnion(place.path, h.header);
-  const extra: Evidence[] = [...evidenceFromSidecars(sidecars, m.sha256, opts.classify.rules)];
-  if (lookup.status === 'found') extra.push(...evidenceFromCivitai(toCivitaiVersion(lookup.version), opts.classify.rules));
+  const extra = gatherEvidence({ sidecars, sha256: m.sha256, civitai: lookup }, opts.classify.rules);
   const c = classifyModel({ fileName: m.filename, size: m.file_size, header, extraEvidence: extra }, opts.classify);
   const after = { type: c.type, base: c.base, variant: c.variant, confidence: c.confidence };
   if (!opts.dryRun) {
