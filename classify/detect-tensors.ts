@@ -6,8 +6,6 @@ import type { KeyView } from './key-view.js';
 import type { ArchitectureRule, RuleSet } from './ruleset.js';
 import type { Evidence } from './types.js';
 
-/** Suffix of the rule id on the evidence of a base that is only a fallback (see scoreEvidence). */
-export const FALLBACK_SUFFIX = '#fallback';
 
 /**
  * Evidence from tensor layout. Architecture rules run highest priority first and the first
@@ -66,7 +64,7 @@ function ruleEvidence(rule: ArchitectureRule, view: KeyView, ctx: { views: KeyVi
   if (variant !== undefined) main.variant = variant;
   const out = [main];
   if (rule.baseFallback !== undefined) {
-    out.push({ method: 'tensors', observed: `${rule.baseFallback} assumed: the layout does not tell which family`, base: rule.baseFallback, weight: 0.5 * weight * rule.weight, rule: rule.id + FALLBACK_SUFFIX });
+    out.push({ method: 'tensors', observed: `${rule.baseFallback} assumed: the layout does not tell which family`, base: rule.baseFallback, weight: 0.5 * weight * rule.weight, rule: `${rule.id}#fallback`, fallback: true });
   }
   return out;
 }

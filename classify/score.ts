@@ -1,5 +1,4 @@
 import type { ModelType } from '../core/vocabulary.js';
-import { FALLBACK_SUFFIX } from './detect-tensors.js';
 import type { RuleSet } from './ruleset.js';
 import type { Candidate, Classification, Evidence, EvidenceMethod } from './types.js';
 
@@ -135,7 +134,7 @@ function isFirm(e: Evidence): boolean {
 }
 
 function isFallback(e: Evidence): boolean {
-  return e.rule?.endsWith(FALLBACK_SUFFIX) === true;
+  return e.fallback === true;
 }
 
 function saturate(support: number): number {

@@ -26,6 +26,11 @@ export interface Evidence {
   weight: number;
   /** Id of the rule that produced it, when a rule did. */
   rule?: string;
+  /**
+   * A base assumed because the layout does not tell the family (an architecture rule's
+   * `base_fallback`): it counts only when no other evidence names a base (see scoreEvidence).
+   */
+  fallback?: true;
 }
 
 /** One (type, base) reading of the evidence, with its score in 0..1 (the confidence it would get). */

@@ -103,7 +103,15 @@ describe('bases and variants that weights cannot tell apart', () => {
     const named = classify('sdxl_vae.safetensors', K.sdVae());
     expect([bare.type, bare.base, named.base]).toEqual(['vae', 'sd15', 'sdxl']);
     expect(bare.confidence).toBeLessThan(classify('wan_2.1_vae.safetensors', K.wanVae('2.1')).confidence);
-    expect(named.evidence.some((e) => e.rule === 'vae-kl#fallback')).toBe(true);
+    expect(named.evidence.some((e) => e.rule === 'vae-kl#fallback' && e.fallback === true)).toBe(true);
+  });
+
+  it('a fallback base is known by its flag, not by how its rule id reads', () => {
+    const guess: Evidence = { method: 'metadata', observed: 'assumed', base: 'sd2', weight: 1, fallback: true };
+    const lookalike: Evidence = { method: 'metadata', observed: 'said so', base: 'sd2', weight: 1, rule: 'mine#fallback' };
+    // The name says sdxl: a flagged guess steps aside, evidence that merely reads like one counts.
+    expect(classify('sdxl_vae.safetensors', K.sdVae(), [guess]).base).toBe('sdxl');
+    expect(classify('sdxl_vae.safetensors', K.sdVae(), [lookalike]).base).toBe('sd2');
   });
 
   it('a refinement variant from the name beats its parent from the keys (Kontext over dev)', () => {
