@@ -3,8 +3,8 @@ import { structuredPatch } from 'diff';
 import type { Change, Conflict, Plan, PlanTarget } from '../../reconcile/plan-types.js';
 import type { OverrideChange } from '../../reconcile/overrides.js';
 import { forTerminal } from '../../core/terminal-text.js';
+import { ACTION_SIGN, summaryWords } from '../../reconcile/plan-words.js';
 
-const SYMBOL: Record<Change['action'], string> = { create: '+', replace: '~', delete: '-', adopt: '=', forget: 'x' };
 const LEGEND: Record<Change['action'] | 'conflict', string> = {
   create: 'link',
   replace: 'relink',
@@ -28,7 +28,7 @@ export function renderPlan(input: Plan, chalk: ChalkInstance): string {
   if (used.size > 0) {
     out.push('ModelHub will perform the following actions:', '');
     const legend = (Object.keys(LEGEND) as Array<keyof typeof LEGEND>).filter((k) => used.has(k));
-    out.push(`  ${legend.map((k) => `${paint(k, k === 'conflict' ? '!' : SYMBOL[k])} ${LEGEND[k]}`).join('   ')}`, '');
+    out.push(`  ${legend.map((k) => `${paint(k, k === 'conflict' ? '!' : ACTION_SIGN[k])} ${LEGEND[k]}`).join('   ')}`, '');
   }
   for (const t of plan.targets) {
     const changes = plan.changes.filter((c) => c.target === t.name);
@@ -66,16 +66,9 @@ export function renderPlanSaved(out: string): string {
 
 /** `Plan: 12 to link, 1 to relink, 3 to remove, 0 conflicts.` or Terraform's "No changes." */
 export function renderSummary(plan: Plan, chalk: ChalkInstance): string {
-  const s = plan.summary;
-  const total = s.create + s.replace + s.delete + s.adopt + s.forget + s.dirs + s.overrides;
-  if (total === 0 && s.conflict === 0) return `${chalk.green('No changes.')} Target folders match the manifests (${s.inSync} link${s.inSync === 1 ? '' : 's'} in sync).`;
-  const parts = [`${s.create} to link`, `${s.replace} to relink`, `${s.delete} to remove`];
-  if (s.adopt > 0) parts.push(`${s.adopt} to adopt`);
-  if (s.forget > 0) parts.push(`${s.forget} record${s.forget === 1 ? '' : 's'} to forget`);
-  if (s.overrides > 0) parts.push(`${s.overrides} override${s.overrides === 1 ? '' : 's'} to record`);
-  const conflicts = `${s.conflict} conflict${s.conflict === 1 ? '' : 's'}`;
-  parts.push(s.conflict > 0 ? chalk.red(conflicts) : conflicts);
-  return `${chalk.bold('Plan:')} ${parts.join(', ')}.`;
+  const w = summaryWords(plan.summary);
+  if (w.kind === 'in-sync') return `${chalk.green('No changes.')} ${w.text}`;
+  return `${chalk.bold('Plan:')} ${[...w.parts, w.hasConflicts ? chalk.red(w.conflicts) : w.conflicts].join(', ')}.`;
 }
 
 function renderTargetBody(t: PlanTarget, changes: Change[], conflicts: Conflict[], chalk: ChalkInstance): string[] {
@@ -93,7 +86,7 @@ function renderTargetBody(t: PlanTarget, changes: Change[], conflicts: Conflict[
     const diff = moves ? renderFolderDiff(folder, list, t.inSyncPaths, chalk) : undefined;
     const rest = diff === undefined ? list : list.filter((c) => c.action !== 'create' && c.action !== 'delete');
     if (diff !== undefined) lines.push(...diff);
-    for (const c of rest) lines.push(`  ${paint(c.action, SYMBOL[c.action])} ${c.relPath}${describeChange(c, chalk)}`);
+    for (const c of rest) lines.push(`  ${paint(c.action, ACTION_SIGN[c.action])} ${c.relPath}${describeChange(c, chalk)}`);
   }
   for (const c of conflicts) lines.push(...renderConflict(c, chalk));
   return lines;

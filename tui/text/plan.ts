@@ -1,13 +1,8 @@
 import type { Change, Conflict, Plan } from '../../reconcile/plan-types.js';
+import { ACTION_SIGN, summaryWords } from '../../reconcile/plan-words.js';
 import { BLANK, line, span, type Line, type Style } from '../text.js';
 
-const SIGN: Record<Change['action'], { sign: string; style: Style }> = {
-  create: { sign: '+', style: 'green' },
-  replace: { sign: '~', style: 'yellow' },
-  delete: { sign: '-', style: 'red' },
-  adopt: { sign: '=', style: 'yellow' },
-  forget: { sign: 'x', style: 'dim' },
-};
+const STYLE: Record<Change['action'], Style> = { create: 'green', replace: 'yellow', delete: 'red', adopt: 'yellow', forget: 'dim' };
 
 /**
  * A plan as lines, in the manner `modelhub plan` prints it: by target, `+ ~ - = x` for link,
@@ -33,7 +28,8 @@ export function planLines(plan: Plan): Line[] {
 }
 
 function changeLine(c: Change): Line {
-  const { sign, style } = SIGN[c.action];
+  const sign = ACTION_SIGN[c.action];
+  const style = STYLE[c.action];
   const head = [span(`  ${sign} `, style), span(c.relPath)];
   const model = `${c.model.name} ${c.model.hash.slice(0, 12)}`;
   switch (c.action) {
@@ -55,13 +51,7 @@ function conflictLine(c: Conflict): Line {
 
 /** Terraform's summary: `Plan: 2 to link, 0 to relink, 1 to remove, 0 conflicts.` or `No changes.` */
 export function summaryLine(plan: Plan): Line {
-  const s = plan.summary;
-  const total = s.create + s.replace + s.delete + s.adopt + s.forget + s.dirs + s.overrides;
-  if (total === 0 && s.conflict === 0) return [span('No changes.', 'green'), span(` Target folders match the manifests (${s.inSync} link${s.inSync === 1 ? '' : 's'} in sync).`)];
-  const parts = [`${s.create} to link`, `${s.replace} to relink`, `${s.delete} to remove`];
-  if (s.adopt > 0) parts.push(`${s.adopt} to adopt`);
-  if (s.forget > 0) parts.push(`${s.forget} to forget`);
-  if (s.overrides > 0) parts.push(`${s.overrides} override${s.overrides === 1 ? '' : 's'} to record`);
-  return [span('Plan: ', 'bold'), span(`${parts.join(', ')}, `), span(`${s.conflict} conflict${s.conflict === 1 ? '' : 's'}`, s.conflict > 0 ? 'red' : undefined), span('.')];
+  const w = summaryWords(plan.summary);
+  if (w.kind === 'in-sync') return [span('No changes.', 'green'), span(` ${w.text}`)];
+  return [span('Plan: ', 'bold'), span(`${w.parts.join(', ')}, `), span(w.conflicts, w.hasConflicts ? 'red' : undefined), span('.')];
 }
-

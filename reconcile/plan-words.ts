@@ -1,0 +1,20 @@
+import type { Change, PlanSummary } from './plan-types.js';
+
+/**
+ * The words every interface shows a plan in, without styling: the sign of each action and the
+ * summary line's parts. `modelhub plan` and the TUI both render from here, so they cannot drift.
+ */
+export const ACTION_SIGN: Record<Change['action'], string> = { create: '+', replace: '~', delete: '-', adopt: '=', forget: 'x' };
+
+export type SummaryWords = { kind: 'in-sync'; text: string } | { kind: 'changes'; parts: string[]; conflicts: string; hasConflicts: boolean };
+
+/** `No changes. … (N links in sync).`, or the parts of `Plan: 12 to link, 1 to relink, 3 to remove, 0 conflicts.` */
+export function summaryWords(s: PlanSummary): SummaryWords {
+  const total = s.create + s.replace + s.delete + s.adopt + s.forget + s.dirs + s.overrides;
+  if (total === 0 && s.conflict === 0) return { kind: 'in-sync', text: `Target folders match the manifests (${s.inSync} link${s.inSync === 1 ? '' : 's'} in sync).` };
+  const parts = [`${s.create} to link`, `${s.replace} to relink`, `${s.delete} to remove`];
+  if (s.adopt > 0) parts.push(`${s.adopt} to adopt`);
+  if (s.forget > 0) parts.push(`${s.forget} record${s.forget === 1 ? '' : 's'} to forget`);
+  if (s.overrides > 0) parts.push(`${s.overrides} override${s.overrides === 1 ? '' : 's'} to record`);
+  return { kind: 'changes', parts, conflicts: `${s.conflict} conflict${s.conflict === 1 ? '' : 's'}`, hasConflicts: s.conflict > 0 };
+}
