@@ -15,6 +15,20 @@ export function hasFlag(flag: string): boolean {
   return process.argv.includes(flag);
 }
 
+/** The value after an option (`--models 10000`). */
+export function stringFlag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+export function numberFlag(name: string): number | undefined {
+  const v = stringFlag(name);
+  if (v === undefined) return undefined;
+  const n = Number(v.replaceAll('_', ''));
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} wants a positive number, not "${v}"`);
+  return n;
+}
+
 export async function time<T>(fn: () => Promise<T> | T): Promise<{ seconds: number; value: T }> {
   const start = process.hrtime.bigint();
   const value = await fn();
