@@ -2,6 +2,7 @@ import { constants as fsc } from 'node:fs';
 import { chmod, copyFile, link, lstat, mkdir, open, readdir, rename, symlink, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ModelHubError, errnoCode } from '../core/errors.js';
+import { formatFromPath } from '../core/vocabulary.js';
 import { hashFile } from './hash.js';
 import { stagingName, tempLinkName } from './leftovers.js';
 import { storePath, type HubLayout } from './hub.js';
@@ -84,7 +85,12 @@ export async function assertStillWhole(src: string, storeFile: string, stamp: Fi
   });
 }
 
-async function copyVerified(layout: HubLayout, src: string, sha256: string, storeFile: string): Promise<void> {
+/**
+ * Copy `src` to `dest` through a staging file in `models/.tmp/` (named for `sha256`, so an
+ * interrupted copy is cleaned like any other): copy, fsync, hash the copy, and only when it
+ * hashes to `sha256` make it read-only and rename it over `dest`. `src` is never changed.
+ */
+export async function copyVerified(layout: HubLayout, src: string, sha256: string, storeFile: string): Promise<void> {
   await mkdir(layout.tmpDir, { recursive: true });
   const tmp = join(layout.tmpDir, stagingName(sha256));
   try {
@@ -142,7 +148,11 @@ async function assertUnchanged(path: string, stamp: FileStamp): Promise<void> {
   }
 }
 
-/** The file stored for a hash (`models/<sha256>/<any name>`), if there is one. */
+/**
+ * The model file stored for a hash (`models/<sha256>/<any name with a model extension>`), if
+ * there is one. The folder may also hold the model's companions (previews, metadata) and hash
+ * files, which never have a model extension.
+ */
 export async function findStoreFile(layout: HubLayout, sha256: string): Promise<string | undefined> {
   const dir = join(layout.modelsDir, sha256);
   let names: string[];
@@ -153,6 +163,7 @@ export async function findStoreFile(layout: HubLayout, sha256: string): Promise<
     throw err;
   }
   for (const name of names.sort()) {
+    if (formatFromPath(name) === undefined) continue;
     const st = await lstat(join(dir, name));
     if (st.isFile()) return join(dir, name);
   }

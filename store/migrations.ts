@@ -178,6 +178,31 @@ export const INVENTORY_MIGRATIONS: Migration[] = [
         WHERE method = 'manual' AND observed LIKE 'Override in the manifests%' AND (rule IS NULL OR substr(rule, 1, 9) != 'override:');
     `,
   },
+  {
+    version: 6,
+    description: "companion files: a model's previews and metadata files copied into its store folder, and deploy_links marking the links made beside a model's link",
+    // model_companions: one row per (model, role) — the role is the suffix after the stem
+    // (`.preview.png`) or a fixed name (`adapter_config.json`); `name` is the copy's file name in
+    // models/<sha256>/, copied (and verified) from `source_path`, whose size and mtime are kept
+    // so a rescan refreshes the copy only when the source changed.
+    // deploy_links.companion_of: for a companion link, the path of the model link it sits beside
+    // (NULL for a model's own link).
+    sql: `
+      CREATE TABLE model_companions (
+        model_id INTEGER NOT NULL REFERENCES models (id) ON DELETE CASCADE,
+        role TEXT NOT NULL,
+        name TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        source_path TEXT NOT NULL,
+        source_size INTEGER NOT NULL,
+        source_mtime_ns TEXT NOT NULL,
+        copied_at TEXT NOT NULL DEFAULT ${NOW},
+        PRIMARY KEY (model_id, role)
+      );
+      ALTER TABLE deploy_links ADD COLUMN companion_of TEXT;
+    `,
+  },
 ];
 
 export const CLASSIFICATION_MIGRATIONS: Migration[] = [

@@ -7,6 +7,7 @@ import type { ModelHeader } from '../formats/types.js';
 import { readModelHeader } from '../formats/read.js';
 import { readShardUnion } from '../formats/shards.js';
 import { inTransaction } from '../core/db.js';
+import { syncCompanions, type CompanionReport, type CompanionSource } from './companions.js';
 import { discoverModelFiles, type Found } from './discover.js';
 import { hashFile, hashMany, type HashFailure, type HashResult } from './hash.js';
 import { storeHashOf, type Hub } from './hub.js';
@@ -49,6 +50,8 @@ export interface ScanReport {
   bytesHashed: number;
   files: ScanOutcome[];
   failures: Array<{ path: string; code: string; reason: string }>;
+  /** Companion files (previews, metadata) copied into the store beside the models; absent in a dry run. */
+  companions?: CompanionReport;
 }
 
 export interface ScanProgress {
@@ -141,7 +144,14 @@ export async function scanPaths(hub: Hub, paths: string[], opts: ScanOptions): P
     await chain;
     opts.progress?.end();
   }
+  report.companions = await syncCompanions(hub, companionSources(report.files));
   return report;
+}
+
+/** The model files (and link-backs) scanned whose neighbours may be their companions; the store's own files included (re-registered copies). */
+function companionSources(files: ScanOutcome[]): CompanionSource[] {
+  const kept: ScanOutcomeKind[] = ['imported', 'duplicate', 'repaired', 'unchanged'];
+  return files.filter((f) => f.sha256 !== undefined && kept.includes(f.outcome)).map((f) => ({ path: f.path, sha256: f.sha256 as string }));
 }
 
 /** Symlinks and unreadable paths need no hashing: recognise store links, skip foreign ones. */

@@ -1,6 +1,7 @@
 import { isModelHubError } from '../core/errors.js';
 import { readModelHeader } from '../formats/read.js';
 import { stmt } from '../core/db.js';
+import { readStoredCompanions } from './companions.js';
 import { hashMany, type HashFailure, type HashResult } from './hash.js';
 import { storePath, type Hub } from './hub.js';
 import { isOwnHashFile, listStore, type EntryKind, type StoreListing } from './store-listing.js';
@@ -70,7 +71,8 @@ export async function verifyStore(hub: Hub, opts: VerifyOptions): Promise<Verify
   const listing = listStore(hub.layout, only === undefined ? {} : { only });
   const recorded = new Set((stmt(hub.db, 'SELECT path FROM hash_files').all() as Array<{ path: string }>).map((r) => r.path));
   const storeFile = (r: VerifyRow) => storePath(hub.layout, r.hash, r.name);
-  const { report, toHash } = planVerify({ rows, listing, recordedHashFiles: recorded, storeFile }, { fast: opts.fast, scope: only === undefined ? 'store' : 'models' });
+  const companions = new Map([...readStoredCompanions(hub.db)].map(([hash, list]) => [hash, new Set(list.map((c) => c.name))]));
+  const { report, toHash } = planVerify({ rows, listing, recordedHashFiles: recorded, storeFile, companions }, { fast: opts.fast, scope: only === undefined ? 'store' : 'models' });
   if (toHash.length === 0) return checkFormats(report, rows, storeFile);
   opts.onBegin?.(toHash.length, toHash.reduce((n, c) => n + c.size, 0));
   const results = await hashMany(
@@ -112,6 +114,8 @@ export interface VerifyInput {
   /** Paths of hash files ModelHub recorded writing (hash_files). */
   recordedHashFiles: Set<string>;
   storeFile: (row: VerifyRow) => string;
+  /** The companion copies (previews, metadata) recorded in each model's folder, by hash: part of the model, not unexpected. */
+  companions?: Map<string, Set<string>>;
 }
 
 /**
@@ -127,7 +131,7 @@ export function planVerify(input: VerifyInput, opts: { fast: boolean; scope: 'st
     const path = input.storeFile(row);
     const entry = input.listing.entries.get(row.hash);
     for (const f of entry?.files ?? []) {
-      if (f.name === row.name || isOwnHashFile(f, row.hash, row.name, input.recordedHashFiles)) continue;
+      if (f.name === row.name || isOwnHashFile(f, row.hash, row.name, input.recordedHashFiles) || (f.kind === 'file' && input.companions?.get(row.hash)?.has(f.name) === true)) continue;
       report.unexpected.push({ path: f.path, kind: f.kind, size: f.size, why: `not part of model ${row.hash.slice(0, 12)} (${row.name})` });
     }
     const file = entry?.files.find((f) => f.name === row.name);

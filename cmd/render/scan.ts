@@ -35,6 +35,7 @@ export function renderScanReport(input: ScanReport, opts: { mode: string; dryRun
     }
     if (f.outcome !== 'failed' && f.outcome !== 'skipped' && f.reason) lines.push(`  ${chalk.yellow('warning:')} ${f.reason}`);
   }
+  lines.push(...renderCompanions(report.companions, chalk));
   if (opts.dryRun) {
     const n = report.files.filter((f) => f.outcome === 'would-import').length;
     const bytes = report.files.filter((f) => f.outcome === 'would-import').reduce((s, f) => s + (f.size ?? 0), 0);
@@ -46,6 +47,16 @@ export function renderScanReport(input: ScanReport, opts: { mode: string; dryRun
     );
   }
   return lines.join('\n');
+}
+
+/** Companion files skipped (one line each, with why), then `Companion files: 3 copied, 1 refreshed …` when any were found. */
+function renderCompanions(c: ScanReport['companions'], chalk: ChalkInstance): string[] {
+  if (c === undefined || c.copied.length + c.refreshed.length + c.skipped.length === 0) return [];
+  const lines = c.skipped.map((s) => `${chalk.yellow('~')} ${s.path}  ${chalk.dim(`companion not copied: ${withoutPath(s.reason, s.path)}`)}`);
+  const parts = [`${c.copied.length} copied`, ...(c.refreshed.length > 0 ? [`${c.refreshed.length} refreshed`] : []), ...(c.skipped.length > 0 ? [`${c.skipped.length} skipped`] : [])];
+  const bytes = [...c.copied, ...c.refreshed].reduce((n, f) => n + f.size, 0);
+  lines.push(`Companion files (previews, metadata): ${parts.join(', ')} (${formatBytes(bytes)} into the store; the originals stay where they are).`);
+  return lines;
 }
 
 /** What the scan's one batched CivitAI lookup found: `CivitAI: 3 found, 1 not on CivitAI, 1 failed (why).` */

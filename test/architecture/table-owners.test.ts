@@ -16,6 +16,7 @@ const OWNERS: Record<string, string[]> = {
   model_metadata: ['store/'],
   model_evidence: ['store/'],
   hash_files: ['store/'],
+  model_companions: ['store/companions.ts'],
   model_overrides: ['store/overrides.ts'],
   deploy_links: ['reconcile/ledger.ts', 'store/deployments.ts'],
   deploy_dirs: ['reconcile/ledger.ts'],

@@ -200,6 +200,19 @@ describe('scan view', () => {
     `);
   });
 
+  it('lists companion files it could not copy, then sums up those it copied', () => {
+    const companions: ScanReport['companions'] = {
+      copied: [{ path: tmp('dl/a.preview.png'), storeFile: tmp(`hub/models/${hash('a')}/a.preview.png`), size: 300_000 }],
+      refreshed: [{ path: tmp('dl/a.civitai.info'), storeFile: tmp(`hub/models/${hash('a')}/a.civitai.info`), size: 9_000 }],
+      skipped: [{ path: tmp(`dl/${HOSTILE.replace('.safetensors', '.mp4')}`), reason: '2.1 GB, larger than the 64.0 MB a companion file may have' }],
+    };
+    expect(renderScanReport(scanReport(files.slice(0, 1), { companions }), { mode: 'link', dryRun: false, chalk: plain, quiet: true })).toMatchInlineSnapshot(`
+      "~ <tmp>/dl/evil\\e[2Jname.mp4  companion not copied: 2.1 GB, larger than the 64.0 MB a companion file may have
+      Companion files (previews, metadata): 1 copied, 1 refreshed, 1 skipped (309 KB into the store; the originals stay where they are).
+      Scan (link): 1 imported, 0 duplicates, 0 unchanged, 0 skipped, 0 failed; 1.5 GB hashed."
+    `);
+  });
+
   it('sums up the CivitAI lookup', () => {
     expect(renderCivitaiSummary({ asked: true, found: 3, notFound: 1, errors: 0 })).toMatchInlineSnapshot(`"CivitAI: 3 found, 1 not on CivitAI."`);
     expect(renderCivitaiSummary({ asked: true, found: 0, notFound: 0, errors: 2, firstError: 'CivitAI is unreachable (ENOTFOUND)' })).toMatchInlineSnapshot(`"CivitAI: 0 found, 0 not on CivitAI, 2 failed (CivitAI is unreachable (ENOTFOUND))."`);
