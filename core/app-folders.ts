@@ -19,6 +19,13 @@ export const APP_TYPE_FOLDERS: Readonly<Record<string, readonly string[]>> = {
   hypernetwork: ['hypernetworks'],
   ipadapter: ['ipadapter'],
   motion_module: ['animatediff_models'],
+  style_model: ['style_models'],
+  gligen: ['gligen'],
+  photomaker: ['photomaker'],
+  vae_approx: ['vae_approx', 'VAE-taesd'],
+  model_patch: ['model_patches'],
+  audio_encoder: ['audio_encoders'],
+  latent_upscaler: ['latent_upscale_models'],
 };
 
 const FOLDER_NAMES: ReadonlySet<string> = new Set(Object.values(APP_TYPE_FOLDERS).flat());
