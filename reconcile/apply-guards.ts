@@ -19,6 +19,8 @@ export interface ApplyScope {
   storeDir: string;
   hubDir: string;
   targets: Map<string, { roots: string[]; writable: string[]; removable: string[] }>;
+  /** The files apply may write: each enabled target's extraModelPaths, by path → target. */
+  files: Map<string, string>;
 }
 
 /** The scope of an apply over `gathered` (its manifests and recorded targets). */
@@ -37,7 +39,8 @@ export function applyScope(gathered: Pick<Gathered, 'targets' | 'recordedTargets
     e.roots.push(t.root);
     e.removable.push(...t.folders);
   }
-  return { ...hub, targets };
+  const files = new Map(gathered.targets.flatMap((t) => (t.enabled && t.extraModelPaths !== undefined ? [[t.extraModelPaths, t.name] as const] : [])));
+  return { ...hub, targets, files };
 }
 
 const REFRESH = 'run `modelhub plan` and apply what it shows';

@@ -3,6 +3,7 @@ import { applyPlan, type ApplyResult } from './apply.js';
 import { applyScope } from './apply-guards.js';
 import { realFs } from './fs.js';
 import type { Gathered } from './gather.js';
+import { sqliteFileLedger } from './file-ledger.js';
 import { mirrorTargets, sqliteLedger } from './ledger.js';
 import { writeOverrideChanges } from '../store/overrides.js';
 import { hasChanges } from './plan.js';
@@ -27,7 +28,7 @@ export async function carryOutPlan(hub: Hub, plan: Plan, gathered: Gathered, opt
   mirrorTargets(hub.db, gathered.manifests.targets);
   if (!hasChanges(plan)) return null;
   const scope = applyScope(gathered, { storeDir: hub.layout.modelsDir, hubDir: hub.layout.root });
-  const result = await applyPlan(plan, { fs: realFs(), ledger: sqliteLedger(hub.db), scope, allowEmpty: opts.allowEmpty, ...(opts.onStep ? { onStep: opts.onStep } : {}) });
+  const result = await applyPlan(plan, { fs: realFs(), ledger: sqliteLedger(hub.db), fileLedger: sqliteFileLedger(hub.db), scope, allowEmpty: opts.allowEmpty, ...(opts.onStep ? { onStep: opts.onStep } : {}) });
   writeOverrideChanges(hub.db, plan.overrides);
   return result;
 }

@@ -4,13 +4,17 @@ import { ModelHubError, errnoCode } from '../core/errors.js';
 import { ApplyGuards, type ApplyScope } from './apply-guards.js';
 import { conflictHint } from './conflict-hints.js';
 import { listFolder, type DeployFs, type FolderListing } from './fs.js';
+import type { FileLedger } from './file-ledger.js';
 import type { Ledger } from './ledger.js';
+import { checkFileChanges, performFileChanges } from './owned-files-apply.js';
 import { observePath } from './observe.js';
 import type { Change, Expect, Observed, Plan } from './plan-types.js';
 
 export interface ApplyOptions {
   fs: DeployFs;
   ledger: Ledger;
+  /** Where the files ModelHub writes are recorded (needed only when the plan has file actions). */
+  fileLedger?: FileLedger;
   /** Where apply may act (from the manifests and the inventory, not from the plan): see ApplyGuards. */
   scope: ApplyScope;
   /** Remove every link of a target whose desired state became empty (see Plan.emptyTargets). */
@@ -27,6 +31,9 @@ export interface ApplyResult {
   forgotten: string[];
   dirsCreated: string[];
   dirsRemoved: string[];
+  /** Files written (new or rewritten) and removed (ComfyUI's extra_model_paths.yaml). */
+  filesWritten: string[];
+  filesRemoved: string[];
 }
 
 /**
@@ -43,11 +50,17 @@ export interface ApplyResult {
 export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyResult> {
   assertApplicable(plan, opts.allowEmpty ?? false);
   const guards = new ApplyGuards(opts.fs, opts.ledger, opts.scope);
-  await checkExpectations(plan, opts.fs, guards);
+  const files = fileOptions(plan, opts);
+  await checkExpectations(plan, opts.fs, guards, files);
   const run = new Runner(plan, opts, guards);
   const order: Change['action'][] = ['delete', 'forget', 'replace', 'adopt', 'create'];
   try {
     for (const action of order) for (const c of plan.changes) if (c.action === action) await run.perform(c);
+    if (files !== undefined) {
+      const done = await performFileChanges(plan.files, files);
+      run.result.filesWritten.push(...done.written);
+      run.result.filesRemoved.push(...done.removed);
+    }
     await run.removeDirs();
   } finally {
     opts.ledger.flush();
@@ -76,8 +89,15 @@ export function assertApplicable(plan: Plan, allowEmpty: boolean): void {
  * to remove or re-point owned, every path still as the plan saw it. Each folder is listed once,
  * so a path expected absent costs no syscall of its own; only paths that exist are looked at closely.
  */
-async function checkExpectations(plan: Plan, fs: DeployFs, guards: ApplyGuards): Promise<void> {
-  const changed: string[] = [];
+/** The file steps' options: the plan's files (after the links, so ComfyUI finds the folders the file names) need the file ledger. */
+function fileOptions(plan: Plan, opts: ApplyOptions): Parameters<typeof performFileChanges>[1] | undefined {
+  if (plan.files.length === 0) return undefined;
+  if (opts.fileLedger === undefined) throw new Error('applyPlan: a plan with file actions needs opts.fileLedger');
+  return { fs: opts.fs, ledger: opts.fileLedger, scope: opts.scope.files };
+}
+
+async function checkExpectations(plan: Plan, fs: DeployFs, guards: ApplyGuards, files: Parameters<typeof performFileChanges>[1] | undefined): Promise<void> {
+  const changed: string[] = files === undefined ? [] : await checkFileChanges(plan.files, files);
   const listings = new Map<string, FolderListing>();
   for (const c of plan.changes) guards.assertInScope(c);
   for (const d of plan.dirs) {
@@ -112,7 +132,7 @@ function sameState(a: Observed, b: Expect): boolean {
 }
 
 class Runner {
-  readonly result: ApplyResult = { created: [], replaced: [], deleted: [], adopted: [], forgotten: [], dirsCreated: [], dirsRemoved: [] };
+  readonly result: ApplyResult = { created: [], replaced: [], deleted: [], adopted: [], forgotten: [], dirsCreated: [], dirsRemoved: [], filesWritten: [], filesRemoved: [] };
   private readonly knownDirs = new Set<string>();
   private readonly tag = randomBytes(4).toString('hex');
   private counter = 0;

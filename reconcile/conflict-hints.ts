@@ -11,6 +11,9 @@ const HINTS: Record<ConflictReason, string> = {
   'root-missing': 'install the application there, or fix the root in its Target manifest',
   'folder-is-symlink': 'apply never works through a symlinked folder below a target root: replace it by a real folder (move what it holds into it), or point the mapping at the folder it leads to',
   'unsafe-name': 'give the model a plain name with an Override (`kind: Override`, `match: { hash: … }`, `set: { name: … }`), or rename the file and scan it again',
+  'foreign-config': 'ModelHub never edits a file it did not write (your own extra_model_paths.yaml): give extraModelPaths another path, or move that file away',
+  'config-edited': 'ModelHub never overwrites a hand edit: remove the file so the next `modelhub apply` writes it again, or put your changes in a file of your own (ComfyUI takes several --extra-model-paths-config)',
+  'config-folder-missing': 'create the folder, or give extraModelPaths a path in an existing folder',
   'name-clash': 'rename one of the models with an Override (set.name), give the deployments different `path` templates, or narrow their `select`',
 };
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Manifests } from './manifest-types.js';
 import type { InventoryModel, OverrideRecord } from './overrides.js';
+import type { RecordedFile } from './file-types.js';
 import type { RecordedDir, RecordedLink } from './plan-types.js';
 
 export interface FingerprintInput {
@@ -9,6 +10,8 @@ export interface FingerprintInput {
   overrideRecords: OverrideRecord[];
   recorded: RecordedLink[];
   recordedDirs: RecordedDir[];
+  /** Files ModelHub wrote (deploy_files); fed only when there are any. */
+  recordedFiles?: RecordedFile[];
   storeDir: string;
   options: { target: string | null; adopt: boolean };
 }
@@ -17,7 +20,7 @@ export interface FingerprintInput {
  * A SHA-256 over everything a plan was computed from except the target folders themselves
  * (apply re-checks every path against the plan's expectations instead): the normalized
  * manifests (values, not line numbers), the inventory rows deployments select on, the recorded
- * links and folders, and the plan options. A saved plan whose fingerprint no longer matches
+ * links, folders and files, and the plan options. A saved plan whose fingerprint no longer matches
  * freshly gathered inputs is stale.
  */
 export function fingerprintInputs(input: FingerprintInput): string {
@@ -40,5 +43,6 @@ export function fingerprintInputs(input: FingerprintInput): string {
   feed('overrides', rows(input.overrideRecords.map((o) => [o.hash, o.type, o.base, o.variant, o.deployName, o.tags.join(',')])));
   feed('links', rows(input.recorded.map((r) => [r.target, r.path, r.linkTarget, r.hash, r.deployment, r.dev, r.ino])));
   feed('dirs', rows(input.recordedDirs.map((d) => [d.target, d.path])));
+  if (input.recordedFiles !== undefined && input.recordedFiles.length > 0) feed('files', rows(input.recordedFiles.map((f) => [f.target, f.path, f.purpose, f.sha256])));
   return hash.digest('hex');
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmdirSync, statSync, symlinkSync, unlinkSync, type Stats } from 'node:fs';
 import { errnoCode } from '../core/errors.js';
+import { writeFileSafely } from '../core/safe-write.js';
 
 /** What lstat (or stat) says about a path. */
 export interface FsStat {
@@ -45,6 +46,12 @@ export interface DeployFs extends FsReader {
   mkdir(path: string): Promise<void>;
   /** Remove one empty folder. */
   rmdir(path: string): Promise<void>;
+  /**
+   * Write a whole text file atomically (a temporary file in the same folder, flushed, renamed
+   * into place; an absent path is taken with link(2), which never replaces anything): a reader
+   * sees the old text or the new, never half. Refuses anything but a regular file at the path.
+   */
+  writeFile(path: string, text: string): Promise<void>;
 }
 
 /**
@@ -101,6 +108,9 @@ export function realFs(): DeployFs {
     async rmdir(path) {
       rmdirSync(path);
     },
+    async writeFile(path, text) {
+      writeFileSafely(path, text);
+    },
   };
 }
 
@@ -145,10 +155,11 @@ export function readOnlyFs(inner: FsReader = realFs()): DeployFs {
     unlink: (p) => refuse('unlink', p),
     mkdir: (p) => refuse('mkdir', p),
     rmdir: (p) => refuse('rmdir', p),
+    writeFile: (p) => refuse('writeFile', p),
   };
 }
 
-export type FsOp = { op: 'symlink'; linkTarget: string; path: string } | { op: 'rename'; from: string; to: string } | { op: 'unlink' | 'mkdir' | 'rmdir'; path: string };
+export type FsOp = { op: 'symlink'; linkTarget: string; path: string } | { op: 'rename'; from: string; to: string } | { op: 'unlink' | 'mkdir' | 'rmdir'; path: string } | { op: 'writeFile'; path: string; text: string };
 
 /**
  * Reads from `inner`, records every write in `ops` and, unless `dryRun`, performs it on
@@ -177,5 +188,6 @@ export function recordingFs(inner: DeployFs, opts: { dryRun?: boolean } = {}): D
     unlink: (p) => write({ op: 'unlink', path: p }, () => inner.unlink(p)),
     mkdir: (p) => write({ op: 'mkdir', path: p }, () => inner.mkdir(p)),
     rmdir: (p) => write({ op: 'rmdir', path: p }, () => inner.rmdir(p)),
+    writeFile: (p, text) => write({ op: 'writeFile', path: p, text }, () => inner.writeFile(p, text)),
   };
 }

@@ -5,6 +5,9 @@ import { openManifests, type DeploymentContext } from './deployment-context.js';
 import { fingerprintInputs } from './fingerprint.js';
 import { readOnlyFs, type FsReader } from './fs.js';
 import { readRecordedDirs, readRecordedLinks, readRecordedTargets } from './ledger.js';
+import { declareExtraPathFiles } from './extra-paths.js';
+import { readRecordedFiles } from './file-ledger.js';
+import { observeFiles } from './owned-files-apply.js';
 import type { Manifests } from './manifest-types.js';
 import { observeActual } from './observe.js';
 import { readInventoryModels, readOverrideRecords } from '../store/overrides.js';
@@ -55,7 +58,11 @@ export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
   const recordedTargets = readRecordedTargets(hub.db);
   const roots = new Map<string, string[]>();
   for (const t of [...manifests.targets, ...recordedTargets]) roots.set(t.name, [...new Set([...(roots.get(t.name) ?? []), t.root])]);
-  const actual = await observeActual({ fs: opts.fs ?? readOnlyFs(), desired, recorded, recordedDirs, targets: inScope.filter((t) => desired.some((d) => d.target === t.name)), roots, storeDir, adopt: sizes && { sizes } });
+  const fs = opts.fs ?? readOnlyFs();
+  const actual = await observeActual({ fs, desired, recorded, recordedDirs, targets: inScope.filter((t) => desired.some((d) => d.target === t.name)), roots, storeDir, adopt: sizes && { sizes } });
+  const desiredFiles = declareExtraPathFiles(manifests.targets, target);
+  const recordedFiles = readRecordedFiles(hub.db, target);
+  const files = { desired: desiredFiles, recorded: recordedFiles, actual: await observeFiles(fs, [...desiredFiles, ...recordedFiles].map((f) => f.path)) };
   const options = { target, adopt: opts.adopt };
   return {
     manifests,
@@ -72,7 +79,8 @@ export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
     deletedModels: new Set(inventory.filter((m) => m.deleted).map((m) => m.hash)),
     modelNames: new Map(models.map((m) => [m.hash, m.name])),
     overrideChanges: planOverrideChanges(inventory, effects, overrideRecords),
-    fingerprint: fingerprintInputs({ manifests, models: inventory, overrideRecords, recorded, recordedDirs, storeDir, options }),
+    files,
+    fingerprint: fingerprintInputs({ manifests, models: inventory, overrideRecords, recorded, recordedDirs, recordedFiles, storeDir, options }),
     options,
   };
 }

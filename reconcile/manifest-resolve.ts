@@ -7,6 +7,7 @@ import { locate, type YamlDoc, type YamlProblem } from '../core/yaml.js';
 import type { DeploymentSpec, OverrideSpec, Selector, TargetSpec } from './manifest-types.js';
 import { didYouMean } from '../core/suggest.js';
 import { DEFAULT_TEMPLATE, checkTemplate } from './template.js';
+import { checkExtraPathsTarget } from './extra-paths.js';
 
 /** A manifest document with the absolute path of its file and whether it passed the schema. */
 export interface CheckedDoc {
@@ -74,6 +75,7 @@ export function resolveManifestDocs(docs: CheckedDoc[], opts: ResolveOptions): {
     }
   }
   problems.push(...checkTypesReachTargets(docs, allDeployments, allTargets));
+  problems.push(...checkExtraPathsUnique(allTargets));
   return { targets, deployments, overrides, problems };
 }
 
@@ -98,7 +100,7 @@ function resolveTarget(d: CheckedDoc, opts: ResolveOptions, report: Report): Tar
     const folderProblem = rel === undefined || !known || rel === '' ? undefined : forbiddenPlace(resolve(root, rel), opts);
     if (folderProblem !== undefined) report(`/mappings/${type}`, `mappings.${type}: ${resolve(root, rel!)} ${folderProblem}`);
   }
-  return {
+  const spec: TargetSpec = {
     name: String(v.name),
     displayName: typeof v.displayName === 'string' ? v.displayName : String(v.name),
     rootAsWritten,
@@ -108,6 +110,32 @@ function resolveTarget(d: CheckedDoc, opts: ResolveOptions, report: Report): Tar
     mappings,
     source: { file: d.doc.file, line: locate(d.doc, '').line },
   };
+  if (typeof v.extraModelPaths === 'string') {
+    const file = resolveExtraModelPaths(v.extraModelPaths, spec, { ...opts, baseDir: dirname(d.absFile) }, report);
+    if (file !== undefined) spec.extraModelPaths = file;
+  }
+  return spec;
+}
+
+/**
+ * A target's `extraModelPaths` expanded like its root, or undefined after reporting why not: an
+ * unset variable, a place no deployment may write (the store, the hub itself), a path inside the
+ * target's own root (where links go), or a target ComfyUI's file cannot describe.
+ */
+function resolveExtraModelPaths(written: string, t: TargetSpec, opts: ResolveOptions & { baseDir: string }, report: Report): string | undefined {
+  const unset = findUnsetVariable(written, opts.env);
+  if (unset !== undefined) {
+    report('/extraModelPaths', `extraModelPaths: ${describeUnsetVariable(written, unset)}`);
+    return undefined;
+  }
+  const file = expandPath(written, opts.baseDir, opts.env);
+  const problems: Array<{ type?: string; message: string }> = [];
+  const place = forbiddenPlace(file, opts);
+  if (place !== undefined) problems.push({ message: `extraModelPaths: ${file} ${place}` });
+  else if (t.root !== '' && isWithin(resolveReal(file), resolveReal(t.root))) problems.push({ message: `extraModelPaths: ${file} lies inside the target's root ${t.root}, where the links go; put it beside the root (or anywhere else)` });
+  problems.push(...checkExtraPathsTarget(t));
+  for (const p of problems) report(p.type === undefined ? '/extraModelPaths' : `/mappings/${p.type}`, p.message);
+  return problems.length === 0 ? file : undefined;
 }
 
 /**
@@ -212,6 +240,19 @@ function checkTypesReachTargets(docs: CheckedDoc[], deployments: DeploymentSpec[
       const pos = d === undefined ? { line: dep.source.line, col: 1 } : locate(d.doc, pointer);
       problems.push({ file: dep.source.file, line: pos.line, col: pos.col, message: `select.type: "${type}" has no mapping in target${dep.targets.length > 1 ? 's' : ''} ${dep.targets.join(', ')}; add one under mappings` });
     });
+  }
+  return problems;
+}
+
+/** Two targets writing one extraModelPaths file would overwrite each other's section. */
+function checkExtraPathsUnique(targets: TargetSpec[]): YamlProblem[] {
+  const first = new Map<string, TargetSpec>();
+  const problems: YamlProblem[] = [];
+  for (const t of targets) {
+    if (t.extraModelPaths === undefined) continue;
+    const seen = first.get(t.extraModelPaths);
+    if (seen === undefined) first.set(t.extraModelPaths, t);
+    else problems.push({ file: t.source.file, line: t.source.line, col: 1, message: `extraModelPaths: ${t.extraModelPaths} is also the file of target ${seen.name} (${seen.source.file}:${seen.source.line}); give each target its own file (ComfyUI takes several --extra-model-paths-config)` });
   }
   return problems;
 }

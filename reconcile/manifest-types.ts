@@ -22,6 +22,11 @@ export interface TargetSpec {
   links: LinkStyle;
   /** Model type → folder relative to root (posix separators, normalized, never absolute, never `..`). */
   mappings: Record<string, string>;
+  /**
+   * ComfyUI's extra_model_paths.yaml that ModelHub writes and owns for this target (absolute,
+   * expanded), for `--extra-model-paths-config`; undefined when not set.
+   */
+  extraModelPaths?: string;
   source: SourceRef;
 }
 

@@ -9,7 +9,8 @@ export interface PlanDifference {
 
 /**
  * Compare what a saved plan would do with what a fresh plan of the same inputs does: every
- * change (action, path, link text), every folder removal and every override update. Nothing
+ * change (action, path, link text), every folder removal, every override update and every
+ * file action (action, path, the SHA-256 of the text written or removed). Nothing
  * else of the saved file counts, since apply carries out the fresh plan: a saved plan is only
  * the user's approval of exactly these actions. Empty lists: the same actions.
  */
@@ -24,6 +25,7 @@ function describeActions(plan: Plan): string[] {
   for (const c of plan.changes) out.push(`${c.action} ${c.path}${'linkTarget' in c ? ` -> ${c.linkTarget}` : ''}`);
   for (const d of plan.dirs) out.push(`rmdir ${d.path}`);
   for (const o of plan.overrides) out.push(`override ${o.action} ${o.model.hash} ${JSON.stringify(o.set ?? null)}`);
+  for (const f of plan.files) out.push(`${f.action} ${f.path} (sha256 ${f.sha256})`);
   return out;
 }
 

@@ -8,6 +8,7 @@
  * a field of the action itself (`action`, `how`, `recorded`, `linkTarget`, `expect`, …), so
  * rewording or adding a reason can never change what apply does.
  */
+import type { FileChange } from './file-types.js';
 import type { OverrideChange } from './overrides.js';
 
 /** A link ModelHub recorded in deploy_links after making it. */
@@ -75,7 +76,7 @@ export type ReplaceReason = 'model-changed' | 'link-changed';
 export type DeleteReason = 'not-declared' | 'target-disabled' | 'target-removed' | 'deployment-disabled' | 'model-deleted' | 'leftover-temp';
 export type AdoptReason = 'unrecorded-link' | 'record-outdated' | 'duplicate-file';
 export type ForgetReason = 'gone' | 'changed-by-user';
-export type ConflictReason = 'foreign-file' | 'foreign-symlink' | 'drifted' | 'directory' | 'parent-not-directory' | 'store-file-missing' | 'root-missing' | 'name-clash' | 'folder-is-symlink' | 'unsafe-name';
+export type ConflictReason = 'foreign-file' | 'foreign-symlink' | 'drifted' | 'directory' | 'parent-not-directory' | 'store-file-missing' | 'root-missing' | 'name-clash' | 'folder-is-symlink' | 'unsafe-name' | 'foreign-config' | 'config-edited' | 'config-folder-missing';
 
 /** Make a missing link. */
 export interface CreateChange extends Base {
@@ -176,6 +177,8 @@ export interface PlanSummary {
   inSync: number;
   dirs: number;
   overrides: number;
+  /** File actions (write, rewrite, record, remove, forget) of the files ModelHub owns. */
+  files: number;
 }
 
 export interface Plan {
@@ -190,6 +193,8 @@ export interface Plan {
   dirs: RecordedDir[];
   /** Inventory updates for Overrides. */
   overrides: OverrideChange[];
+  /** The files ModelHub writes beside its links (ComfyUI's extra_model_paths.yaml): see file-types.ts. */
+  files: FileChange[];
   /**
    * Targets whose every link would be removed because nothing is declared for them any more
    * (not because they were disabled): apply refuses these without --allow-empty.

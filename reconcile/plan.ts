@@ -4,6 +4,7 @@ import { clashConflict, describeObstacle, symlinkedFolderConflicts } from './pla
 import type { RecordedTarget } from './ledger.js';
 import type { TargetSpec } from './manifest-types.js';
 import type { OverrideChange } from './overrides.js';
+import { planOwnedFiles, type FilePlanInput } from './owned-files.js';
 import { ownership } from './ownership.js';
 import type { ActualState, Change, Conflict, DeleteReason, Observed, Plan, PlanTarget, RecordedDir, RecordedLink } from './plan-types.js';
 
@@ -25,6 +26,8 @@ export interface PlanInput {
   /** Names of recorded models, for display of removals. */
   modelNames: Map<string, string>;
   overrideChanges: OverrideChange[];
+  /** The files ModelHub writes (desired, recorded, observed); none when not given. */
+  files?: FilePlanInput;
   fingerprint: string;
   options: { target: string | null; adopt: boolean };
 }
@@ -110,6 +113,8 @@ export function planReconcile(input: PlanInput): Plan {
     const hash = hashInStorePath(l.text);
     changes.push({ action: 'delete', reason: 'leftover-temp', recorded: false, target: l.target, path: l.path, relPath: relativeToRoot(input, l.target, l.path), model: { hash, name: input.modelNames.get(hash) ?? basename(l.text) }, expect: { kind: 'symlink', text: l.text } });
   }
+  const owned = planOwnedFiles(input.files ?? { desired: [], recorded: [], actual: new Map() }, input.targets);
+  conflicts.push(...owned.conflicts);
   changes.sort((a, b) => compare(a.target, b.target) || compare(a.path, b.path));
   conflicts.sort((a, b) => compare(a.target, b.target) || compare(a.path, b.path));
   const dirs = planDirRemovals(input.desired, input.recordedDirs.filter((d) => behind.folderOf(d.path) === undefined && !input.actual.symlinkedFolders.has(d.path)));
@@ -124,15 +129,16 @@ export function planReconcile(input: PlanInput): Plan {
     conflicts,
     dirs,
     overrides: input.overrideChanges,
+    files: owned.files,
     emptyTargets,
     unsafe: input.desired.filter((d) => d.model.unsafe === true).map((d) => ({ target: d.target, path: d.path, relPath: d.relPath, model: { hash: d.model.hash, name: d.model.name } })),
-    summary: summarize(changes, conflicts, [...inSync.values()].reduce((n, paths) => n + paths.length, 0), dirs.length, input.overrideChanges.length),
+    summary: { ...summarize(changes, conflicts, [...inSync.values()].reduce((n, paths) => n + paths.length, 0), dirs.length, input.overrideChanges.length), files: owned.files.length },
   };
 }
 
 /** Whether applying the plan would change anything (links, records, folders or overrides). */
 export function hasChanges(plan: Plan): boolean {
-  return plan.changes.length > 0 || plan.dirs.length > 0 || plan.overrides.length > 0;
+  return plan.changes.length > 0 || plan.dirs.length > 0 || plan.overrides.length > 0 || plan.files.length > 0;
 }
 
 /** A recorded link nothing declares any more: delete it if still owned, otherwise only forget it. */
@@ -194,7 +200,7 @@ function findEmptyTargets(input: PlanInput, changes: Change[], declared: Map<str
   return [...losing].filter((name) => (declared.get(name) ?? 0) === 0 && input.targets.find((t) => t.name === name)?.enabled !== false).sort();
 }
 
-function summarize(changes: Change[], conflicts: Conflict[], inSync: number, dirs: number, overrides: number): Plan['summary'] {
+function summarize(changes: Change[], conflicts: Conflict[], inSync: number, dirs: number, overrides: number): Omit<Plan['summary'], 'files'> {
   const count = (a: Change['action']): number => changes.filter((c) => c.action === a).length;
   return { create: count('create'), replace: count('replace'), delete: count('delete'), adopt: count('adopt'), forget: count('forget'), conflict: conflicts.length, inSync, dirs, overrides };
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { ModelHubError, errnoCode } from '../core/errors.js';
 import { writeOutput } from '../core/safe-write.js';
+import { FILE_ACTIONS } from './file-types.js';
 import type { Plan } from './plan-types.js';
 
 /** A plan written by `plan --out FILE`: the plan itself plus where and when it was made. */
@@ -40,14 +41,15 @@ export function readPlanFile(file: string): SavedPlan {
   if (!isSavedPlan(value)) {
     throw new ModelHubError('PLAN_INVALID', `${file} is not a plan this ModelHub understands`, { path: file, hint: 'make a new one with `modelhub plan --out FILE`' });
   }
-  return value;
+  // A plan saved before ModelHub wrote files has none.
+  return { ...value, files: value.files ?? [] };
 }
 
 const ACTIONS = new Set(['create', 'replace', 'delete', 'adopt', 'forget']);
 
 /**
  * Whether `v` has the shape of a saved plan, as far as apply reads it: the fingerprint, the hub,
- * and every action (apply compares them with a fresh plan's and then carries out the fresh one).
+ * and every action, the file actions included (apply compares them with a fresh plan's and then carries out the fresh one).
  */
 function isSavedPlan(v: unknown): v is SavedPlan {
   const p = v as Partial<SavedPlan> | null;
@@ -56,5 +58,8 @@ function isSavedPlan(v: unknown): v is SavedPlan {
   const changesOk = Array.isArray(p.changes) && p.changes.every((c: unknown) => isObject(c) && ACTIONS.has(c.action as string) && typeof c.path === 'string' && (c.linkTarget === undefined || typeof c.linkTarget === 'string'));
   const dirsOk = Array.isArray(p.dirs) && p.dirs.every((d: unknown) => isObject(d) && typeof d.path === 'string');
   const overridesOk = Array.isArray(p.overrides) && p.overrides.every((o: unknown) => isObject(o) && typeof o.action === 'string' && isObject(o.model) && typeof o.model.hash === 'string');
-  return changesOk && dirsOk && overridesOk;
+  const filesOk =
+    p.files === undefined ||
+    (Array.isArray(p.files) && p.files.every((f: unknown) => isObject(f) && (FILE_ACTIONS as readonly unknown[]).includes(f.action) && typeof f.path === 'string' && typeof f.sha256 === 'string' && (f.content === undefined || typeof f.content === 'string')));
+  return changesOk && dirsOk && overridesOk && filesOk;
 }

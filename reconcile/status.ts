@@ -26,6 +26,11 @@ export interface TargetStatus {
   broken: string[];
   /** Live models of a type this target maps that no enabled deployment selects for it. */
   unselected: Array<{ hash: string; name: string; type: string }>;
+  /**
+   * The target's extraModelPaths file (enabled targets that set it): where it is and whether the
+   * plan writes, rewrites or removes it, since ComfyUI reads it only when it starts.
+   */
+  extraModelPaths?: { path: string; pending: boolean };
 }
 
 /** What status is computed from: the plan, its gathered inputs, and per target the broken symlinks in its mapped folders. */
@@ -75,6 +80,9 @@ export function computeStatus({ plan, gathered, broken }: StatusInput): TargetSt
       conflicts: conflicts.length,
       broken: broken.get(t.name) ?? [],
       unselected,
+      ...(spec?.enabled === true && spec.extraModelPaths !== undefined
+        ? { extraModelPaths: { path: spec.extraModelPaths, pending: plan.files.some((f) => f.target === t.name && f.path === spec.extraModelPaths && f.action !== 'record-file') } }
+        : {}),
     };
   });
 }

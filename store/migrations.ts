@@ -203,6 +203,21 @@ export const INVENTORY_MIGRATIONS: Migration[] = [
       ALTER TABLE deploy_links ADD COLUMN companion_of TEXT;
     `,
   },
+  {
+    version: 7,
+    description: 'deploy_files: the files ModelHub writes beside its links (ComfyUI extra_model_paths.yaml), by the SHA-256 of what it wrote',
+    // One row per file. A file is ModelHub's while its bytes still hash to sha256: a hand edit
+    // makes it the user's (never overwritten; forgotten once no longer declared).
+    sql: `
+      CREATE TABLE deploy_files (
+        path TEXT PRIMARY KEY,
+        target TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+        written_at TEXT NOT NULL DEFAULT ${NOW}
+      );
+    `,
+  },
 ];
 
 export const CLASSIFICATION_MIGRATIONS: Migration[] = [

@@ -7,6 +7,9 @@ export function renderApplyResult(r: ApplyResult, plan: Plan, chalk: ChalkInstan
   const parts = [`${r.created.length} linked`, `${r.replaced.length} relinked`, `${r.deleted.length} removed`];
   if (r.adopted.length > 0) parts.push(`${r.adopted.length} adopted`);
   if (r.forgotten.length > 0) parts.push(`${r.forgotten.length} record${r.forgotten.length === 1 ? '' : 's'} forgotten`);
+  if (r.filesWritten.length > 0) parts.push(`${r.filesWritten.length} file${r.filesWritten.length === 1 ? '' : 's'} written`);
+  if (r.filesRemoved.length > 0) parts.push(`${r.filesRemoved.length} file${r.filesRemoved.length === 1 ? '' : 's'} removed`);
   if (plan.overrides.length > 0) parts.push(`${plan.overrides.length} override${plan.overrides.length === 1 ? '' : 's'} recorded`);
-  return `${chalk.green.bold('Apply complete!')} ${parts.join(', ')}.`;
+  const restart = r.filesWritten.length + r.filesRemoved.length > 0 ? `\n${chalk.yellow('ComfyUI reads its extra model paths only when it starts: restart it to see the change.')}` : '';
+  return `${chalk.green.bold('Apply complete!')} ${parts.join(', ')}.${restart}`;
 }

@@ -1,9 +1,10 @@
 import type { ChalkInstance } from 'chalk';
 import { structuredPatch } from 'diff';
+import type { FileChange } from '../../reconcile/file-types.js';
 import type { Change, Conflict, Plan, PlanTarget } from '../../reconcile/plan-types.js';
 import type { OverrideChange } from '../../reconcile/overrides.js';
 import { forTerminal } from '../../core/terminal-text.js';
-import { ACTION_SIGN, summaryWords } from '../../reconcile/plan-words.js';
+import { ACTION_SIGN, FILE_SIGN, FILES_HEADING, describeFileChange, summaryWords } from '../../reconcile/plan-words.js';
 
 const LEGEND: Record<Change['action'] | 'conflict', string> = {
   create: 'link',
@@ -36,6 +37,11 @@ export function renderPlan(input: Plan, chalk: ChalkInstance): string {
     if (changes.length === 0 && conflicts.length === 0) continue;
     out.push(`${chalk.bold(t.name)}${t.displayName !== t.name ? ` (${t.displayName})` : ''}  ${chalk.dim(t.enabled === null ? `${t.root || '?'} (no longer in the manifests)` : t.root)}`);
     out.push(...renderTargetBody(t, changes, conflicts, chalk));
+    out.push('');
+  }
+  if (plan.files.length > 0) {
+    out.push(chalk.bold(FILES_HEADING));
+    for (const f of plan.files) out.push(`  ${paintFile(chalk, f.action, FILE_SIGN[f.action])} ${f.path}  ${chalk.dim(describeFileChange(f))}`);
     out.push('');
   }
   if (plan.overrides.length > 0) {
@@ -167,6 +173,10 @@ function describeOverride(o: OverrideChange): string {
   const set = Object.entries(o.set ?? {}).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : String(v)}`);
   const what = o.action === 'remove' ? 'override removed: classifier answer restored' : `${set.join(', ')} (${o.labels.join(', ')})`;
   return `${o.model.name} ${o.model.hash.slice(0, 12)}: ${what}`;
+}
+
+function paintFile(chalk: ChalkInstance, action: FileChange['action'], text: string): string {
+  return action === 'write-file' ? chalk.green(text) : action === 'remove-file' ? chalk.red(text) : action === 'forget-file' ? chalk.dim(text) : chalk.yellow(text);
 }
 
 function painter(chalk: ChalkInstance): (kind: Change['action'] | 'conflict', text: string) => string {

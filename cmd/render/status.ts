@@ -49,8 +49,12 @@ export function renderStatus(input: TargetStatus[], plan: Plan, chalk: ChalkInst
   const lines = [table];
   for (const t of targets) {
     const conflicts = plan.conflicts.filter((c) => c.target === t.name);
-    if (conflicts.length === 0 && t.broken.length === 0 && t.unselected.length === 0) continue;
+    if (conflicts.length === 0 && t.broken.length === 0 && t.unselected.length === 0 && t.extraModelPaths === undefined) continue;
     lines.push('', chalk.bold(`${t.name}`) + chalk.dim(`  ${t.root}`));
+    if (t.extraModelPaths !== undefined) {
+      const when = t.extraModelPaths.pending ? 'apply will change it; restart ComfyUI after that' : 'restart ComfyUI after an apply that changes it';
+      lines.push(`  ${chalk.yellow('extra model paths')} ${t.extraModelPaths.path}: ComfyUI reads it only when it starts (with --extra-model-paths-config ${t.extraModelPaths.path}); ${when}`);
+    }
     for (const c of conflicts.slice(0, MAX_LISTED)) lines.push(...renderConflict(c, chalk));
     for (const b of t.broken.slice(0, MAX_LISTED)) lines.push(`  ${chalk.red('broken link')} ${b}`);
     if (t.unselected.length > 0) {
@@ -59,7 +63,7 @@ export function renderStatus(input: TargetStatus[], plan: Plan, chalk: ChalkInst
     }
   }
   const s = plan.summary;
-  const pending = s.create + s.replace + s.delete + s.adopt + s.forget + s.dirs + s.overrides;
+  const pending = s.create + s.replace + s.delete + s.adopt + s.forget + s.dirs + s.overrides + s.files;
   lines.push('', pending === 0 && s.conflict === 0 ? chalk.green('In sync with the manifests.') : `Run ${chalk.bold('modelhub plan')} to see the ${pending} pending change${pending === 1 ? '' : 's'}${s.conflict > 0 ? ` and ${s.conflict} conflict${s.conflict === 1 ? '' : 's'}` : ''}.`);
   return lines.join('\n');
 }

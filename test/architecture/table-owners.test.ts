@@ -20,6 +20,7 @@ const OWNERS: Record<string, string[]> = {
   model_overrides: ['store/overrides.ts'],
   deploy_links: ['reconcile/ledger.ts', 'store/deployments.ts'],
   deploy_dirs: ['reconcile/ledger.ts'],
+  deploy_files: ['reconcile/file-ledger.ts'],
   deploy_targets: ['reconcile/ledger.ts', 'store/deployments.ts'],
   deploy_mappings: ['reconcile/ledger.ts', 'store/deployments.ts'],
   scan_cache: ['store/scan-cache.ts'],

@@ -41,10 +41,10 @@ const conflicts: Conflict[] = [
 
 /** A plan of the given parts, its summary counted from them. */
 function planOf(over: Partial<Omit<Plan, 'summary'>> = {}): Plan {
-  const p = { formatVersion: 1 as const, fingerprint: 'f', options: { target: null, adopt: false }, targets: [planTarget()], changes: [], conflicts: [], dirs: [], overrides: [], emptyTargets: [], unsafe: [], ...over };
+  const p = { formatVersion: 1 as const, fingerprint: 'f', options: { target: null, adopt: false }, targets: [planTarget()], changes: [], conflicts: [], dirs: [], overrides: [], files: [], emptyTargets: [], unsafe: [], ...over };
   const count = (action: Change['action']): number => p.changes.filter((c) => c.action === action).length;
   const inSync = p.targets.reduce((n, t) => n + t.inSync, 0);
-  return { ...p, summary: { create: count('create'), replace: count('replace'), delete: count('delete'), adopt: count('adopt'), forget: count('forget'), conflict: p.conflicts.length, inSync, dirs: p.dirs.length, overrides: p.overrides.length } };
+  return { ...p, summary: { create: count('create'), replace: count('replace'), delete: count('delete'), adopt: count('adopt'), forget: count('forget'), conflict: p.conflicts.length, inSync, dirs: p.dirs.length, overrides: p.overrides.length, files: p.files.length } };
 }
 
 describe('plan view', () => {
@@ -152,7 +152,7 @@ describe('plan view', () => {
 
 describe('apply view', () => {
   it('counts what was done', () => {
-    const result = { created: ['a', 'b'], replaced: ['c'], deleted: [], adopted: ['d'], forgotten: ['e'], dirsCreated: [], dirsRemoved: [] };
+    const result = { created: ['a', 'b'], replaced: ['c'], deleted: [], adopted: ['d'], forgotten: ['e'], dirsCreated: [], dirsRemoved: [], filesWritten: [], filesRemoved: [] };
     const plan = planOf({ overrides: [{ action: 'record', model: model('a'), set: { base: 'flux' }, labels: [] }] });
     expect(renderApplyResult(result, plan, plain)).toMatchInlineSnapshot(`"Apply complete! 2 linked, 1 relinked, 0 removed, 1 adopted, 1 record forgotten, 1 override recorded."`);
     expect(renderApplyResult({ ...result, adopted: [], forgotten: [] }, planOf(), plain)).toMatchInlineSnapshot(`"Apply complete! 2 linked, 1 relinked, 0 removed."`);

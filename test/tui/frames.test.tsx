@@ -178,7 +178,7 @@ describe('colour', () => {
 function overview(): DeployOverview {
   const hash = ROWS[0]?.hash as string;
   const change = { action: 'create' as const, reason: 'declared' as const, target: 'comfy', path: '/apps/loras/alpha.safetensors', relPath: 'loras/alpha.safetensors', model: { hash, name: 'alpha.safetensors' }, linkTarget: '/hub/x', deployment: 'd', expect: { kind: 'absent' as const } };
-  const summary = { create: 1, replace: 0, delete: 0, adopt: 0, forget: 0, conflict: 0, inSync: 0, dirs: 0, overrides: 0 };
+  const summary = { create: 1, replace: 0, delete: 0, adopt: 0, forget: 0, conflict: 0, inSync: 0, dirs: 0, overrides: 0, files: 0 };
   const plan = {
     formatVersion: 1 as const,
     fingerprint: 'fp',
@@ -188,6 +188,7 @@ function overview(): DeployOverview {
     conflicts: [],
     dirs: [],
     overrides: [],
+    files: [],
     emptyTargets: [],
     unsafe: [],
     summary,

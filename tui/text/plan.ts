@@ -1,5 +1,5 @@
 import type { Change, Conflict, Plan } from '../../reconcile/plan-types.js';
-import { ACTION_SIGN, summaryWords } from '../../reconcile/plan-words.js';
+import { ACTION_SIGN, FILE_SIGN, FILES_HEADING, describeFileChange, summaryWords } from '../../reconcile/plan-words.js';
 import { BLANK, line, span, type Line, type Style } from '../text.js';
 
 const STYLE: Record<Change['action'], Style> = { create: 'green', replace: 'yellow', delete: 'red', adopt: 'yellow', forget: 'dim' };
@@ -20,6 +20,8 @@ export function planLines(plan: Plan): Line[] {
     for (const c of conflicts) out.push(conflictLine(c));
     out.push(BLANK);
   }
+  if (plan.files.length > 0) out.push(line(FILES_HEADING, 'bold'));
+  for (const f of plan.files) out.push([span(`  ${FILE_SIGN[f.action]} `, f.action === 'write-file' ? 'green' : f.action === 'remove-file' ? 'red' : f.action === 'forget-file' ? 'dim' : 'yellow'), span(f.path), span(`  ${describeFileChange(f)}`, 'dim')]);
   for (const o of plan.overrides) out.push([span(`  ${o.action === 'remove' ? '-' : '~'} `, 'yellow'), span(`override ${o.action}: ${o.model.name} ${o.model.hash.slice(0, 12)}`)]);
   for (const name of plan.emptyTargets) out.push(line(`Warning: nothing is declared for target ${name} any more; apply refuses to remove all its links (modelhub apply --allow-empty).`, 'yellow'));
   for (const u of plan.unsafe) out.push(line(`Warning: ${u.target}: ${u.relPath} deploys a model flagged unsafe (${u.model.hash.slice(0, 12)})`, 'yellow'));
