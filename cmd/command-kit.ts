@@ -1,6 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { contextOf, type CommandContext } from './context.js';
 
+/** How a MODEL argument is described in --help (store/model-ref.ts resolves it). */
+export const MODEL_ARGUMENT = 'hash prefix (6+ hex digits), name, or any source file name or path';
+/** The same for a list of models. */
+export const MODELS_ARGUMENT = 'hash prefixes (6+ hex digits), names, or source file names or paths';
+
 /**
  * The commander action of a command whose behaviour is `run`: commander passes the declared
  * arguments, then the parsed options, then the command; `run` gets the command's context first,

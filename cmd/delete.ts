@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withContext } from './command-kit.js';
+import { MODELS_ARGUMENT, withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
 import { EXIT } from './exit.js';
 import type { GcResult } from '../store/gc.js';
@@ -14,7 +14,7 @@ export function register(program: Command): Command {
   return program
     .command('delete')
     .description('soft-delete models (undeployed at the next apply; reversible with restore)')
-    .argument('<models...>', 'hash prefixes (6+ hex digits) or file names')
+    .argument('<models...>', MODELS_ARGUMENT)
     .option('--hard', 'also remove them from the store, once nothing links to them')
     .option('-y, --yes', 'with --hard: do not ask for confirmation (needed without a terminal)')
     .action(withContext(del));
@@ -28,11 +28,11 @@ export function register(program: Command): Command {
  * exits 1 with what still links to it.
  */
 async function del(ctx: CommandContext, refs: string[], flags: DeleteFlags): Promise<void> {
-  const { resolveModelRef } = await import('../store/inventory.js');
+  const { findModel } = await import('../store/model-ref.js');
   const { gatherDelete, planDelete, markDeleted, markModelsDeleted } = await import('../store/delete.js');
   const { renderDeletePlan } = await import('./render/delete.js');
   const hub = await ctx.hub();
-  const rows = refs.map((ref) => resolveModelRef(hub.db, ref));
+  const rows = refs.map((ref) => findModel(hub, ref, ctx.io.cwd));
   const hard = flags.hard === true;
   const gathered = gatherDelete(hub, rows, hard);
   const plan = planDelete(gathered.models, gathered.deployLinks, gathered.gcInput);

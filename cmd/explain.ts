@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withContext } from './command-kit.js';
+import { MODEL_ARGUMENT, withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
 import { createClassifierSetup } from './classifier.js';
 
@@ -8,7 +8,7 @@ export function register(program: Command): Command {
   return program
     .command('explain')
     .description('why a model is classified as it is: every piece of evidence, candidates, what would change it')
-    .argument('<model>', 'hash prefix (6+ hex digits) or file name')
+    .argument('<model>', MODEL_ARGUMENT)
     .action(withContext(explain));
 }
 
@@ -20,7 +20,7 @@ async function explain(ctx: CommandContext, ref: string): Promise<void> {
   const { explainModel } = await import('../store/explain.js');
   const hub = await ctx.hub({ readonly: true });
   const setup = await createClassifierSetup(ctx);
-  const result = await explainModel(hub, ref, setup);
+  const result = await explainModel(hub, ref, setup, ctx.io.cwd);
   if (ctx.json) {
     ctx.printJson(result);
     return;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withContext } from './command-kit.js';
+import { MODELS_ARGUMENT, withContext } from './command-kit.js';
 import { ModelHubError } from '../core/errors.js';
 import type { StoredClassification } from '../store/reclassify.js';
 import type { CommandContext } from './context.js';
@@ -19,7 +19,7 @@ export function register(program: Command): Command {
   return program
     .command('reclassify')
     .description('classify stored models again with the current rules, sidecars and CivitAI; print what changed')
-    .argument('[models...]', 'hash prefixes or file names')
+    .argument('[models...]', MODELS_ARGUMENT)
     .option('--all', 'every model in the inventory')
     .option('--online', 'ask CivitAI even if the config switch is off')
     .option('--offline', 'do not ask CivitAI (cached answers still count)')
@@ -34,14 +34,15 @@ export function register(program: Command): Command {
  */
 async function reclassify(ctx: CommandContext, refs: string[], flags: ReclassifyFlags): Promise<void> {
   const { classifyStoredModels } = await import('../store/reclassify.js');
-  const { listAllModels, resolveModelRef } = await import('../store/inventory.js');
+  const { listAllModels } = await import('../store/inventory.js');
+  const { findModel } = await import('../store/model-ref.js');
   const { overriddenHashes } = await import('../store/overrides.js');
   if (flags.online && flags.offline) throw new ModelHubError('USAGE', '--online and --offline contradict each other', { hint: 'give one of them' });
   if (refs.length === 0 && !flags.all) throw new ModelHubError('USAGE', 'name the models to reclassify, or pass --all', { hint: 'modelhub reclassify --all' });
   const online = flags.online ? true : flags.offline ? false : undefined;
   const hub = await ctx.hub();
   const setup = await createClassifierSetup(ctx, online === undefined ? {} : { online });
-  const models = flags.all ? listAllModels(hub.db) : refs.map((r) => resolveModelRef(hub.db, r));
+  const models = flags.all ? listAllModels(hub.db) : refs.map((r) => findModel(hub, r, ctx.io.cwd));
   const lock = flags.dryRun ? undefined : await ctx.lock(hub, 'modelhub reclassify');
   let results: StoredClassification[];
   try {

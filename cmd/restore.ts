@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withContext } from './command-kit.js';
+import { MODELS_ARGUMENT, withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
 import { EXIT } from './exit.js';
 
@@ -8,7 +8,7 @@ export function register(program: Command): Command {
   return program
     .command('restore')
     .description('undo a soft delete (the next apply deploys the models again)')
-    .argument('<models...>', 'hash prefixes (6+ hex digits) or file names')
+    .argument('<models...>', MODELS_ARGUMENT)
     .action(withContext(restore));
 }
 
@@ -18,12 +18,12 @@ export function register(program: Command): Command {
  */
 async function restore(ctx: CommandContext, refs: string[]): Promise<void> {
   const { lstatSync } = await import('node:fs');
-  const { resolveModelRef } = await import('../store/inventory.js');
+  const { findModel } = await import('../store/model-ref.js');
   const { storePath } = await import('../store/hub.js');
   const { planRestore, restoreModels } = await import('../store/delete.js');
   const { renderRestorePlan } = await import('./render/delete.js');
   const hub = await ctx.hub();
-  const models = refs.map((ref) => resolveModelRef(hub.db, ref)).map((r) => ({ hash: r.sha256, name: r.filename, size: r.file_size, deleted: r.deleted === 1 }));
+  const models = refs.map((ref) => findModel(hub, ref, ctx.io.cwd)).map((r) => ({ hash: r.sha256, name: r.name, size: r.file_size, deleted: r.deleted === 1 }));
   const plan = planRestore(models, (m) => {
     const path = storePath(hub.layout, m.hash, m.name);
     return { path, exists: lstatSync(path, { throwIfNoEntry: false })?.isFile() === true };

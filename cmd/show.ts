@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withContext } from './command-kit.js';
+import { MODEL_ARGUMENT, withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
 
 /** Declare `modelhub show` with its arguments and options; it runs the action below. */
@@ -7,16 +7,16 @@ export function register(program: Command): Command {
   return program
     .command('show')
     .description('everything known about one model: metadata, paths, classification evidence')
-    .argument('<model>', 'hash prefix (6+ hex digits) or file name')
+    .argument('<model>', MODEL_ARGUMENT)
     .action(withContext(show));
 }
 
 /** `modelhub show MODEL`: every fact the inventory holds about one model (store/model-facts.ts). */
 async function show(ctx: CommandContext, ref: string): Promise<void> {
-  const { resolveModelRef } = await import('../store/inventory.js');
+  const { findModel } = await import('../store/model-ref.js');
   const facts = await import('../store/model-facts.js');
   let hub = await ctx.hub({ readonly: true });
-  let m = resolveModelRef(hub.db, ref);
+  let m = findModel(hub, ref, ctx.io.cwd);
   const mayAsk = ctx.globals.offline !== true && ctx.config.external_apis.civitai.enabled;
   if (facts.shouldAskCivitaiFirst(hub, m, mayAsk)) {
     hub = await ctx.hub();

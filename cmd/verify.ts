@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withContext } from './command-kit.js';
+import { MODELS_ARGUMENT, withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
 import { EXIT } from './exit.js';
 
@@ -12,7 +12,7 @@ export function register(program: Command): Command {
   return program
     .command('verify')
     .description('re-hash store files and compare with the inventory; report missing, corrupted and unexpected files')
-    .argument('[models...]', 'hash prefixes or file names (default: every model and the whole store)')
+    .argument('[models...]', `${MODELS_ARGUMENT} (default: every model and the whole store)`)
     .option('--fast', 'compare size and modification time only (no hashing)')
     .action(withContext(verify));
 }
@@ -24,10 +24,10 @@ export function register(program: Command): Command {
  */
 async function verify(ctx: CommandContext, refs: string[], flags: VerifyFlags): Promise<void> {
   const { verifyStore, hasVerifyProblems } = await import('../store/verify.js');
-  const { resolveModelRef } = await import('../store/inventory.js');
+  const { findModel } = await import('../store/model-ref.js');
   const { renderVerify } = await import('./render/verify.js');
   const hub = await ctx.hub({ readonly: true });
-  const hashes = refs.length === 0 ? undefined : [...new Set(refs.map((ref) => resolveModelRef(hub.db, ref).sha256))];
+  const hashes = refs.length === 0 ? undefined : [...new Set(refs.map((ref) => findModel(hub, ref, ctx.io.cwd).sha256))];
   const bar = ctx.showProgress ? new (await import('./progress.js')).ProgressBar(ctx.io.stderr, 'verifying') : undefined;
   let report;
   try {

@@ -6,6 +6,8 @@ export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /** Runs after `sql`, in the same transaction: a backfill that needs code (a rule SQL cannot express). */
+  after?: (db: Database.Database) => void;
 }
 
 export type DB = Database.Database;
@@ -66,6 +68,7 @@ function migrate(db: DB, file: string, migrations: Migration[], readonly: boolea
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);
+      m.after?.(db);
       db.pragma(`user_version = ${m.version}`);
     })();
   }

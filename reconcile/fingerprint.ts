@@ -39,7 +39,7 @@ export function fingerprintInputs(input: FingerprintInput): string {
   feed('override docs', input.manifests.overrides.map(({ source: _s, ...o }) => o));
   // Rows as tab-separated lines, fed in one piece each: 10,000 rows cost milliseconds.
   const rows = (list: Array<Array<string | number | boolean | null>>): string => list.map((r) => r.map((v) => String(v)).join('\t')).join('\n');
-  feed('models', rows(input.models.map((m) => [m.hash, m.filename, m.format, m.size, m.type, m.base, m.variant, m.deleted, m.unsafe === true])));
+  feed('models', rows(input.models.map((m) => [m.hash, m.filename, m.name, m.format, m.size, m.type, m.base, m.variant, m.deleted, m.unsafe === true])));
   feed('overrides', rows(input.overrideRecords.map((o) => [o.hash, o.type, o.base, o.variant, o.deployName, o.tags.join(',')])));
   feed('links', rows(input.recorded.map((r) => [r.target, r.path, r.linkTarget, r.hash, r.deployment, r.dev, r.ino])));
   feed('dirs', rows(input.recordedDirs.map((d) => [d.target, d.path])));

@@ -2,7 +2,8 @@ import type { ClassifierSetup } from '../store/classifier-setup.js';
 import { explainModel } from '../store/explain.js';
 import type { Hub } from '../store/hub.js';
 import { findStoreFile } from '../store/import.js';
-import { getEvidence, getMetadata, getSources, resolveModelRef } from '../store/inventory.js';
+import { getEvidence, getMetadata, getSources } from '../store/inventory.js';
+import { findModel } from '../store/model-ref.js';
 import type { ModelDetails } from '../store/model-details-types.js';
 import { modelIdentity } from '../store/model-facts.js';
 import { readRecordedLinks } from './ledger.js';
@@ -16,7 +17,7 @@ export type { ModelDetails } from '../store/model-details-types.js';
  * trained words, every source path and every link ModelHub deployed. Reads only.
  */
 export async function readModelDetails(hub: Hub, ref: string, setup: ClassifierSetup): Promise<ModelDetails> {
-  const m = resolveModelRef(hub.db, ref);
+  const m = findModel(hub, ref);
   const explained = await explainModel(hub, m.sha256, setup);
   const metadata = getMetadata(hub.db, m.id);
   const civ = (key: string): string | undefined => metadata.find((x) => x.source === 'civitai' && x.key === key)?.value ?? undefined;

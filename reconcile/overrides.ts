@@ -26,7 +26,7 @@ export function computeOverrideEffects(models: InventoryModel[], overrides: Over
     if (m.deleted) continue;
     for (const o of overrides) {
       if (o.match.hash !== undefined && !m.hash.startsWith(o.match.hash)) continue;
-      if (o.match.name !== undefined && !matchesGlob(o.match.name, m.filename)) continue;
+      if (o.match.name !== undefined && !matchesGlob(o.match.name, m.name) && !matchesGlob(o.match.name, m.filename)) continue;
       const e = effects.get(m.hash) ?? { tags: [], labels: [] };
       if (o.set.type !== undefined) e.type = o.set.type;
       if (o.set.base !== undefined) e.base = o.set.base;
@@ -49,7 +49,7 @@ export function applyOverrideEffects(models: InventoryModel[], effects: Map<stri
     out.push({
       hash: m.hash,
       filename: m.filename,
-      name: e?.name ?? m.filename,
+      name: e?.name ?? m.name,
       format: m.format,
       size: m.size,
       type: e?.type ?? m.type,
@@ -70,7 +70,7 @@ export function planOverrideChanges(models: InventoryModel[], effects: Map<strin
     if (m.deleted) continue;
     const e = effects.get(m.hash);
     const r = recorded.get(m.hash);
-    const model = { hash: m.hash, name: m.filename };
+    const model = { hash: m.hash, name: m.name };
     if (e === undefined) {
       if (r !== undefined) changes.push({ action: 'remove', model, labels: [] });
       continue;

@@ -6,7 +6,7 @@ export interface DeployModel {
   hash: string;
   /** The file name in the store. */
   filename: string;
-  /** The name links get: an Override's set.name, or the file name. */
+  /** The name links get: an Override's set.name, or the model's name (store/model-name.ts). */
   name: string;
   format: string;
   size: number;

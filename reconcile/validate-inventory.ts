@@ -33,7 +33,7 @@ export interface InventoryCheck {
  * the same code `plan` uses, after the manifests' Overrides are applied the same way.
  */
 export function checkInventory(manifests: Manifests, doc: InventoryDoc, storeDir: string): InventoryCheck {
-  const inventory: InventoryModel[] = doc.models.map((m) => ({ hash: m.hash, filename: m.name, format: m.format, size: m.size, type: m.type, base: m.base, variant: m.variant, deleted: m.deleted }));
+  const inventory: InventoryModel[] = doc.models.map((m) => ({ hash: m.hash, filename: m.name, name: m.name, format: m.format, size: m.size, type: m.type, base: m.base, variant: m.variant, deleted: m.deleted }));
   const models = applyOverrideEffects(inventory, computeOverrideEffects(inventory, manifests.overrides));
   const check: InventoryCheck = { models: models.length, deployments: [], skipped: [], empty: [], collisions: [] };
   const enabledTargets = new Set(manifests.targets.filter((t) => t.enabled).map((t) => t.name));

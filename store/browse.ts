@@ -23,14 +23,15 @@ export interface BrowseRow extends Omit<ModelListing, 'deleted'> {
 export function listBrowseRows(db: DB): BrowseRow[] {
   const models = stmt(
     db,
-    `SELECT m.id, m.sha256, m.filename, m.primary_type, m.base_model, m.sub_type, m.format, m.file_size, m.confidence, m.created_at, m.unsafe,
+    `SELECT m.id, m.sha256, m.filename, m.name, m.primary_type, m.base_model, m.sub_type, m.format, m.file_size, m.confidence, m.created_at, m.unsafe,
        EXISTS (SELECT 1 FROM model_metadata c WHERE c.model_id = m.id AND c.source = 'civitai' AND c.key = 'civitai.status' AND c.value = 'found') AS on_civitai
      FROM models m
-     WHERE m.deleted = 0 ORDER BY m.filename COLLATE NOCASE, m.sha256`,
+     WHERE m.deleted = 0 ORDER BY m.name COLLATE NOCASE, m.sha256`,
   ).all() as Array<{
     id: number;
     sha256: string;
     filename: string;
+    name: string;
     primary_type: string;
     base_model: string;
     sub_type: string | null;
@@ -52,7 +53,7 @@ export function listBrowseRows(db: DB): BrowseRow[] {
   return models.map((m) => ({
     hash: m.sha256,
     filename: m.filename,
-    name: m.filename,
+    name: m.name,
     type: m.primary_type,
     base: m.base_model,
     variant: m.sub_type,

@@ -46,7 +46,7 @@ export function markDeleted(input: GcInput, hashes: Set<string>): GcInput {
 
 /** Gather what planDelete needs. */
 export function gatherDelete(hub: Hub, rows: ModelRow[], hard: boolean): { models: NamedModel[]; deployLinks: DeployedLink[]; gcInput?: GcInput } {
-  const models = rows.map((r) => ({ hash: r.sha256, name: r.filename, size: r.file_size, deleted: r.deleted === 1 }));
+  const models = rows.map((r) => ({ hash: r.sha256, name: r.name, size: r.file_size, deleted: r.deleted === 1 }));
   const deployLinks = readDeployedLinks(hub.db);
   if (!hard) return { models, deployLinks };
   return { models, deployLinks, gcInput: gatherGc(hub, { only: new Set(models.map((m) => m.hash)) }) };

@@ -79,15 +79,15 @@ export function findDupes(models: DupeModel[]): DupesReport {
 
 /** Live models with their AutoV3 and source paths. */
 export function gatherDupes(hub: Hub): DupeModel[] {
-  const rows = stmt(hub.db, 'SELECT id, sha256, filename, file_size, autov3 FROM models WHERE deleted = 0 ORDER BY sha256').all() as Array<{
+  const rows = stmt(hub.db, 'SELECT id, sha256, name, file_size, autov3 FROM models WHERE deleted = 0 ORDER BY sha256').all() as Array<{
     id: number;
     sha256: string;
-    filename: string;
+    name: string;
     file_size: number;
     autov3: string | null;
   }>;
   const sources = stmt(hub.db, "SELECT path, state FROM model_sources WHERE model_id = ? AND state != 'importing' ORDER BY path");
-  return rows.map((r) => ({ hash: r.sha256, name: r.filename, size: r.file_size, autov3: r.autov3, sources: sources.all(r.id) as DupeModel['sources'] }));
+  return rows.map((r) => ({ hash: r.sha256, name: r.name, size: r.file_size, autov3: r.autov3, sources: sources.all(r.id) as DupeModel['sources'] }));
 }
 
 /** Groups of two or more models with the same key and different hashes, models in hash order. */

@@ -1,6 +1,6 @@
 import type { ClassifierSetup } from './classifier-setup.js';
 import type { Hub } from './hub.js';
-import { resolveModelRef } from './inventory.js';
+import { findModel } from './model-ref.js';
 import { getRecordedOverride } from './overrides.js';
 import { classifyStoredModels } from './reclassify.js';
 
@@ -9,8 +9,8 @@ import { classifyStoredModels } from './reclassify.js';
  * it is classified again, writing nothing, for every piece of evidence and the candidates; a
  * recorded Override is named; and the advice says what would change the answer.
  */
-export async function explainModel(hub: Hub, ref: string, setup: ClassifierSetup) {
-  const m = resolveModelRef(hub.db, ref);
+export async function explainModel(hub: Hub, ref: string, setup: ClassifierSetup, cwd?: string) {
+  const m = findModel(hub, ref, cwd);
   const [r] = await classifyStoredModels(hub, [m], { classify: setup.options, civitai: setup.civitai, lookup: setup.lookup, dryRun: true });
   const recorded = getRecordedOverride(hub.db, m.id);
   const override = recorded === undefined ? undefined : { type: recorded.type, base: recorded.base, variant: recorded.variant, name: recorded.name, tags: recorded.tags, origin: recorded.origin };
@@ -19,7 +19,7 @@ export async function explainModel(hub: Hub, ref: string, setup: ClassifierSetup
   const advice = adviseOn({ decision, classifier: c, override, civitai: r?.civitai.status ?? 'not-asked', online: setup.civitai !== null, hash: m.sha256, threshold: setup.options.threshold });
   return {
     hash: m.sha256,
-    name: m.filename,
+    name: m.name,
     decision,
     override: override ?? null,
     classifier: c === null ? null : { type: c.type, base: c.base, variant: c.variant, confidence: c.confidence },

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { inTransaction, stmt } from '../core/db.js';
 import { storeHashOf, type Hub } from './hub.js';
 import type { InventoryDoc, InventoryDocModel } from './inventory-doc.js';
+import { refreshModelName } from './model-name.js';
 import { readRecordedOverrides } from './overrides.js';
 
 /** What a source path in the document is on this machine. */
@@ -183,6 +184,7 @@ export function executeImport(hub: Hub, plan: ImportPlan, opts: { file: string }
       }
       for (const e of m.metadata) stmt(db, 'INSERT OR IGNORE INTO model_metadata (model_id, source, key, value) VALUES (?, ?, ?, ?)').run(row.id, e.source, e.key, e.value);
       for (const s of m.sources) stmt(db, 'INSERT INTO model_sources (model_id, path, state) VALUES (?, ?, ?) ON CONFLICT (path) DO NOTHING').run(row.id, s.path, s.state);
+      if (m.sources.length > 0) refreshModelName(db, row.id);
     }
   });
 }

@@ -1,12 +1,15 @@
-import { ModelHubError } from '../core/errors.js';
 import { inTransaction, stmt, type DB } from '../core/db.js';
+import { refreshModelName } from './model-name.js';
 import { applyRecordedOverride, replaceDisplacedClassification } from './overrides.js';
 
 /** One row of `models`, as stored. */
 export interface ModelRow {
   id: number;
   sha256: string;
+  /** The store file's name (`models/<sha256>/<filename>`), the first path's name; never changes. */
   filename: string;
+  /** The model's name, chosen among its source paths (store/model-name.ts): what links are called. */
+  name: string;
   file_size: number;
   format: string;
   container: string | null;
@@ -69,8 +72,8 @@ export function getModelBySha(db: DB, sha256: string): ModelRow | undefined {
 /** Insert a model (AutoV2 derived from the SHA-256) and return its id. */
 export function insertModel(db: DB, m: NewModel): number {
   const info = stmt(db, 
-      `INSERT INTO models (sha256, filename, file_size, format, container, autov2, autov3, unsafe, header_error)
-       VALUES (@sha256, @filename, @size, @format, @container, @autov2, @autov3, @unsafe, @headerError)`,
+      `INSERT INTO models (sha256, filename, name, file_size, format, container, autov2, autov3, unsafe, header_error)
+       VALUES (@sha256, @filename, @filename, @size, @format, @container, @autov2, @autov3, @unsafe, @headerError)`,
     )
     .run({ ...m, autov2: m.sha256.slice(0, 10).toUpperCase(), autov3: m.autov3 ?? null, unsafe: m.unsafe ? 1 : 0 });
   return Number(info.lastInsertRowid);
@@ -125,13 +128,17 @@ function metadataText(value: unknown): string | null {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
-/** Record that `path` held this model's content (upsert: a path belongs to one model at a time). */
+/**
+ * Record that `path` held this model's content (upsert: a path belongs to one model at a time).
+ * A finished import (any state but `importing`) names the model again from all its paths.
+ */
 export function recordSource(db: DB, modelId: number, path: string, state: SourceState): void {
   stmt(db, 
     `INSERT INTO model_sources (model_id, path, state) VALUES (?, ?, ?)
      ON CONFLICT (path) DO UPDATE SET model_id = excluded.model_id, state = excluded.state,
        last_seen = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
   ).run(modelId, path, state);
+  if (state !== 'importing') refreshModelName(db, modelId);
 }
 
 export function getSources(db: DB, modelId: number): SourceRow[] {
@@ -140,29 +147,6 @@ export function getSources(db: DB, modelId: number): SourceRow[] {
 
 export function getSourceByPath(db: DB, path: string): { model_id: number; state: SourceState } | undefined {
   return stmt(db, 'SELECT model_id, state FROM model_sources WHERE path = ?').get(path) as { model_id: number; state: SourceState } | undefined;
-}
-
-/**
- * Resolve what a user typed to one model: a hash prefix of at least 6 hex digits, or a file name
- * (exact, then case-insensitive). Ambiguity is an error that lists the candidates.
- */
-export function resolveModelRef(db: DB, ref: string): ModelRow {
-  const lower = ref.toLowerCase();
-  let rows: ModelRow[] = [];
-  if (/^[0-9a-f]{6,64}$/.test(lower)) {
-    rows = stmt(db, "SELECT * FROM models WHERE sha256 LIKE ? || '%' ORDER BY sha256 LIMIT 11").all(lower) as ModelRow[];
-  }
-  if (rows.length === 0) rows = stmt(db, 'SELECT * FROM models WHERE filename = ? ORDER BY sha256').all(ref) as ModelRow[];
-  if (rows.length === 0) rows = stmt(db, 'SELECT * FROM models WHERE filename = ? COLLATE NOCASE ORDER BY sha256').all(ref) as ModelRow[];
-  if (rows.length === 1) return rows[0] as ModelRow;
-  if (rows.length === 0) {
-    const hint = /^[0-9a-f]{1,5}$/i.test(ref) ? 'a hash prefix needs at least 6 hex digits' : 'run `modelhub list` to see the names and hashes';
-    throw new ModelHubError('MODEL_NOT_FOUND', `no model matches "${ref}"`, { hint });
-  }
-  const list = rows.slice(0, 10).map((r) => `  ${r.sha256.slice(0, 12)}  ${r.filename}`).join('\n');
-  throw new ModelHubError('MODEL_AMBIGUOUS', `"${ref}" matches ${rows.length > 10 ? 'more than 10' : rows.length} models:\n${list}`, {
-    hint: 'give a longer hash prefix',
-  });
 }
 
 /** Every model row, by file name (reclassify --all). */

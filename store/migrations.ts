@@ -8,6 +8,7 @@
  */
 
 import type { Migration } from '../core/db.js';
+import { refreshAllModelNames } from './model-name.js';
 
 const NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ','now'))";
 
@@ -217,6 +218,18 @@ export const INVENTORY_MIGRATIONS: Migration[] = [
         written_at TEXT NOT NULL DEFAULT ${NOW}
       );
     `,
+  },
+  {
+    version: 8,
+    description: "models.name: the model's name, chosen among its source paths (store/model-name.ts); filename stays the store file's name",
+    // Deployments link under `name` (unless an Override sets one); the store file keeps its name,
+    // so no link-back or deployed link breaks. The backfill applies the rule to every model.
+    sql: `
+      ALTER TABLE models ADD COLUMN name TEXT NOT NULL DEFAULT '';
+      UPDATE models SET name = filename;
+      CREATE INDEX models_name ON models (name);
+    `,
+    after: refreshAllModelNames,
   },
 ];
 

@@ -1,7 +1,8 @@
 import type { ClassifierSetup } from './classifier-setup.js';
 import type { Hub } from './hub.js';
 import { findStoreFile } from './import.js';
-import { civitaiWasAsked, getEvidence, getMetadata, getSources, resolveModelRef, type ModelRow } from './inventory.js';
+import { civitaiWasAsked, getEvidence, getMetadata, getSources, type ModelRow } from './inventory.js';
+import { resolveModelRef } from './model-ref.js';
 import { classifyStoredModels } from './reclassify.js';
 
 /**
@@ -31,7 +32,7 @@ export type ModelFacts = Awaited<ReturnType<typeof readModelFacts>>;
 
 /** Who a model is: its hashes, name, size and format (the head of every view of one model). */
 export function modelIdentity(m: ModelRow) {
-  return { hash: m.sha256, autov2: m.autov2, autov3: m.autov3, name: m.filename, size: m.file_size, format: m.format, container: m.container };
+  return { hash: m.sha256, autov2: m.autov2, autov3: m.autov3, name: m.name, size: m.file_size, format: m.format, container: m.container };
 }
 
 /** `show` asks CivitAI first when it may (online, CivitAI enabled) and never asked about this model. */

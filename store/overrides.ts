@@ -45,7 +45,10 @@ export interface RecordedOverride {
 /** A model as the inventory holds it; type/base/variant are the classifier's answer, before any override. */
 export interface InventoryModel {
   hash: string;
+  /** The store file's name. */
   filename: string;
+  /** The model's name (chosen among its source paths): the link name unless an Override sets one. */
+  name: string;
   format: string;
   size: number;
   type: string;
@@ -137,10 +140,11 @@ export function classifierAnswerOf(o: RecordedOverride | undefined, m: { primary
  */
 export function readInventoryModels(db: DB): InventoryModel[] {
   const overrides = readRecordedOverrides(db);
-  const rows = stmt(db, 'SELECT id, sha256, filename, format, file_size, deleted, unsafe, primary_type, base_model, sub_type, confidence FROM models ORDER BY sha256').all() as Array<{
+  const rows = stmt(db, 'SELECT id, sha256, filename, name, format, file_size, deleted, unsafe, primary_type, base_model, sub_type, confidence FROM models ORDER BY sha256').all() as Array<{
     id: number;
     sha256: string;
     filename: string;
+    name: string;
     format: string;
     file_size: number;
     deleted: number;
@@ -152,7 +156,7 @@ export function readInventoryModels(db: DB): InventoryModel[] {
   }>;
   return rows.map((r) => {
     const c = classifierAnswerOf(overrides.get(r.id), r);
-    return { hash: r.sha256, filename: r.filename, format: r.format, size: r.file_size, type: c.type, base: c.base, variant: c.variant, deleted: r.deleted === 1, unsafe: r.unsafe === 1 };
+    return { hash: r.sha256, filename: r.filename, name: r.name, format: r.format, size: r.file_size, type: c.type, base: c.base, variant: c.variant, deleted: r.deleted === 1, unsafe: r.unsafe === 1 };
   });
 }
 

@@ -8,7 +8,7 @@ import type { ModelRow } from './inventory.js';
 export interface ListFilter {
   type?: string | undefined;
   base?: string | undefined;
-  /** Glob with * and ?, matched case-insensitively against the file name. */
+  /** Glob with * and ?, matched case-insensitively against the model's name. */
   name?: string | undefined;
   format?: string | undefined;
   includeDeleted?: boolean | undefined;
@@ -42,10 +42,10 @@ export interface ModelListing {
 const CIVITAI_FOUND = "SELECT 1 FROM model_metadata c WHERE c.model_id = m.id AND c.source = 'civitai' AND c.key = 'civitai.status' AND c.value = 'found'";
 
 const ORDER: Record<ListSort, string> = {
-  name: 'm.filename COLLATE NOCASE, m.sha256',
-  size: 'm.file_size DESC, m.filename COLLATE NOCASE',
-  type: 'm.primary_type, m.base_model, m.filename COLLATE NOCASE',
-  date: 'm.created_at DESC, m.filename COLLATE NOCASE',
+  name: 'm.name COLLATE NOCASE, m.sha256',
+  size: 'm.file_size DESC, m.name COLLATE NOCASE',
+  type: 'm.primary_type, m.base_model, m.name COLLATE NOCASE',
+  date: 'm.created_at DESC, m.name COLLATE NOCASE',
 };
 
 /**
@@ -77,7 +77,7 @@ export function listModels(db: DB, filter: ListFilter, opts: { sort: ListSort; l
   if (filter.type !== undefined) (where.push('m.primary_type = ?'), params.push(filter.type));
   if (filter.base !== undefined) (where.push('m.base_model = ?'), params.push(filter.base));
   if (filter.format !== undefined) (where.push('m.format = ?'), params.push(filter.format));
-  if (filter.name !== undefined) (registerGlob(db), where.push('modelhub_glob(?, m.filename)'), params.push(filter.name));
+  if (filter.name !== undefined) (registerGlob(db), where.push('modelhub_glob(?, m.name)'), params.push(filter.name));
   if (filter.noCivitai) where.push(`NOT EXISTS (${CIVITAI_FOUND})`);
   if (filter.unsafe) where.push('m.unsafe = 1');
   const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
@@ -90,7 +90,7 @@ export function listModels(db: DB, filter: ListFilter, opts: { sort: ListSort; l
     total,
     models: rows.map((r) => ({
       hash: r.sha256,
-      name: r.filename,
+      name: r.name,
       type: r.primary_type,
       base: r.base_model,
       variant: r.sub_type,

@@ -5,6 +5,7 @@ import { inTransaction, stmt } from '../core/db.js';
 import { storeHashOf, type Hub } from './hub.js';
 import { findStoreFile, linkBack } from './import.js';
 import { cleanLeftovers, type LeftoverCleanup } from './leftovers.js';
+import { refreshModelName } from './model-name.js';
 
 export interface Recovery {
   path: string;
@@ -51,7 +52,11 @@ export async function recoverPendingImports(hub: Hub): Promise<Recovery[]> {
 }
 
 function setState(hub: Hub, path: string, state: 'linked'): void {
-  inTransaction(hub.db, () => stmt(hub.db, 'UPDATE model_sources SET state = ? WHERE path = ?').run(state, path));
+  inTransaction(hub.db, () => {
+    stmt(hub.db, 'UPDATE model_sources SET state = ? WHERE path = ?').run(state, path);
+    const row = stmt(hub.db, 'SELECT model_id FROM model_sources WHERE path = ?').get(path) as { model_id: number } | undefined;
+    if (row !== undefined) refreshModelName(hub.db, row.model_id);
+  });
 }
 
 async function inspect(path: string): Promise<{ kind: 'missing' } | { kind: 'link'; target: string } | { kind: 'other' }> {

@@ -23,7 +23,7 @@ export const NO_FILTER: StructuredFilter = { selector: {}, deployed: 'any', unsa
 
 export interface ListData {
   rows: readonly BrowseRow[];
-  /** Lower-cased `name path… type base` per row, for the quick filter. */
+  /** Lower-cased `name store-file-name path… type base` per row, for the quick filter. */
   haystack: readonly string[];
   /** Row indices in sort order. */
   sorted: readonly number[];
@@ -40,7 +40,7 @@ export interface FilterState {
 
 /** The list data for new rows (or a new sort). */
 export function buildList(rows: readonly BrowseRow[], f: FilterState): ListData {
-  const haystack = rows.map((r) => [r.name, ...r.paths, r.type, r.base].join('\n').toLowerCase());
+  const haystack = rows.map((r) => [r.name, r.filename, ...r.paths, r.type, r.base].join('\n').toLowerCase());
   const sorted = sortRows(rows, f.sort);
   return { rows, haystack, sorted, visible: filterRows({ rows, haystack, sorted }, f) };
 }
@@ -66,8 +66,13 @@ function filterRows(list: Pick<ListData, 'rows' | 'haystack' | 'sorted'>, f: Fil
     if (f.filter.unsafe && !r.unsafe) return false;
     if (f.filter.deployed === 'deployed' && r.deployed === 0) return false;
     if (f.filter.deployed === 'undeployed' && r.deployed > 0) return false;
-    return plain || matchesSelector(sel, r);
+    return plain || matchesSelector(sel, r) || (sel.name !== undefined && otherNames(r).some((name) => matchesSelector(sel, { ...r, name })));
   });
+}
+
+/** The names a model is also known by: its store file's and its source files' (a name glob finds it by any). */
+function otherNames(r: BrowseRow): string[] {
+  return [r.filename, ...r.paths.map((p) => p.slice(p.lastIndexOf('/') + 1))].filter((n) => n !== r.name);
 }
 
 const byName = (a: BrowseRow, b: BrowseRow): number => {

@@ -66,7 +66,7 @@ describe('computeDesired', () => {
 });
 
 describe('overrides', () => {
-  const inv = (name: string, over: Partial<InventoryModel> = {}): InventoryModel => ({ hash: hash(name), filename: name, format: 'safetensors', size: 1, type: 'unknown', base: 'unknown', variant: null, deleted: false, ...over });
+  const inv = (name: string, over: Partial<InventoryModel> = {}): InventoryModel => ({ hash: hash(name), filename: name, name, format: 'safetensors', size: 1, type: 'unknown', base: 'unknown', variant: null, deleted: false, ...over });
   const ov = (label: string, match: OverrideSpec['match'], set: OverrideSpec['set']): OverrideSpec => ({ label, match, set, source: { file: 'o.yaml', line: 1 } });
 
   it('change what deployments select: type, base, variant, deploy name and tags (last wins, tags add up)', () => {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openHub } from '../../store/hub.js';
-import { insertModel, resolveModelRef, saveClassification } from '../../store/inventory.js';
+import { insertModel, saveClassification } from '../../store/inventory.js';
+import { resolveModelRef } from '../../store/model-ref.js';
 import { INVENTORY_MIGRATIONS } from '../../store/migrations.js';
 import { tempDir } from '../helpers/tmp.js';
 

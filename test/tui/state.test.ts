@@ -130,6 +130,13 @@ describe('filters and sort', () => {
     expect(shown(press(type(press(loaded(ROWS), 'F'), 'x'), 'escape'))).toHaveLength(3);
   });
 
+  it('finds a model by any of its source names: the quick filter and the form\'s name glob', () => {
+    const rows = [row('add_detail.safetensors', { filename: 'add_detail_copy.safetensors', paths: ['/dl/add_detail_copy.safetensors', '/comfy/loras/detail-tweaker.safetensors'] }), row('other.safetensors')];
+    expect(shown(type(press(loaded(rows), '/'), 'tweaker'))).toEqual(['add_detail.safetensors']);
+    expect(shown(press(type(press(loaded(rows), 'F'), 'detail-tweak*'), 'enter'))).toEqual(['add_detail.safetensors']);
+    expect(shown(press(type(press(loaded(rows), 'F'), '*_copy*'), 'enter'))).toEqual(['add_detail.safetensors']);
+  });
+
   it('the form starts from the filter in force', () => {
     const s = press(type(press(loaded(ROWS), 'F', 'tab'), 'unet'), 'enter', 'F');
     const v = topView(s);
