@@ -1,6 +1,5 @@
-import { statSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
-import fg from 'fast-glob';
+import { readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import { ModelHubError, errnoCode } from '../core/errors.js';
 import { formatProblems, parseYamlDocuments, type YamlProblem } from '../core/yaml.js';
 import { readYamlFile } from '../core/yaml-read.js';
@@ -32,7 +31,7 @@ export function loadManifests(dir: string, opts: LoadManifestsOptions = {}): Man
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
   assertFolder(dir);
-  const files = fg.sync(['**/*.yaml', '**/*.yml'], { cwd: dir, absolute: true, onlyFiles: true, dot: false, ignore: ['**/node_modules/**'] }).sort();
+  const files = findManifestFiles(dir);
   const problems: YamlProblem[] = [];
   const checked: CheckedDoc[] = [];
   const targetNames = new Set<string>();
@@ -94,4 +93,32 @@ function assertFolder(dir: string): void {
 function displayPath(file: string, cwd: string): string {
   const rel = relative(cwd, file);
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+/**
+ * Every `*.yaml`/`*.yml` file below `dir` (absolute paths, sorted): any depth, symlinks followed
+ * (a folder reached twice is walked once), names starting with a dot and node_modules folders
+ * skipped. A walk of its own: every `plan` lists the manifests, and a glob library costs more to
+ * load than the walk takes.
+ */
+export function findManifestFiles(dir: string): string[] {
+  const files: string[] = [];
+  const walked = new Set<string>();
+  const walk = (folder: string): void => {
+    const st = statSync(folder);
+    const id = `${st.dev}:${st.ino}`;
+    if (walked.has(id)) return;
+    walked.add(id);
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue;
+      const path = join(folder, entry.name);
+      const followed = entry.isSymbolicLink() ? statSync(path, { throwIfNoEntry: false }) : entry;
+      if (followed === undefined) continue; // a broken symlink is no manifest
+      if (followed.isDirectory()) {
+        if (entry.name !== 'node_modules') walk(path);
+      } else if (followed.isFile() && /\.ya?ml$/.test(entry.name)) files.push(path);
+    }
+  };
+  walk(dir);
+  return files.sort();
 }

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../core/paths.js';
 import type { YamlProblem } from '../../core/yaml.js';
-import { loadManifests } from '../../reconcile/manifests.js';
+import { findManifestFiles, loadManifests } from '../../reconcile/manifests.js';
 import { cli } from '../helpers/cli.js';
 
 let dir: string;
@@ -260,3 +260,21 @@ function uncommentExamples(text: string): string {
   }
   return `${out.join('\n')}\n`;
 }
+
+describe('findManifestFiles', () => {
+  it('lists *.yaml and *.yml at any depth, sorted, following symlinks, skipping dot names, node_modules and other files', () => {
+    for (const f of ['b.yaml', 'a/c.yml', 'a/deep/d.yaml', '.hidden.yaml', '.git/x.yaml', 'node_modules/pkg/m.yaml', 'notes.txt', 'a/readme.md']) write(f, 'kind: Target\n');
+    mkdirSync(join(dir, 'a/empty'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'modelhub-manifests-linked-'));
+    try {
+      writeFileSync(join(elsewhere, 'linked.yaml'), 'kind: Target\n');
+      symlinkSync(elsewhere, join(dir, 'shared'));
+      symlinkSync(join(elsewhere, 'linked.yaml'), join(dir, 'alias.yaml'));
+      symlinkSync(join(dir, 'gone.yaml'), join(dir, 'broken.yaml'));
+      symlinkSync(dir, join(dir, 'a/loop'));
+      expect(findManifestFiles(dir).map((f) => f.slice(dir.length + 1))).toEqual(['a/c.yml', 'a/deep/d.yaml', 'alias.yaml', 'b.yaml', 'shared/linked.yaml']);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+});
