@@ -6,29 +6,7 @@ import { packageRoot } from '../core/paths.js';
 import { isModelHubError, type ModelHubError } from '../core/errors.js';
 import { escapeMessage, escapeTerminalOutput } from '../core/terminal-text.js';
 import { CommandContext, type CliIO, type GlobalOptions } from './context.js';
-import * as init from './init.js';
-import * as scan from './scan.js';
-import * as inspect from './inspect.js';
-import * as list from './list.js';
-import * as show from './show.js';
-import * as explain from './explain.js';
-import * as reclassify from './reclassify.js';
-import * as stats from './stats.js';
-import * as plan from './plan.js';
-import * as apply from './apply.js';
-import * as status from './status.js';
-import * as validate from './validate.js';
-import * as tui from './tui.js';
-import * as verify from './verify.js';
-import * as prune from './prune.js';
-import * as gc from './gc.js';
-import * as dupes from './dupes.js';
-import * as del from './delete.js';
-import * as restore from './restore.js';
-import * as hashes from './hashes.js';
-import * as exportCommand from './export.js';
-import * as importCommand from './import.js';
-import { opensTuiByDefault } from './tui-default.js';
+import { commandWord, opensTuiByDefault } from './tui-default.js';
 import { anyOutputClosed, watchOutput } from './output.js';
 import { usageError, wantsJson } from './usage.js';
 import { EXIT } from './exit.js';
@@ -41,7 +19,8 @@ export async function run(argv: string[], io: Partial<CliIO> = {}): Promise<numb
   const fullIO = defaultIO(io);
   watchOutput(fullIO.stdout);
   watchOutput(fullIO.stderr);
-  const program = buildProgram(fullIO);
+  const args = opensTuiByDefault(argv, fullIO) ? [...argv, 'tui'] : argv;
+  const program = await buildProgram(fullIO, commandWord(args));
   let ctx: CommandContext | undefined;
   const configReader = onlyAsksForHelp(argv) ? undefined : import('../core/config.js');
   program.hook('preAction', async (_root, action) => {
@@ -51,7 +30,7 @@ export async function run(argv: string[], io: Partial<CliIO> = {}): Promise<numb
   });
   let code: number;
   try {
-    await program.parseAsync(opensTuiByDefault(argv, fullIO) ? [...argv, 'tui'] : argv, { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
     code = ctx?.exitCode ?? EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -88,21 +67,51 @@ function writeJsonError(io: CliIO, err: ModelHubError): void {
   io.stdout.write(`${JSON.stringify({ error: err.toJSON() }, null, 2)}\n`);
 }
 
+interface CommandModule {
+  register(program: Command): Command;
+}
+
 /**
- * Every command, in the order `modelhub --help` lists them. Each module declares its command
- * with its options next to its action and loads its heavy parts only when that action runs, so
- * `--help` and light commands start fast.
+ * Every command, in the order `modelhub --help` lists them: the names it answers to and the
+ * module declaring it. Only the module of the command being run is loaded (each module and
+ * what it imports costs Node a millisecond or two to load, and `list` or `plan` should not pay
+ * for twenty others); help, a bare `modelhub` and an unknown word load them all. Each module
+ * declares its command with its options next to its action and loads its heavy parts only when
+ * that action runs. test/cli/program.test.ts holds the names here to what the modules declare.
  */
-const COMMANDS: ReadonlyArray<{ register(program: Command): Command }> = [
-  init, scan, inspect, list, show, explain, reclassify, stats,
-  plan, apply, status, validate, tui,
-  verify, prune, gc, dupes, del, restore, hashes, exportCommand, importCommand,
+export const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Promise<CommandModule> }> = [
+  { names: ['init'], load: () => import('./init.js') },
+  { names: ['scan'], load: () => import('./scan.js') },
+  { names: ['inspect'], load: () => import('./inspect.js') },
+  { names: ['list', 'ls'], load: () => import('./list.js') },
+  { names: ['show'], load: () => import('./show.js') },
+  { names: ['explain'], load: () => import('./explain.js') },
+  { names: ['reclassify'], load: () => import('./reclassify.js') },
+  { names: ['stats'], load: () => import('./stats.js') },
+  { names: ['plan'], load: () => import('./plan.js') },
+  { names: ['apply'], load: () => import('./apply.js') },
+  { names: ['status'], load: () => import('./status.js') },
+  { names: ['validate'], load: () => import('./validate.js') },
+  { names: ['tui'], load: () => import('./tui.js') },
+  { names: ['verify'], load: () => import('./verify.js') },
+  { names: ['prune'], load: () => import('./prune.js') },
+  { names: ['gc'], load: () => import('./gc.js') },
+  { names: ['dupes'], load: () => import('./dupes.js') },
+  { names: ['delete'], load: () => import('./delete.js') },
+  { names: ['restore'], load: () => import('./restore.js') },
+  { names: ['hashes'], load: () => import('./hashes.js') },
+  { names: ['export'], load: () => import('./export.js') },
+  { names: ['import'], load: () => import('./import.js') },
 ];
 
 /** The subcommand a usage error was raised in (absent: the top level). */
 const failedCommand = new WeakMap<CommanderError, string>();
 
-export function buildProgram(io: CliIO): Command {
+/**
+ * The `modelhub` program with its global options and commands: only `command` when it names
+ * one (see COMMANDS), every command otherwise.
+ */
+export async function buildProgram(io: CliIO, command?: string): Promise<Command> {
   const program = new Command('modelhub');
   program
     .description('Keep AI model files in one content-addressed store and deploy them declaratively into every app.')
@@ -121,7 +130,8 @@ export function buildProgram(io: CliIO): Command {
       writeOut: (s) => io.stdout.write(escapeTerminalOutput(s)),
       writeErr: (s) => io.stderr.write(escapeTerminalOutput(s)),
     });
-  for (const command of COMMANDS) command.register(program);
+  const named = COMMANDS.filter((c) => command !== undefined && c.names.includes(command));
+  for (const module of await Promise.all((named.length > 0 ? named : COMMANDS).map((c) => c.load()))) module.register(program);
   for (const cmd of program.commands) {
     cmd.exitOverride((err) => {
       failedCommand.set(err, cmd.name());

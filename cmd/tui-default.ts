@@ -16,3 +16,14 @@ export function opensTuiByDefault(argv: string[], io: { stdinIsTTY: boolean; std
   }
   return true;
 }
+
+/** The command word of a command line: its first argument that is not a global option or an option's value. */
+export function commandWord(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') return argv[i + 1];
+    if (!arg.startsWith('-')) return arg;
+    if (VALUE_OPTIONS.has(arg)) i++;
+  }
+  return undefined;
+}

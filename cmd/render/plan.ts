@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import { structuredPatch } from 'diff';
+import { createRequire } from 'node:module';
 import type { FileChange } from '../../reconcile/file-types.js';
 import type { Change, Conflict, Plan, PlanTarget } from '../../reconcile/plan-types.js';
 import type { OverrideChange } from '../../reconcile/overrides.js';
@@ -135,6 +135,14 @@ function describeChange(c: Change, chalk: ChalkInstance): string {
   }
 }
 
+/**
+ * The diff library, loaded when a folder diff is drawn: most plans (every plan in sync) draw
+ * none, and its ES module build is nineteen modules for Node to load.
+ */
+function loadDiff(): typeof import('diff') {
+  return createRequire(import.meta.url)('diff') as typeof import('diff');
+}
+
 /** Most line edits a folder diff may take before the plain line view is used instead. */
 const MAX_DIFF_EDITS = 2000;
 
@@ -149,7 +157,7 @@ function renderFolderDiff(folder: string, list: Change[], inSync: string[], chal
   const pick = (action: Change['action']): string[] => list.filter((c) => c.action === action).map((c) => c.relPath);
   const before = [...keep, ...pick('delete')].map(strip).sort();
   const after = [...keep, ...pick('create')].map(strip).sort();
-  const patch = structuredPatch('now', 'planned', lines(before), lines(after), '', '', { context: 2, maxEditLength: MAX_DIFF_EDITS });
+  const patch = loadDiff().structuredPatch('now', 'planned', lines(before), lines(after), '', '', { context: 2, maxEditLength: MAX_DIFF_EDITS });
   if (patch === undefined) return undefined;
   const out = [`  ${chalk.bold(`${folder || '.'}/`)}`, chalk.dim('    --- now'), chalk.dim('    +++ planned')];
   for (const h of patch.hunks) {
