@@ -24,6 +24,8 @@ export interface ResolveOptions {
   storeDir?: string | undefined;
   /** The hub folder; no root or mapped folder may resolve to it. */
   hubDir?: string | undefined;
+  /** The manifests folder: no file ModelHub writes (extraModelPaths) may lie in it, where it would be read as a manifest. */
+  manifestsDir?: string | undefined;
   /** Names of every Target document, including those that failed the schema (no cascading "unknown target"). */
   targetNames: Set<string>;
   /** Bases declared by the user's classification rule files (config `rules`), valid beside the built-in ones. */
@@ -133,6 +135,7 @@ function resolveExtraModelPaths(written: string, t: TargetSpec, opts: ResolveOpt
   const place = forbiddenPlace(file, opts);
   if (place !== undefined) problems.push({ message: `extraModelPaths: ${file} ${place}` });
   else if (t.root !== '' && isWithin(resolveReal(file), resolveReal(t.root))) problems.push({ message: `extraModelPaths: ${file} lies inside the target's root ${t.root}, where the links go; put it beside the root (or anywhere else)` });
+  else if (opts.manifestsDir !== undefined && isWithin(resolveReal(file), resolveReal(opts.manifestsDir))) problems.push({ message: `extraModelPaths: ${file} lies inside the manifests folder ${opts.manifestsDir}, where it would be read as a manifest; put it beside ComfyUI` });
   problems.push(...checkExtraPathsTarget(t));
   for (const p of problems) report(p.type === undefined ? '/extraModelPaths' : `/mappings/${p.type}`, p.message);
   return problems.length === 0 ? file : undefined;

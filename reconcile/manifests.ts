@@ -52,7 +52,7 @@ export function loadManifests(dir: string, opts: LoadManifestsOptions = {}): Man
       if (value !== null && typeof value === 'object' && !Array.isArray(value)) checked.push({ doc, absFile, value, valid: found.length === 0 });
     }
   }
-  const resolved = resolveManifestDocs(checked, { env, storeDir: opts.storeDir, hubDir: opts.hubDir, targetNames, extraBases: opts.extraBases });
+  const resolved = resolveManifestDocs(checked, { env, storeDir: opts.storeDir, hubDir: opts.hubDir, manifestsDir: dir, targetNames, extraBases: opts.extraBases });
   problems.push(...resolved.problems);
   if (problems.length > 0) {
     const order = new Map(files.map((f) => [displayPath(f, cwd), files.indexOf(f)]));

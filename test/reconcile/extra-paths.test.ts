@@ -181,5 +181,8 @@ describe('extraModelPaths: the file ModelHub writes for ComfyUI', () => {
     writeManifest(s.w, 'comfy.yaml', target(s, { extra: join(s.links, 'paths.yaml') }));
     const inside = await mhOk(s.w, ['validate'], 1);
     expect(inside.stderr).toContain(`extraModelPaths: ${join(s.links, 'paths.yaml')} lies inside the target's root`);
+    writeManifest(s.w, 'comfy.yaml', target(s, { extra: join(s.w.manifests, 'comfy-paths.yaml') }));
+    const manifests = await mhOk(s.w, ['validate'], 1);
+    expect(manifests.stderr).toContain('lies inside the manifests folder');
   });
 });
