@@ -1,6 +1,7 @@
 import { dirname, relative, sep } from 'node:path';
 import { checkLinkPath } from '../core/names.js';
 import type { DeploymentSpec, Manifests, TargetSpec } from './manifest-types.js';
+import { mappedFolder } from './mapping.js';
 import { matchesSelector, selects, type DeployModel } from './select.js';
 import { DEFAULT_TEMPLATE, renderTemplate, templateValues } from './template.js';
 
@@ -63,9 +64,10 @@ export interface Desired {
 
 /**
  * The links the manifests declare. Pure: no filesystem, no database. Disabled targets and
- * deployments declare nothing. The same model reaching the same path through several
- * deployments is one link; two different models (or two targets) claiming one path is a clash,
- * returned as data so that one clash never stops the other paths from being planned.
+ * deployments declare nothing, nor does a mapping for a model that does not meet its
+ * conditions. The same model reaching the same path through several deployments is one link;
+ * two different models (or two targets) claiming one path is a clash, returned as data so that
+ * one clash never stops the other paths from being planned.
  */
 export function computeDesired(input: DesiredInput): Desired {
   const byPath = new Map<string, DesiredLink>();
@@ -109,7 +111,7 @@ export function describeClash(clash: LinkClash): string {
 }
 
 function declareLink(target: TargetSpec, dep: DeploymentSpec, model: DeployModel, storeDir: string): { link: DesiredLink; rendered: string } | undefined {
-  const folder = target.mappings[model.type];
+  const folder = mappedFolder(target, model);
   if (folder === undefined) return undefined;
   if (!selects(dep.select, model)) return undefined;
   if (dep.exclude !== null && matchesSelector(dep.exclude, model)) return undefined;

@@ -4,6 +4,7 @@ import type { FileEdit, ManifestChange, ManifestEditPlan } from './manifest-edit
 import type { DeploymentSpec, Manifests, Selector, TargetSpec } from './manifest-types.js';
 import { matchesSelector, selects, type DeployModel } from './select.js';
 import { appendDocument, findDocument, parseYamlFile, removeDocument, rewriteDocument, scalarText, setScalar, type YamlFile } from './yaml-edit.js';
+import { describeMappingMiss } from './mapping.js';
 
 export type { FileEdit, ManifestChange, ManifestEditPlan } from './manifest-edit-types.js';
 
@@ -68,7 +69,9 @@ function planDeploy(input: ManifestEditInput, target: TargetSpec, plan: Manifest
   const add: DeployModel[] = [];
   for (const m of input.models) {
     const by = declaringDeployments(input.manifests, target.name, m);
+    const miss = describeMappingMiss(target, m);
     if (!(m.type in target.mappings)) plan.refused.push(`${m.name}: target ${target.name} has no folder for type ${m.type} (add one under mappings in ${fileOf(target, input.cwd)})`);
+    else if (miss !== undefined) plan.refused.push(`${m.name}: target ${target.name}'s ${miss} (change the mapping in ${fileOf(target, input.cwd)})`);
     else if (by.length > 0) plan.notes.push(`${m.name} is already declared for ${target.name} (deployment ${by.map((d) => d.name).join(', ')})`);
     else add.push(m);
   }

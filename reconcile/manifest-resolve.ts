@@ -4,7 +4,7 @@ import { checkLinkName, quoteName } from '../core/names.js';
 import { describeUnsetVariable, expandPath, findUnsetVariable } from '../core/paths.js';
 import { IMAGE_BASES, KNOWN_LLM_BASES, isKnownBase } from '../core/vocabulary.js';
 import { locate, type YamlDoc, type YamlProblem } from '../core/yaml.js';
-import type { DeploymentSpec, OverrideSpec, Selector, TargetSpec } from './manifest-types.js';
+import type { DeploymentSpec, MappingCondition, OverrideSpec, Selector, TargetSpec } from './manifest-types.js';
 import { didYouMean } from '../core/suggest.js';
 import { DEFAULT_TEMPLATE, checkTemplate } from './template.js';
 import { checkExtraPathsTarget } from './extra-paths.js';
@@ -94,13 +94,20 @@ function resolveTarget(d: CheckedDoc, opts: ResolveOptions, report: Report): Tar
   const rootProblem = known ? forbiddenPlace(root, opts) : undefined;
   if (rootProblem !== undefined) report('/root', `root ${root} ${rootProblem}; deploy into application folders only`);
   const mappings: Record<string, string> = {};
-  for (const [type, folder] of Object.entries(isRecord(v.mappings) ? v.mappings : {})) {
-    if (typeof folder !== 'string') continue;
+  const conditions: Record<string, MappingCondition> = {};
+  for (const [type, mapping] of Object.entries(isRecord(v.mappings) ? v.mappings : {})) {
+    const folder = typeof mapping === 'string' ? mapping : isRecord(mapping) && typeof mapping.folder === 'string' ? mapping.folder : undefined;
+    if (folder === undefined) continue;
+    const pointer = typeof mapping === 'string' ? `/mappings/${type}` : `/mappings/${type}/folder`;
     // A folder with a problem stays in the (then discarded) spec so cross-checks do not cascade.
-    const rel = checkMappingFolder(type, folder, (message) => report(`/mappings/${type}`, message));
+    const rel = checkMappingFolder(type, folder, (message) => report(pointer, message));
     mappings[type] = rel ?? folder;
     const folderProblem = rel === undefined || !known || rel === '' ? undefined : forbiddenPlace(resolve(root, rel), opts);
-    if (folderProblem !== undefined) report(`/mappings/${type}`, `mappings.${type}: ${resolve(root, rel!)} ${folderProblem}`);
+    if (folderProblem !== undefined) report(pointer, `mappings.${type}: ${resolve(root, rel!)} ${folderProblem}`);
+    if (isRecord(mapping)) {
+      const cond = resolveMappingCondition(type, mapping, report, opts.extraBases);
+      if (cond !== undefined) conditions[type] = cond;
+    }
   }
   const spec: TargetSpec = {
     name: String(v.name),
@@ -110,6 +117,7 @@ function resolveTarget(d: CheckedDoc, opts: ResolveOptions, report: Report): Tar
     enabled: v.enabled !== false,
     links: v.links === 'relative' ? 'relative' : 'absolute',
     mappings,
+    ...(Object.keys(conditions).length > 0 ? { conditions } : {}),
     source: { file: d.doc.file, line: locate(d.doc, '').line },
   };
   if (typeof v.extraModelPaths === 'string') {
@@ -139,6 +147,21 @@ function resolveExtraModelPaths(written: string, t: TargetSpec, opts: ResolveOpt
   problems.push(...checkExtraPathsTarget(t));
   for (const p of problems) report(p.type === undefined ? '/extraModelPaths' : `/mappings/${p.type}`, p.message);
   return problems.length === 0 ? file : undefined;
+}
+
+/** The `base` / `format` conditions of a mapping written as an object; unknown bases reported at their position. */
+function resolveMappingCondition(type: string, mapping: Record<string, unknown>, report: Report, extraBases: ReadonlySet<string> | undefined): MappingCondition | undefined {
+  const cond: MappingCondition = {};
+  const listOf = (value: unknown): string[] => (Array.isArray(value) ? value : [value]).filter((x): x is string => typeof x === 'string');
+  if (mapping.base !== undefined) {
+    cond.base = listOf(mapping.base);
+    cond.base.forEach((b, i) => {
+      const pointer = Array.isArray(mapping.base) ? `/mappings/${type}/base/${i}` : `/mappings/${type}/base`;
+      if (!knownBase(b, extraBases)) report(pointer, `mappings.${type}.base: unknown base "${b}"${didYouMean(b, [...IMAGE_BASES, ...KNOWN_LLM_BASES])}`);
+    });
+  }
+  if (mapping.format !== undefined) cond.format = listOf(mapping.format).map((f) => f.toLowerCase());
+  return cond.base === undefined && cond.format === undefined ? undefined : cond;
 }
 
 /**

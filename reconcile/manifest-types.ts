@@ -27,7 +27,20 @@ export interface TargetSpec {
    * expanded), for `--extra-model-paths-config`; undefined when not set.
    */
   extraModelPaths?: string;
+  /**
+   * Model type → what a model of that type must be to go to its folder (a mapping written as
+   * `{ folder, base, format }`); a type without an entry takes every model. A model that does not
+   * meet its type's condition is deployed nowhere in this target (reconcile/mapping.ts).
+   */
+  conditions?: Record<string, MappingCondition>;
   source: SourceRef;
+}
+
+/** Conditions of one mapping; each list is any-of, every list present must hold. */
+export interface MappingCondition {
+  base?: string[];
+  /** Lower-case model formats (safetensors, gguf, ckpt, pt, pth, bin). */
+  format?: string[];
 }
 
 /** One condition set; every key present must hold, a list holds when any of its values does. */

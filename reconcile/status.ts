@@ -1,7 +1,10 @@
 import { computePlan, type Gathered, type GatherOptions } from './gather.js';
 import { readOnlyFs } from './fs.js';
 import { observeBrokenLinks } from './observe.js';
+import type { TargetSpec } from './manifest-types.js';
+import { describeMappingMiss, mappedFolder } from './mapping.js';
 import type { Plan } from './plan-types.js';
+import { matchesSelector, selects } from './select.js';
 
 export interface TargetStatus {
   name: string;
@@ -31,6 +34,8 @@ export interface TargetStatus {
    * plan writes, rewrites or removes it, since ComfyUI reads it only when it starts.
    */
   extraModelPaths?: { path: string; pending: boolean };
+  /** Models a deployment selects for this target that land nowhere in it: their type's mapping takes other bases or formats. */
+  unmapped: Array<{ hash: string; name: string; type: string; reason: string }>;
 }
 
 /** What status is computed from: the plan, its gathered inputs, and per target the broken symlinks in its mapped folders. */
@@ -52,8 +57,8 @@ export async function gatherStatus(opts: GatherOptions): Promise<StatusInput> {
 
 /**
  * Per-target status, derived from the same plan `plan` and `apply` use, plus what only status
- * reports: broken links found in the mapped folders (gathered) and mapped models nobody
- * selects. PURE: reads no folder and no database.
+ * reports: broken links found in the mapped folders (gathered), mapped models nobody selects,
+ * and selected models whose mapping's conditions keep them out of the target. PURE: reads no folder and no database.
  */
 export function computeStatus({ plan, gathered, broken }: StatusInput): TargetStatus[] {
   return plan.targets.map((t) => {
@@ -62,10 +67,13 @@ export function computeStatus({ plan, gathered, broken }: StatusInput): TargetSt
     const spec = gathered.manifests.targets.find((s) => s.name === t.name);
     const selected = new Set(gathered.desired.filter((d) => d.target === t.name).map((d) => d.model.hash));
     for (const clash of gathered.clashes) for (const c of clash.claims) if (c.target === t.name) selected.add(c.model.hash);
+    const live = spec === undefined || !spec.enabled ? undefined : spec;
+    const unmapped = live === undefined ? [] : findUnmapped(live, gathered);
+    const excluded = new Set(unmapped.map((m) => m.hash));
     const unselected =
-      spec === undefined || !spec.enabled
+      live === undefined
         ? []
-        : gathered.models.filter((m) => m.type in spec.mappings && !selected.has(m.hash)).map((m) => ({ hash: m.hash, name: m.name, type: m.type }));
+        : gathered.models.filter((m) => m.type in live.mappings && !selected.has(m.hash) && !excluded.has(m.hash) && mappedFolder(live, m) !== undefined).map((m) => ({ hash: m.hash, name: m.name, type: m.type }));
     return {
       name: t.name,
       displayName: t.displayName,
@@ -83,6 +91,21 @@ export function computeStatus({ plan, gathered, broken }: StatusInput): TargetSt
       ...(spec?.enabled === true && spec.extraModelPaths !== undefined
         ? { extraModelPaths: { path: spec.extraModelPaths, pending: plan.files.some((f) => f.target === t.name && f.path === spec.extraModelPaths && f.action !== 'record-file') } }
         : {}),
+      unmapped,
     };
   });
+}
+
+/** Models an enabled deployment of `target` selects whose type's mapping does not take them, with why. */
+function findUnmapped(target: TargetSpec, gathered: Gathered): TargetStatus['unmapped'] {
+  const out = new Map<string, TargetStatus['unmapped'][number]>();
+  for (const dep of gathered.manifests.deployments) {
+    if (!dep.enabled || !dep.targets.includes(target.name)) continue;
+    for (const m of gathered.models) {
+      if (out.has(m.hash) || !selects(dep.select, m) || (dep.exclude !== null && matchesSelector(dep.exclude, m))) continue;
+      const reason = describeMappingMiss(target, m);
+      if (reason !== undefined) out.set(m.hash, { hash: m.hash, name: m.name, type: m.type, reason });
+    }
+  }
+  return [...out.values()];
 }

@@ -49,7 +49,7 @@ export function renderStatus(input: TargetStatus[], plan: Plan, chalk: ChalkInst
   const lines = [table];
   for (const t of targets) {
     const conflicts = plan.conflicts.filter((c) => c.target === t.name);
-    if (conflicts.length === 0 && t.broken.length === 0 && t.unselected.length === 0 && t.extraModelPaths === undefined) continue;
+    if (conflicts.length === 0 && t.broken.length === 0 && t.unselected.length === 0 && t.unmapped.length === 0 && t.extraModelPaths === undefined) continue;
     lines.push('', chalk.bold(`${t.name}`) + chalk.dim(`  ${t.root}`));
     if (t.extraModelPaths !== undefined) {
       const when = t.extraModelPaths.pending ? 'apply will change it; restart ComfyUI after that' : 'restart ComfyUI after an apply that changes it';
@@ -61,6 +61,8 @@ export function renderStatus(input: TargetStatus[], plan: Plan, chalk: ChalkInst
       const names = t.unselected.slice(0, MAX_LISTED).map((m) => `${m.name} (${m.type})`);
       lines.push(`  ${chalk.dim('not selected by any deployment:')} ${names.join(', ')}${t.unselected.length > MAX_LISTED ? `, … ${t.unselected.length - MAX_LISTED} more (--json lists all)` : ''}`);
     }
+    for (const m of t.unmapped.slice(0, MAX_LISTED)) lines.push(`  ${chalk.dim('selected, but lands nowhere:')} ${m.name} (${m.type}): ${m.reason}`);
+    if (t.unmapped.length > MAX_LISTED) lines.push(`  ${chalk.dim(`… ${t.unmapped.length - MAX_LISTED} more selected models land nowhere (--json lists all)`)}`);
   }
   const s = plan.summary;
   const pending = s.create + s.replace + s.delete + s.adopt + s.forget + s.dirs + s.overrides + s.files;

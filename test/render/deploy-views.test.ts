@@ -160,13 +160,13 @@ describe('apply view', () => {
 });
 
 function status(name: string, over: Partial<TargetStatus> = {}): TargetStatus {
-  return { name, displayName: name, root: tmp(name), enabled: true, declared: 3, inSync: 3, missing: 0, drifted: 0, extra: 0, adoptable: 0, conflicts: 0, broken: [], unselected: [], ...over };
+  return { name, displayName: name, root: tmp(name), enabled: true, declared: 3, inSync: 3, missing: 0, drifted: 0, extra: 0, adoptable: 0, conflicts: 0, broken: [], unselected: [], unmapped: [], ...over };
 }
 
 describe('status view', () => {
   it('one row per target, then what needs attention, then what plan would do', () => {
     const targets = [
-      status('comfy', { inSync: 1, missing: 1, drifted: 1, conflicts: 1, broken: [tmp('comfy/loras/gone.safetensors')], unselected: [{ hash: hash('u'), name: HOSTILE, type: 'lora' }] }),
+      status('comfy', { inSync: 1, missing: 1, drifted: 1, conflicts: 1, broken: [tmp('comfy/loras/gone.safetensors')], unselected: [{ hash: hash('u'), name: HOSTILE, type: 'lora' }], unmapped: [{ hash: hash('w'), name: 'wan.safetensors', type: 'unet', reason: 'mappings.unet takes base flux; this is wan' }] }),
       status('forge', { enabled: false, declared: 0, inSync: 0 }),
       status('old', { enabled: null, declared: 0, inSync: 0, extra: 2 }),
     ];
@@ -181,6 +181,7 @@ describe('status view', () => {
         ! loras/x.safetensors  foreign-file: file, 1.2 GB
         broken link <tmp>/comfy/loras/gone.safetensors
         not selected by any deployment: evil\\e[2Jname.safetensors (lora)
+        selected, but lands nowhere: wan.safetensors (unet): mappings.unet takes base flux; this is wan
 
       Run modelhub plan to see the 2 pending changes and 1 conflict."
     `);
