@@ -67,8 +67,12 @@ export class ApplyGuards {
     if (c.action === 'forget') return;
     const t = this.scope.targets.get(c.target);
     const folders = c.action === 'delete' ? t?.removable : t?.writable;
-    if (resolve(c.path) !== c.path || !(folders ?? []).some((f) => c.path !== f && isWithin(c.path, f))) {
+    const inFolders = (path: string): boolean => resolve(path) === path && (folders ?? []).some((f) => path !== f && isWithin(path, f));
+    if (!inFolders(c.path)) {
       throw outOfScope(c.path, `${c.path} is not in a folder target ${c.target} maps; nothing there is ModelHub's to change`);
+    }
+    if (c.action === 'adopt' && c.declaredPath !== undefined && !inFolders(c.declaredPath)) {
+      throw outOfScope(c.path, `the link adopted at ${c.path} would stand for ${c.declaredPath}, which is not in a folder target ${c.target} maps`);
     }
     if ('linkTarget' in c && !this.isStoreFileOf(c.path, c.linkTarget, c.model.hash)) {
       throw outOfScope(c.path, `the link planned at ${c.path} would point at ${c.linkTarget}, not at its model's file in the store ${this.scope.storeDir}`);

@@ -202,7 +202,8 @@ class Runner {
   private async record(c: Extract<Change, { linkTarget: string; deployment: string }>): Promise<void> {
     const st = this.opts.fs.lstat(c.path);
     if (st?.kind !== 'symlink') throw new ModelHubError('PATH_CHANGED', `${c.path} changed while apply ran; left as it is (the steps before it are done and recorded)`, { path: c.path, hint: 'run `modelhub plan` to see the current state' });
-    this.opts.ledger.recordLink({ target: c.target, path: c.path, linkTarget: c.linkTarget, hash: c.model.hash, deployment: c.deployment, dev: st.dev, ino: st.ino });
+    const declaredPath = c.action === 'adopt' ? (c.declaredPath ?? null) : null;
+    this.opts.ledger.recordLink({ target: c.target, path: c.path, linkTarget: c.linkTarget, hash: c.model.hash, deployment: c.deployment, dev: st.dev, ino: st.ino, declaredPath });
   }
 
   private stepDone(c: Change): void {

@@ -41,7 +41,7 @@ export function fingerprintInputs(input: FingerprintInput): string {
   const rows = (list: Array<Array<string | number | boolean | null>>): string => list.map((r) => r.map((v) => String(v)).join('\t')).join('\n');
   feed('models', rows(input.models.map((m) => [m.hash, m.filename, m.name, m.format, m.size, m.type, m.base, m.variant, m.deleted, m.unsafe === true])));
   feed('overrides', rows(input.overrideRecords.map((o) => [o.hash, o.type, o.base, o.variant, o.deployName, o.tags.join(',')])));
-  feed('links', rows(input.recorded.map((r) => [r.target, r.path, r.linkTarget, r.hash, r.deployment, r.dev, r.ino])));
+  feed('links', rows(input.recorded.map((r) => [r.target, r.path, r.linkTarget, r.hash, r.deployment, r.dev, r.ino, r.declaredPath ?? null])));
   feed('dirs', rows(input.recordedDirs.map((d) => [d.target, d.path])));
   if (input.recordedFiles !== undefined && input.recordedFiles.length > 0) feed('files', rows(input.recordedFiles.map((f) => [f.target, f.path, f.purpose, f.sha256])));
   return hash.digest('hex');

@@ -11,6 +11,7 @@ import { observeFiles } from './owned-files-apply.js';
 import type { Manifests } from './manifest-types.js';
 import { observeActual } from './observe.js';
 import { readInventoryModels, readOverrideRecords } from '../store/overrides.js';
+import { readEjectedFiles } from '../store/ejected.js';
 import { applyOverrideEffects, computeOverrideEffects, planOverrideChanges } from './overrides.js';
 import { planReconcile, type PlanInput } from './plan.js';
 import type { Plan } from './plan-types.js';
@@ -49,6 +50,7 @@ export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
   const overrideRecords = readOverrideRecords(hub.db);
   const recorded = readRecordedLinks(hub.db, target);
   const recordedDirs = readRecordedDirs(hub.db, target);
+  const ejected = readEjectedFiles(hub.db);
   if (target !== null) assertKnownTarget(target, manifests, recorded.length > 0);
   const effects = computeOverrideEffects(inventory, manifests.overrides);
   const models = applyOverrideEffects(inventory, effects);
@@ -59,7 +61,7 @@ export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
   const roots = new Map<string, string[]>();
   for (const t of [...manifests.targets, ...recordedTargets]) roots.set(t.name, [...new Set([...(roots.get(t.name) ?? []), t.root])]);
   const fs = opts.fs ?? readOnlyFs();
-  const actual = await observeActual({ fs, desired, recorded, recordedDirs, targets: inScope.filter((t) => desired.some((d) => d.target === t.name)), roots, storeDir, adopt: sizes && { sizes } });
+  const actual = await observeActual({ fs, desired, recorded, recordedDirs, targets: inScope.filter((t) => desired.some((d) => d.target === t.name)), roots, storeDir, adopt: sizes && { sizes }, ejected });
   const desiredFiles = declareExtraPathFiles(manifests.targets, target);
   const recordedFiles = readRecordedFiles(hub.db, target);
   const files = { desired: desiredFiles, recorded: recordedFiles, actual: await observeFiles(fs, [...desiredFiles, ...recordedFiles].map((f) => f.path)) };
@@ -80,6 +82,7 @@ export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
     modelNames: new Map(models.map((m) => [m.hash, m.name])),
     overrideChanges: planOverrideChanges(inventory, effects, overrideRecords),
     files,
+    ejected,
     fingerprint: fingerprintInputs({ manifests, models: inventory, overrideRecords, recorded, recordedDirs, recordedFiles, storeDir, options }),
     options,
   };

@@ -4,6 +4,8 @@ import { isWithin } from '../core/fs-identity.js';
 import type { DesiredLink } from './desired.js';
 import { listFolder, type FolderListing, type FsReader } from './fs.js';
 import type { TargetSpec } from './manifest-types.js';
+import { findNearby } from './adopt-nearby.js';
+import type { EjectedFile } from '../store/ejected.js';
 import type { ActualState, Observed, RecordedDir, RecordedLink } from './plan-types.js';
 
 /** Names apply gives a link before renaming it into place: `.NAME.modelhub-tmp-<hex>-<n>`. */
@@ -25,6 +27,8 @@ export interface ObserveInput {
   storeDir: string;
   /** Hash regular files found at desired paths when their size equals the model's (for --adopt). */
   adopt?: { sizes: Map<string, number> } | undefined;
+  /** Finished ejections by path: an ejected copy under a mapped folder holds its model's declared path. */
+  ejected?: ReadonlyMap<string, EjectedFile>;
 }
 
 /**
@@ -68,7 +72,19 @@ export async function observeActual(input: ObserveInput): Promise<ActualState> {
   }
   const missingRoots = new Set<string>();
   for (const t of input.targets) if (t.enabled && fs.stat(t.root)?.kind !== 'dir') missingRoots.add(t.name);
-  return { paths, missingStoreFiles, missingRoots, symlinkedFolders: folders.symlinked, leftovers: findLeftovers(input, listings, folders) };
+  const nearby = await findNearby({
+    fs,
+    desired: input.desired.filter((d) => !missingRoots.has(d.target)),
+    recorded: input.recorded,
+    paths,
+    targets: input.targets,
+    ejected: input.ejected ?? new Map(),
+    adopt: input.adopt !== undefined,
+    list: (dir) => listings.list(dir),
+    symlinkAbove: (target, dir) => folders.symlinkAbove(target, dir),
+    missingStoreFiles,
+  });
+  return { paths, missingStoreFiles, missingRoots, symlinkedFolders: folders.symlinked, leftovers: findLeftovers(input, listings, folders), nearby };
 }
 
 /**

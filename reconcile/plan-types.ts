@@ -25,6 +25,12 @@ export interface RecordedLink {
    */
   dev: number | null;
   ino: number | null;
+  /**
+   * The declared path this link stands for when `--adopt` took the user's own link or file at
+   * another path under the same mapped folder (`loras/flux/x` for a declared `loras/x`); absent
+   * or null: the link is at its declared path.
+   */
+  declaredPath?: string | null;
 }
 
 /** A folder ModelHub created (deploy_dirs), removed again when it becomes empty. */
@@ -58,6 +64,25 @@ export interface ActualState {
   symlinkedFolders: Map<string, string>;
   /** Temporary links an interrupted apply left behind (`.NAME.modelhub-tmp-…` pointing into the store). */
   leftovers: Array<{ target: string; path: string; text: string }>;
+  /**
+   * By declared path: the user's own copy of the declared model found elsewhere under the same
+   * mapped folder while the declared path is empty (see reconcile/adopt-nearby.ts).
+   */
+  nearby?: Map<string, NearbyFind>;
+}
+
+/**
+ * A copy of a declared model at another path under the declared link's mapped folder.
+ * `link`: a symlink reaching the model's store file (same dev, ino); `hardlink`: a regular file
+ * that is the store file's inode; `ejected`: a copy `modelhub eject` made; `file`: a regular file
+ * of the model's size, `identical` only once its SHA-256 was compared (`--adopt`).
+ */
+export interface NearbyFind {
+  path: string;
+  kind: 'link' | 'hardlink' | 'ejected' | 'file';
+  identical: boolean;
+  /** What is at `path` (with the link's own dev/ino), for the plan's expectation. */
+  expect: Observed;
 }
 
 export type Expect = Observed;
@@ -74,8 +99,8 @@ interface Base {
 export type CreateReason = 'declared' | 'missing';
 export type ReplaceReason = 'model-changed' | 'link-changed';
 export type DeleteReason = 'not-declared' | 'target-disabled' | 'target-removed' | 'deployment-disabled' | 'model-deleted' | 'leftover-temp';
-export type AdoptReason = 'unrecorded-link' | 'record-outdated' | 'duplicate-file';
-export type ForgetReason = 'gone' | 'changed-by-user';
+export type AdoptReason = 'unrecorded-link' | 'record-outdated' | 'duplicate-file' | 'nearby-link' | 'nearby-file';
+export type ForgetReason = 'gone' | 'changed-by-user' | 'ejected';
 export type ConflictReason = 'foreign-file' | 'foreign-symlink' | 'drifted' | 'directory' | 'parent-not-directory' | 'store-file-missing' | 'root-missing' | 'name-clash' | 'folder-is-symlink' | 'unsafe-name' | 'foreign-config' | 'config-edited' | 'config-folder-missing';
 
 /** Make a missing link. */
@@ -85,6 +110,11 @@ export interface CreateChange extends Base {
   linkTarget: string;
   deployment: string;
   expect: Expect;
+  /**
+   * Display only: a copy of the model the user already has under the same mapped folder, which
+   * `--adopt` would take as this link instead of adding a second entry beside it.
+   */
+  nearby?: { path: string; relPath: string; kind: NearbyFind['kind']; identical: boolean };
 }
 
 /** Re-point an owned link (it points at what ModelHub recorded, which is no longer what is declared). */
@@ -124,6 +154,13 @@ export interface AdoptChange extends Base {
   linkTarget: string;
   deployment: string;
   expect: Expect;
+  /**
+   * `--adopt` took the user's copy at `path`, another path under the mapped folder than the
+   * declared one: the link stays at `path` and is recorded as standing for `declaredPath`.
+   */
+  declaredPath?: string;
+  /** `declaredPath` relative to the target root, for display. */
+  declaredRelPath?: string;
 }
 
 /** Drop a record without touching the disk: the link is gone, or the user took the path over. */
@@ -205,5 +242,11 @@ export interface Plan {
    * uses; selected by `unsafe: true` or by hash), for a warning. Display only.
    */
   unsafe: Array<{ target: string; path: string; relPath: string; model: { hash: string; name: string } }>;
+  /**
+   * Declared links held by a real copy `modelhub eject` made (at the declared path, or at
+   * `path` elsewhere under its mapped folder): left alone, neither a change nor a conflict.
+   * Display only.
+   */
+  ejected?: Array<{ target: string; path: string; relPath: string; declaredRelPath: string; model: { hash: string; name: string } }>;
   summary: PlanSummary;
 }

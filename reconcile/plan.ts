@@ -6,6 +6,8 @@ import type { TargetSpec } from './manifest-types.js';
 import type { OverrideChange } from './overrides.js';
 import { planOwnedFiles, type FilePlanInput } from './owned-files.js';
 import { ownership } from './ownership.js';
+import { emptyPathPlanner, isEjectedAt } from './plan-nearby.js';
+import type { EjectedFile } from '../store/ejected.js';
 import type { ActualState, Change, Conflict, DeleteReason, Observed, Plan, PlanTarget, RecordedDir, RecordedLink } from './plan-types.js';
 
 export interface PlanInput {
@@ -28,6 +30,8 @@ export interface PlanInput {
   overrideChanges: OverrideChange[];
   /** The files ModelHub writes (desired, recorded, observed); none when not given. */
   files?: FilePlanInput;
+  /** Finished ejections by path (store/ejected.ts): a copy still there is left alone. */
+  ejected?: ReadonlyMap<string, EjectedFile>;
   fingerprint: string;
   options: { target: string | null; adopt: boolean };
 }
@@ -45,6 +49,8 @@ const ABSENT: Observed = { kind: 'absent' };
 export function planReconcile(input: PlanInput): Plan {
   const changes: Change[] = [];
   const conflicts: Conflict[] = [];
+  const ejected: NonNullable<Plan['ejected']> = [];
+  const planEmpty = emptyPathPlanner({ actual: input.actual, recorded: input.recorded, adopt: input.options.adopt, relativeToRoot: (t, p) => relativeToRoot(input, t, p) });
   const recordedByPath = new Map(input.recorded.map((r) => [r.path, r]));
   const declared = new Map<string, number>();
   /** Per target, the relative paths of declared links that need nothing. */
@@ -83,7 +89,13 @@ export function planReconcile(input: PlanInput): Plan {
     }
     const link = { linkTarget: d.linkTarget, deployment: d.deployment };
     if (obs.kind === 'absent') {
-      changes.push({ action: 'create', reason: rec === undefined ? 'declared' : 'missing', ...base, ...link, expect: obs });
+      const empty = planEmpty(d);
+      if (empty.kind === 'stood-for') {
+        recordedByPath.delete(empty.record.path);
+        pushTo(inSync, d.target, relativeToRoot(input, d.target, empty.record.path));
+      } else if (empty.kind === 'ejected') ejected.push(empty.entry);
+      else if (empty.kind === 'adopt') changes.push(empty.change);
+      else changes.push({ action: 'create', reason: rec === undefined ? 'declared' : 'missing', ...base, ...link, expect: obs, ...(empty.nearby === undefined ? {} : { nearby: empty.nearby }) });
     } else if (obs.kind === 'symlink') {
       const owned = rec === undefined ? 'not-owned' : ownership(rec, obs);
       if (obs.text === d.linkTarget) {
@@ -101,6 +113,9 @@ export function planReconcile(input: PlanInput): Plan {
         const copy = rec !== undefined && obs.text === rec.linkTarget ? ' (a copy: not the inode ModelHub made)' : '';
         conflicts.push({ ...base, reason: rec === undefined ? 'foreign-symlink' : 'drifted', found: `symlink -> ${obs.text}${copy}` });
       }
+    } else if (isEjectedAt(input.ejected, d.path, obs)) {
+      ejected.push({ ...base, declaredRelPath: d.relPath });
+      if (rec !== undefined) changes.push({ action: 'forget', reason: 'ejected', ...base, expect: obs });
     } else if (obs.kind === 'file' && input.options.adopt && obs.sha256 === d.model.hash) {
       changes.push({ action: 'adopt', how: 'replace-file', reason: 'duplicate-file', ...base, ...link, expect: obs });
     } else {
@@ -131,6 +146,7 @@ export function planReconcile(input: PlanInput): Plan {
     overrides: input.overrideChanges,
     files: owned.files,
     emptyTargets,
+    ejected: ejected.sort((a, b) => compare(a.target, b.target) || compare(a.path, b.path)),
     unsafe: input.desired.filter((d) => d.model.unsafe === true).map((d) => ({ target: d.target, path: d.path, relPath: d.relPath, model: { hash: d.model.hash, name: d.model.name } })),
     summary: { ...summarize(changes, conflicts, [...inSync.values()].reduce((n, paths) => n + paths.length, 0), dirs.length, input.overrideChanges.length), files: owned.files.length },
   };
@@ -147,6 +163,7 @@ function planRecordedOnly(r: RecordedLink, input: PlanInput): Change {
   const base = { target: r.target, path: r.path, relPath: relativeToRoot(input, r.target, r.path), model: { hash: r.hash, name: input.modelNames.get(r.hash) ?? basename(r.path) } };
   if (ownership(r, obs) !== 'not-owned') return { action: 'delete', reason: deleteReason(r, input), recorded: true, ...base, expect: obs };
   if (obs.kind === 'absent' || obs.kind === 'blocked') return { action: 'forget', reason: 'gone', ...base, expect: obs };
+  if (isEjectedAt(input.ejected, r.path, obs)) return { action: 'forget', reason: 'ejected', ...base, expect: obs };
   return { action: 'forget', reason: 'changed-by-user', ...base, expect: obs };
 }
 

@@ -231,6 +231,32 @@ export const INVENTORY_MIGRATIONS: Migration[] = [
     `,
     after: refreshAllModelNames,
   },
+  {
+    version: 9,
+    description: 'deploy_links.declared_path: a link adopted beside its declared path; ejected_files: real copies `modelhub eject` made',
+    // declared_path: the path a Deployment declares that an adopted link at another path under the
+    // same mapped folder stands for (`--adopt` found the user's own file there); NULL: the link is
+    // at its declared path. ejected_files: a link-back or deployed link `modelhub eject` turned into
+    // a verified copy, with the copy's (dev, ino, size): scans and plans leave that file alone while
+    // it is still the same inode. A row in state 'copying' is the journal of an eject in progress
+    // (temp_path: its owner-tagged temporary copy beside the link), finished or rolled back by the
+    // next command that takes the hub lock.
+    sql: `
+      ALTER TABLE deploy_links ADD COLUMN declared_path TEXT;
+      CREATE TABLE ejected_files (
+        path TEXT PRIMARY KEY,
+        model_sha256 TEXT NOT NULL,
+        was TEXT NOT NULL CHECK (was IN ('link-back', 'deployed', 'both')),
+        state TEXT NOT NULL CHECK (state IN ('copying', 'done')),
+        temp_path TEXT,
+        dev INTEGER,
+        ino INTEGER,
+        size INTEGER NOT NULL,
+        ejected_at TEXT NOT NULL DEFAULT ${NOW}
+      );
+      CREATE INDEX ejected_files_model ON ejected_files (model_sha256);
+    `,
+  },
 ];
 
 export const CLASSIFICATION_MIGRATIONS: Migration[] = [

@@ -58,6 +58,12 @@ export function renderPlan(input: Plan, chalk: ChalkInstance): string {
     for (const u of plan.unsafe) out.push(chalk.yellow(`  ${u.target}: ${u.relPath} (${u.model.hash.slice(0, 12)})`));
     out.push('');
   }
+  const ejected = plan.ejected ?? [];
+  if (ejected.length > 0) {
+    out.push(chalk.dim(`Left alone: ${ejected.length} declared link${ejected.length === 1 ? ' is' : 's are'} held by a real copy \`modelhub eject\` made:`));
+    for (const e of ejected) out.push(chalk.dim(`  ${e.target}: ${e.relPath}${e.relPath === e.declaredRelPath ? '' : ` (for ${e.declaredRelPath})`}`));
+    out.push('');
+  }
   if (plan.dirs.length > 0) out.push(chalk.dim(`${plan.dirs.length} folder${plan.dirs.length === 1 ? '' : 's'} ModelHub created will be removed if empty.`), '');
   out.push(renderSummary(plan, chalk));
   return out.join('\n');
@@ -123,15 +129,16 @@ function describeChange(c: Change, chalk: ChalkInstance): string {
   const model = `${c.model.name} ${chalk.dim(c.model.hash.slice(0, 12))}`;
   switch (c.action) {
     case 'create':
-      return `  → ${model}${c.reason === 'missing' ? chalk.dim('  (missing: deleted by hand?)') : ''}`;
+      return `  → ${model}${c.reason === 'missing' ? chalk.dim('  (missing: deleted by hand?)') : ''}${c.nearby === undefined ? '' : chalk.yellow(`  (${describeNearby(c.nearby)})`)}`;
     case 'replace':
       return `  → ${model}  ${chalk.dim(`(${c.reason}; was ${c.previous.linkTarget})`)}`;
     case 'adopt':
+      if (c.declaredRelPath !== undefined) return `  → ${model}  ${chalk.dim(`(${c.reason}: ${c.how === 'replace-file' ? 'your identical file becomes a link' : c.how === 'relink' ? 'your link, rewritten to the store file' : 'your link, recorded as it is'}, standing for ${c.declaredRelPath})`)}`;
       return `  → ${model}  ${chalk.dim(`(${c.reason}${c.how === 'replace-file' ? ': identical file becomes a link' : c.how === 'relink' ? ': rewritten to the declared link' : ''})`)}`;
     case 'delete':
       return `  ${chalk.dim(`(${c.reason}; ${c.model.name})`)}`;
     case 'forget':
-      return `  ${chalk.dim(`(${c.reason === 'gone' ? 'already gone from disk' : 'changed by hand: left as it is, no longer tracked'})`)}`;
+      return `  ${chalk.dim(`(${c.reason === 'gone' ? 'already gone from disk' : c.reason === 'ejected' ? 'ejected: a real copy now, left as it is, no longer tracked' : 'changed by hand: left as it is, no longer tracked'})`)}`;
   }
 }
 
@@ -141,6 +148,12 @@ function describeChange(c: Change, chalk: ChalkInstance): string {
  */
 function loadDiff(): typeof import('diff') {
   return createRequire(import.meta.url)('diff') as typeof import('diff');
+}
+
+/** A copy of the model the user has beside a link to create, and what --adopt would do with it. */
+function describeNearby(n: NonNullable<Extract<Change, { action: 'create' }>['nearby']>): string {
+  const what = { link: 'a link to this model', hardlink: 'a hard link of this model', ejected: 'an ejected copy', file: n.identical ? 'an identical file' : 'a file of the same size' }[n.kind];
+  return `${what} exists at ${n.relPath}; --adopt would take it${n.identical ? '' : ' if its SHA-256 matches'} instead of adding a second entry`;
 }
 
 /** Most line edits a folder diff may take before the plain line view is used instead. */

@@ -18,6 +18,7 @@ const OWNERS: Record<string, string[]> = {
   hash_files: ['store/'],
   model_companions: ['store/companions.ts'],
   model_overrides: ['store/overrides.ts'],
+  ejected_files: ['store/ejected.ts'],
   deploy_links: ['reconcile/ledger.ts', 'store/deployments.ts'],
   deploy_dirs: ['reconcile/ledger.ts'],
   deploy_files: ['reconcile/file-ledger.ts'],

@@ -41,7 +41,7 @@ const conflicts: Conflict[] = [
 
 /** A plan of the given parts, its summary counted from them. */
 function planOf(over: Partial<Omit<Plan, 'summary'>> = {}): Plan {
-  const p = { formatVersion: 1 as const, fingerprint: 'f', options: { target: null, adopt: false }, targets: [planTarget()], changes: [], conflicts: [], dirs: [], overrides: [], files: [], emptyTargets: [], unsafe: [], ...over };
+  const p = { formatVersion: 1 as const, fingerprint: 'f', options: { target: null, adopt: false }, targets: [planTarget()], changes: [], conflicts: [], dirs: [], overrides: [], files: [], emptyTargets: [], unsafe: [], ejected: [], ...over };
   const count = (action: Change['action']): number => p.changes.filter((c) => c.action === action).length;
   const inSync = p.targets.reduce((n, t) => n + t.inSync, 0);
   return { ...p, summary: { create: count('create'), replace: count('replace'), delete: count('delete'), adopt: count('adopt'), forget: count('forget'), conflict: p.conflicts.length, inSync, dirs: p.dirs.length, overrides: p.overrides.length, files: p.files.length } };
@@ -147,6 +147,38 @@ describe('plan view', () => {
   it('says where a saved plan went', () => {
     expect(renderPlanSaved('p.json')).toMatchInlineSnapshot(`"Saved the plan to p.json. To perform exactly these actions, run: modelhub apply p.json"`);
     expect(renderPlanSaved('-')).toMatchInlineSnapshot(`"Saved the plan to stdout. To perform exactly these actions, save it to a file and run: modelhub apply FILE"`);
+  });
+
+  it('names the user’s copy beside a link to create, an adoption standing for its declared path, and links held by ejected copies', () => {
+    const plan = planOf({
+      changes: [
+        { action: 'create', reason: 'declared', ...at('loras/a.safetensors'), model: model('a'), linkTarget: storeFile('a', 'a.safetensors'), deployment: 'loras', expect: absent, nearby: { path: `${ROOT}/loras/flux/a.safetensors`, relPath: 'loras/flux/a.safetensors', kind: 'link', identical: true } },
+        { action: 'create', reason: 'declared', ...at('loras/b.safetensors'), model: model('b'), linkTarget: storeFile('b', 'b.safetensors'), deployment: 'loras', expect: absent, nearby: { path: `${ROOT}/loras/old/b.safetensors`, relPath: 'loras/old/b.safetensors', kind: 'file', identical: false } },
+        { action: 'adopt', reason: 'nearby-file', how: 'replace-file', ...at('loras/sd/c.safetensors'), model: model('c'), linkTarget: storeFile('c', 'c.safetensors'), deployment: 'loras', expect: absent, declaredPath: `${ROOT}/loras/c.safetensors`, declaredRelPath: 'loras/c.safetensors' },
+        { action: 'forget', reason: 'ejected', ...at('loras/e.safetensors'), model: model('e'), expect: absent },
+      ],
+      ejected: [
+        { ...at('loras/e.safetensors'), declaredRelPath: 'loras/e.safetensors', model: model('e') },
+        { ...at(`loras/usb/${HOSTILE}`), declaredRelPath: 'loras/f.safetensors', model: model('f') },
+      ],
+    });
+    expect(renderPlan(plan, plain)).toMatchInlineSnapshot(`
+      "ModelHub will perform the following actions:
+
+        + link   = adopt what is there   x forget the record (disk untouched)
+
+      comfy (ComfyUI)  <tmp>/comfy
+        + loras/a.safetensors  → a.safetensors 610000000000  (a link to this model exists at loras/flux/a.safetensors; --adopt would take it instead of adding a second entry)
+        + loras/b.safetensors  → b.safetensors 620000000000  (a file of the same size exists at loras/old/b.safetensors; --adopt would take it if its SHA-256 matches instead of adding a second entry)
+        = loras/sd/c.safetensors  → c.safetensors 630000000000  (nearby-file: your identical file becomes a link, standing for loras/c.safetensors)
+        x loras/e.safetensors  (ejected: a real copy now, left as it is, no longer tracked)
+
+      Left alone: 2 declared links are held by a real copy \`modelhub eject\` made:
+        comfy: loras/e.safetensors
+        comfy: loras/usb/evil\\e[2Jname.safetensors (for loras/f.safetensors)
+
+      Plan: 2 to link, 0 to relink, 0 to remove, 1 to adopt, 1 record to forget, 0 conflicts."
+    `);
   });
 });
 

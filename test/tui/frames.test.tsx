@@ -191,6 +191,7 @@ function overview(): DeployOverview {
     files: [],
     emptyTargets: [],
     unsafe: [],
+    ejected: [],
     summary,
   };
   const status = [{ name: 'comfy', displayName: 'ComfyUI', root: '/apps', enabled: true, declared: 1, inSync: 0, missing: 1, drifted: 0, extra: 0, adoptable: 0, conflicts: 0, broken: [], unselected: [], unmapped: [] }];

@@ -19,7 +19,7 @@ const ROWS = [
 
 function emptyPlan(over: Partial<Plan> = {}): Plan {
   const summary = { create: 0, replace: 0, delete: 0, adopt: 0, forget: 0, conflict: 0, inSync: 0, dirs: 0, overrides: 0, files: 0 };
-  return { formatVersion: 1, fingerprint: 'fp1', options: { target: null, adopt: false }, targets: [], changes: [], conflicts: [], dirs: [], overrides: [], files: [], emptyTargets: [], unsafe: [], summary, ...over };
+  return { formatVersion: 1, fingerprint: 'fp1', options: { target: null, adopt: false }, targets: [], changes: [], conflicts: [], dirs: [], overrides: [], files: [], emptyTargets: [], unsafe: [], ejected: [], summary, ...over };
 }
 
 function withOneLink(plan: Plan): Plan {
