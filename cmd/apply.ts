@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withContext } from './command-kit.js';
+import { crashHook, withContext } from './command-kit.js';
 import { resolve } from 'node:path';
 import { ModelHubError } from '../core/errors.js';
 import type { CommandContext } from './context.js';
@@ -83,16 +83,4 @@ async function loadSaved(ctx: CommandContext, planFile: string, flags: ApplyFlag
 async function confirmIfNeeded(ctx: CommandContext, yes: boolean): Promise<boolean> {
   const { confirmChanges } = await import('./prompt.js');
   return confirmChanges(ctx, { yes, command: 'modelhub apply', question: 'Do you want to perform these actions?' });
-}
-
-/**
- * TEST ONLY: MODELHUB_TEST_CRASH_AFTER=N kills the process with SIGKILL right after the N-th
- * filesystem step, before it is recorded, so tests can prove that the next apply converges.
- */
-function crashHook(env: NodeJS.ProcessEnv): ((done: number) => void) | undefined {
-  const n = Number(env.MODELHUB_TEST_CRASH_AFTER ?? '');
-  if (!Number.isInteger(n) || n < 1) return undefined;
-  return (done) => {
-    if (done >= n) process.kill(process.pid, 'SIGKILL');
-  };
 }

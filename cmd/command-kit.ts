@@ -23,3 +23,23 @@ export function parsePositiveInt(value: string): number {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive whole number`);
   return n;
 }
+
+/**
+ * TEST ONLY: MODELHUB_TEST_CRASH_AFTER=N kills the process with SIGKILL right after the N-th
+ * filesystem step, before it is recorded, so tests can prove that the next command converges.
+ */
+export function crashHook(env: NodeJS.ProcessEnv): ((done: number) => void) | undefined {
+  const n = Number(env.MODELHUB_TEST_CRASH_AFTER ?? '');
+  if (!Number.isInteger(n) || n < 1) return undefined;
+  return (done) => {
+    if (done >= n) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
+/** The same hook for a step counter that calls back without a count. */
+export function countedCrashHook(env: NodeJS.ProcessEnv): (() => void) | undefined {
+  const hook = crashHook(env);
+  if (hook === undefined) return undefined;
+  let done = 0;
+  return () => hook(++done);
+}

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withContext } from './command-kit.js';
+import { countedCrashHook, withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
 import { createClassifierSetup, mirrorRulesInto } from './classifier.js';
 import { EXIT } from './exit.js';
@@ -22,6 +22,11 @@ export function register(program: Command): Command {
     .option('--dry-run', 'show what would be imported; change nothing')
     .option('--no-settle', 'also import files modified within the settle window (config scan.settle_seconds)')
     .action(withContext(scan));
+}
+
+function onStep(env: NodeJS.ProcessEnv): { onStep?: () => void } {
+  const hook = countedCrashHook(env);
+  return hook === undefined ? {} : { onStep: hook };
 }
 
 /**
@@ -47,6 +52,7 @@ async function scan(ctx: CommandContext, paths: string[], flags: ScanFlags): Pro
       settleMs: flags.settle === false ? 0 : config.scan.settle_seconds * 1000,
       now: ctx.io.now,
       ...(progress ? { progress } : {}),
+      ...onStep(ctx.io.env),
     });
     if (ctx.json) {
       ctx.printJson({

@@ -30,7 +30,7 @@ export async function readModelDetails(hub: Hub, ref: string, setup: ClassifierS
     unsafe: m.unsafe === 1,
     deleted: m.deleted === 1,
     added: m.created_at,
-    storeFile: (await findStoreFile(hub.layout, m.sha256)) ?? null,
+    storeFile: findStoreFile(hub.layout, m.sha256) ?? null,
     paths: getSources(hub.db, m.id).map((s) => ({ path: s.path, state: s.state })),
     links: readRecordedLinks(hub.db)
       .filter((l) => l.hash === m.sha256)

@@ -259,7 +259,7 @@ async function removeEntry(hub: Hub, item: GcRemoval): Promise<void> {
     } catch (err) {
       if (errnoCode(err) !== 'ENOENT') throw err;
     }
-    await fsyncDir(hub.layout.modelsDir);
+    fsyncDir(hub.layout.modelsDir);
   }
   inTransaction(hub.db, () => {
     stmt(hub.db, 'DELETE FROM models WHERE sha256 = ?').run(item.hash);

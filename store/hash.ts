@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ModelHubError, errnoCode } from '../core/errors.js';
@@ -83,6 +85,35 @@ export async function hashFile(path: string, opts: { autov3Offset?: number } = {
     if (code === undefined) throw err;
     throw hashError(path, { code, message: (err as Error).message });
   }
+}
+
+/**
+ * Files up to this size are read whole on the calling thread: one read gives the header and
+ * the hash, with no worker round trip (which costs more than hashing a small file).
+ */
+export const SMALL_FILE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Read a small file whole and hash it on the calling thread; the bytes are returned for the
+ * header to be read from them. Errors arrive as the same ModelHubErrors the pool reports.
+ */
+export function readAndHash(path: string, opts: { autov3Offset?: number } = {}): HashResult & { content: Buffer } {
+  let content: Buffer;
+  try {
+    content = readFileSync(path);
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === undefined) throw err;
+    throw hashError(path, { code, message: (err as Error).message });
+  }
+  return { path, content, ...hashBytes(content, opts.autov3Offset) };
+}
+
+/** SHA-256 (and AutoV3 from `autov3Offset` on, when given) of bytes in memory. */
+export function hashBytes(bytes: Buffer, autov3Offset?: number): { sha256: string; autov3?: string; bytes: number } {
+  const out: { sha256: string; autov3?: string; bytes: number } = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+  if (autov3Offset !== undefined) out.autov3 = createHash('sha256').update(bytes.subarray(autov3Offset)).digest('hex');
+  return out;
 }
 
 function runJob(worker: Worker, id: number, req: HashRequest, onProgress?: (bytes: number) => void): Promise<HashResult | HashFailure> {

@@ -1,5 +1,5 @@
-import { constants as fsc } from 'node:fs';
-import { chmod, copyFile, link, lstat, mkdir, open, readdir, rename, symlink, unlink } from 'node:fs/promises';
+import { chmodSync, closeSync, constants as fsc, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
+import { copyFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ModelHubError, errnoCode } from '../core/errors.js';
 import { formatFromPath } from '../core/vocabulary.js';
@@ -23,12 +23,20 @@ export interface PlaceResult {
  * store, fsync, re-hash the copy, and only then rename it into place. The original is never
  * removed here, and at no instant is the only copy missing or half-written.
  */
-export async function placeInStore(layout: HubLayout, src: string, sha256: string, filename: string, mode: ImportMode, stamp: FileStamp): Promise<PlaceResult> {
-  const existing = await findStoreFile(layout, sha256);
+export async function placeInStore(layout: HubLayout, src: string, sha256: string, filename: string, mode: ImportMode, stamp: FileStamp, opts: PlaceOptions = {}): Promise<PlaceResult> {
+  const existing = findStoreFile(layout, sha256);
   if (existing !== undefined) return { storeFile: existing, how: 'existing' };
   const storeFile = storePath(layout, sha256, filename);
-  await mkdir(dirname(storeFile), { recursive: true });
-  return { storeFile, how: await moveOrCopyInto(layout, src, sha256, storeFile, mode, stamp) };
+  mkdirSync(dirname(storeFile), { recursive: true });
+  return { storeFile, how: await moveOrCopyInto(layout, src, sha256, storeFile, mode, stamp, opts) };
+}
+
+export interface PlaceOptions {
+  /**
+   * Leave the fsync of the store folder to the caller (a batch syncs each folder once, before
+   * any link back is made); the folder is added to this set instead.
+   */
+  deferSync?: Set<string>;
 }
 
 /**
@@ -37,24 +45,25 @@ export async function placeInStore(layout: HubLayout, src: string, sha256: strin
  * the store path never holds anything but whole, proven bytes. Links into the store keep
  * pointing at the same path and now reach good bytes again.
  */
-export async function repairStoreFile(layout: HubLayout, src: string, sha256: string, storeFile: string, mode: ImportMode, stamp: FileStamp): Promise<'renamed' | 'copied'> {
-  return moveOrCopyInto(layout, src, sha256, storeFile, mode, stamp);
+export async function repairStoreFile(layout: HubLayout, src: string, sha256: string, storeFile: string, mode: ImportMode, stamp: FileStamp, opts: PlaceOptions = {}): Promise<'renamed' | 'copied'> {
+  return moveOrCopyInto(layout, src, sha256, storeFile, mode, stamp, opts);
 }
 
 /** Same filesystem and not copy mode: one rename, checked after. Otherwise a verified copy. */
-async function moveOrCopyInto(layout: HubLayout, src: string, sha256: string, storeFile: string, mode: ImportMode, stamp: FileStamp): Promise<'renamed' | 'copied'> {
+async function moveOrCopyInto(layout: HubLayout, src: string, sha256: string, storeFile: string, mode: ImportMode, stamp: FileStamp, opts: PlaceOptions): Promise<'renamed' | 'copied'> {
   if (mode !== 'copy') {
-    await assertUnchanged(src, stamp);
+    assertUnchanged(src, stamp);
     try {
-      await rename(src, storeFile);
+      renameSync(src, storeFile);
     } catch (err) {
       if (errnoCode(err) !== 'EXDEV') throw err;
       await copyVerified(layout, src, sha256, storeFile);
       return 'copied';
     }
-    await assertStillWhole(src, storeFile, stamp);
-    await chmod(storeFile, 0o444);
-    await fsyncDir(dirname(storeFile));
+    assertStillWhole(src, storeFile, stamp);
+    chmodSync(storeFile, 0o444);
+    if (opts.deferSync !== undefined) opts.deferSync.add(dirname(storeFile));
+    else fsyncDir(dirname(storeFile));
     return 'renamed';
   }
   await copyVerified(layout, src, sha256, storeFile);
@@ -66,11 +75,11 @@ async function moveOrCopyInto(layout: HubLayout, src: string, sha256: string, st
  * store). If size or mtime moved since hashing, the file goes back where it was (link(2), which
  * never replaces anything, then unlink) and the import is refused.
  */
-export async function assertStillWhole(src: string, storeFile: string, stamp: FileStamp): Promise<void> {
-  const now = stampOf(await lstat(storeFile, { bigint: true }));
+export function assertStillWhole(src: string, storeFile: string, stamp: FileStamp): void {
+  const now = stampOf(lstatSync(storeFile, { bigint: true }));
   if (now.size === stamp.size && now.mtimeNs === stamp.mtimeNs) return;
   try {
-    await link(storeFile, src);
+    linkSync(storeFile, src);
   } catch (err) {
     if (errnoCode(err) !== 'EEXIST') throw err;
     throw new ModelHubError('CHANGED_DURING_SCAN', `${src} was still being written while it was imported, and a new file took its name; the growing file is at ${storeFile}`, {
@@ -78,7 +87,7 @@ export async function assertStillWhole(src: string, storeFile: string, stamp: Fi
       hint: `once the download has finished, move ${storeFile} back and scan it again`,
     });
   }
-  await unlink(storeFile);
+  unlinkSync(storeFile);
   throw new ModelHubError('CHANGED_DURING_SCAN', `${src} was still being written while it was imported (size ${stamp.size} → ${now.size}); moved back and left as it is`, {
     path: src,
     hint: 'scan again once the download has finished',
@@ -91,11 +100,11 @@ export async function assertStillWhole(src: string, storeFile: string, stamp: Fi
  * hashes to `sha256` make it read-only and rename it over `dest`. `src` is never changed.
  */
 export async function copyVerified(layout: HubLayout, src: string, sha256: string, storeFile: string): Promise<void> {
-  await mkdir(layout.tmpDir, { recursive: true });
+  mkdirSync(layout.tmpDir, { recursive: true });
   const tmp = join(layout.tmpDir, stagingName(sha256));
   try {
     await copyFile(src, tmp, fsc.COPYFILE_FICLONE);
-    await fsyncFile(tmp);
+    fsyncFile(tmp);
     const copy = await hashFile(tmp);
     if (copy.sha256 !== sha256) {
       throw new ModelHubError('COPY_MISMATCH', `copy of ${src} into the store does not match (expected ${sha256}, got ${copy.sha256}); the original is untouched`, {
@@ -103,9 +112,9 @@ export async function copyVerified(layout: HubLayout, src: string, sha256: strin
         hint: 'the file changed while it was copied, or the disk is failing; run the scan again',
       });
     }
-    await chmod(tmp, 0o444);
-    await rename(tmp, storeFile);
-    await fsyncDir(dirname(storeFile));
+    chmodSync(tmp, 0o444);
+    renameSync(tmp, storeFile);
+    fsyncDir(dirname(storeFile));
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
     throw err;
@@ -115,31 +124,45 @@ export async function copyVerified(layout: HubLayout, src: string, sha256: strin
 /**
  * Atomically replace `src` with a symlink to `storeFile`: the link is made under a temporary
  * name in the same folder and renamed over `src`. If `src` still exists it must be the file
- * that was hashed (same stamp); its content is already safe in the store.
+ * that was hashed (same stamp); its content is already safe in the store. The folder is synced
+ * here, or added to `deferSync` for the caller to sync (once per folder for a batch).
  */
-export async function linkBack(src: string, storeFile: string, stamp?: FileStamp): Promise<void> {
-  if (stamp !== undefined) await assertUnchanged(src, stamp);
+export function linkBack(src: string, storeFile: string, stamp?: FileStamp, deferSync?: Set<string>): void {
+  if (stamp !== undefined) assertUnchanged(src, stamp);
   const tmp = join(dirname(src), tempLinkName(basename(src)));
-  await symlink(storeFile, tmp);
+  symlinkSync(storeFile, tmp);
   try {
-    await rename(tmp, src);
+    renameSync(tmp, src);
   } catch (err) {
-    await unlink(tmp).catch(() => undefined);
+    unlinkIfThere(tmp);
     throw err;
   }
-  await fsyncDir(dirname(src));
+  syncNowOrLater(dirname(src), deferSync);
 }
 
 /** Remove an original whose content is verified in the store (move mode, no link back). */
-export async function removeOriginal(src: string, stamp: FileStamp): Promise<void> {
-  await assertUnchanged(src, stamp);
-  await unlink(src);
-  await fsyncDir(dirname(src));
+export function removeOriginal(src: string, stamp: FileStamp, deferSync?: Set<string>): void {
+  assertUnchanged(src, stamp);
+  unlinkSync(src);
+  syncNowOrLater(dirname(src), deferSync);
+}
+
+function syncNowOrLater(dir: string, deferSync: Set<string> | undefined): void {
+  if (deferSync !== undefined) deferSync.add(dir);
+  else fsyncDir(dir);
+}
+
+function unlinkIfThere(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // best effort: a leftover temporary link is removed by the next command (store/leftovers.ts)
+  }
 }
 
 /** Refuse to touch a file that changed since it was hashed. */
-async function assertUnchanged(path: string, stamp: FileStamp): Promise<void> {
-  const now = stampOf(await lstat(path, { bigint: true }));
+function assertUnchanged(path: string, stamp: FileStamp): void {
+  const now = stampOf(lstatSync(path, { bigint: true }));
   if (now.dev !== stamp.dev || now.ino !== stamp.ino || now.size !== stamp.size || now.mtimeNs !== stamp.mtimeNs) {
     throw new ModelHubError('CHANGED_DURING_SCAN', `${path} changed while it was being scanned; left as it is`, {
       path,
@@ -153,41 +176,40 @@ async function assertUnchanged(path: string, stamp: FileStamp): Promise<void> {
  * there is one. The folder may also hold the model's companions (previews, metadata) and hash
  * files, which never have a model extension.
  */
-export async function findStoreFile(layout: HubLayout, sha256: string): Promise<string | undefined> {
+export function findStoreFile(layout: HubLayout, sha256: string): string | undefined {
   const dir = join(layout.modelsDir, sha256);
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = readdirSync(dir);
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return undefined;
     throw err;
   }
   for (const name of names.sort()) {
     if (formatFromPath(name) === undefined) continue;
-    const st = await lstat(join(dir, name));
-    if (st.isFile()) return join(dir, name);
+    if (lstatSync(join(dir, name)).isFile()) return join(dir, name);
   }
   return undefined;
 }
 
-async function fsyncFile(path: string): Promise<void> {
-  const fh = await open(path, 'r');
+function fsyncFile(path: string): void {
+  const fd = openSync(path, 'r');
   try {
-    await fh.sync();
+    fsyncSync(fd);
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
 /** Make a rename durable: fsync the folder holding the new name. */
-export async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
+export function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
   try {
-    await fh.sync();
+    fsyncSync(fd);
   } catch (err) {
     // Some filesystems (and platforms) refuse fsync on a directory; the rename itself already happened.
     if (errnoCode(err) !== 'EINVAL' && errnoCode(err) !== 'EISDIR' && errnoCode(err) !== 'EPERM') throw err;
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }

@@ -15,7 +15,16 @@ import { readlinkOrUndefined, unlinkIfPresent } from './link-backs.js';
  */
 
 /** Eight hex digits naming this host (host names may hold characters a file name should not). */
-export function hostTag(host = hostname()): string {
+export function hostTag(host?: string): string {
+  if (host !== undefined) return tagOf(host);
+  // Asked once per temporary name (thousands per scan): the host's name is looked up once.
+  thisHost ??= tagOf(hostname());
+  return thisHost;
+}
+
+let thisHost: string | undefined;
+
+function tagOf(host: string): string {
   return createHash('sha256').update(host).digest('hex').slice(0, 8);
 }
 

@@ -21,7 +21,7 @@ export async function readModelFacts(hub: Hub, m: ModelRow) {
     deleted: m.deleted === 1,
     added: m.created_at,
     updated: m.updated_at,
-    storeFile: (await findStoreFile(hub.layout, m.sha256)) ?? null,
+    storeFile: findStoreFile(hub.layout, m.sha256) ?? null,
     paths: getSources(hub.db, m.id),
     metadata: getMetadata(hub.db, m.id),
     evidence: getEvidence(hub.db, m.id),

@@ -104,7 +104,7 @@ async function classifyOne(hub: Hub, m: ModelRow, lookup: LookupResult, opts: Cl
 }
 
 async function readStoredHeader(hub: Hub, m: ModelRow): Promise<{ header?: ModelHeader; error?: string }> {
-  const file = await findStoreFile(hub.layout, m.sha256);
+  const file = findStoreFile(hub.layout, m.sha256);
   if (file === undefined) return { error: `${m.filename}: the store file models/${m.sha256}/ is missing (run \`modelhub verify\`)` };
   try {
     return { header: await readModelHeader(file) };

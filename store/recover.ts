@@ -29,12 +29,12 @@ export async function recoverPendingImports(hub: Hub): Promise<Recovery[]> {
   const done: Recovery[] = [];
   for (const row of rows) {
     const state = await inspect(row.path);
-    const storeFile = await findStoreFile(hub.layout, row.sha256);
+    const storeFile = findStoreFile(hub.layout, row.sha256);
     if (state.kind === 'link' && storeHashOf(hub.layout, state.target) === row.sha256) {
       setState(hub, row.path, 'linked');
       done.push({ path: row.path, action: 'linked' });
     } else if (state.kind === 'missing' && storeFile !== undefined) {
-      await linkBack(row.path, storeFile);
+      linkBack(row.path, storeFile);
       setState(hub, row.path, 'linked');
       done.push({ path: row.path, action: 'relinked' });
     } else {

@@ -1,43 +1,22 @@
-import { lstat } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { ModelHubError, errnoCode, isModelHubError } from '../core/errors.js';
-import { sameFileId } from '../core/fs-identity.js';
-import { formatFromPath } from '../core/vocabulary.js';
+import { ModelHubError, isModelHubError } from '../core/errors.js';
 import type { ModelHeader } from '../formats/types.js';
-import { readModelHeader } from '../formats/read.js';
+import { readModelHeader, readOpenHeader } from '../formats/read.js';
 import { readShardUnion } from '../formats/shards.js';
-import { inTransaction } from '../core/db.js';
+import { BufferSource } from '../formats/source.js';
 import { syncCompanions, type CompanionReport, type CompanionSource } from './companions.js';
 import { discoverModelFiles, type Found } from './discover.js';
-import { hashFile, hashMany, type HashFailure, type HashResult } from './hash.js';
+import { hashBytes, hashMany, readAndHash, SMALL_FILE_BYTES, type HashFailure, type HashResult } from './hash.js';
 import { storeHashOf, type Hub } from './hub.js';
-import { findStoreFile, linkBack, placeInStore, removeOriginal, repairStoreFile, type ImportMode } from './import.js';
-import {
-  getModelBySha,
-  getSourceByPath,
-  insertModel,
-  recordSource,
-  replaceMetadata,
-  saveClassification,
-  type ClassificationRecord,
-} from './inventory.js';
+import { failureOf, importBatch, type ClassifyFn, type Hashed, type Pending, type ScanOutcome, type ScanOutcomeKind } from './import-batch.js';
+import type { ImportMode } from './import.js';
+import { getModelBySha, getSourceByPath, recordSource } from './inventory.js';
 import { recoverPendingImports } from './recover.js';
-import { forgetHash, lookupCachedHash, rememberHash, stampOf, type FileStamp } from './scan-cache.js';
-import { recordStoreMtime } from './store-mtime.js';
+import { lookupCachedHash, stampOf, type FileStamp } from './scan-cache.js';
 
-export type ScanOutcomeKind = 'imported' | 'duplicate' | 'repaired' | 'unchanged' | 'skipped' | 'failed' | 'would-import';
+export type { ClassifyFn, ScanOutcome, ScanOutcomeKind } from './import-batch.js';
 
-export interface ScanOutcome {
-  path: string;
-  outcome: ScanOutcomeKind;
-  sha256?: string;
-  size?: number;
-  type?: string;
-  base?: string;
-  /** Why a file was skipped or failed, or a warning (e.g. an unsafe pickle). */
-  reason?: string;
-  code?: string;
-}
+/** Files imported per batch: one journal transaction, one sync per folder, one final commit. */
+const BATCH = 500;
 
 export interface ScanReport {
   imported: number;
@@ -61,8 +40,6 @@ export interface ScanProgress {
   end(): void;
 }
 
-export type ClassifyFn = (input: { fileName: string; size: number; header: ModelHeader }) => ClassificationRecord;
-
 export interface ScanOptions {
   mode: ImportMode;
   dryRun?: boolean;
@@ -77,23 +54,15 @@ export interface ScanOptions {
   settleMs?: number;
   /** The clock for the settle window (milliseconds since the epoch). */
   now?: () => number;
-}
-
-interface Pending {
-  path: string;
-  stamp: FileStamp;
-  size: number;
-  header: ModelHeader;
-  /** What is classified: the header, with its sibling shards' tensors for a sharded model. */
-  classHeader: ModelHeader;
-  /** Known from the scan cache: no need to hash again. */
-  cachedSha?: string;
+  /** Called after each filesystem step of an import, before it is recorded (crash tests). */
+  onStep?: () => void;
 }
 
 /**
  * Import model files into the hub's store. Files are found, unchanged ones recognised without
- * hashing (store symlinks, scan-cache hits), the rest hashed on worker threads and imported one
- * at a time as their hashes arrive. A bad file is reported and skipped; the scan goes on.
+ * hashing (store symlinks, scan-cache hits), small ones read whole and hashed on this thread,
+ * large ones hashed on worker threads; all are imported in batches (store/import-batch.ts) as
+ * their hashes are known. A bad file is reported and skipped; the scan goes on.
  * With `dryRun`, nothing is written (not even the inventory) and nothing is hashed.
  */
 export async function scanPaths(hub: Hub, paths: string[], opts: ScanOptions): Promise<ScanReport> {
@@ -110,17 +79,14 @@ export async function scanPaths(hub: Hub, paths: string[], opts: ScanOptions): P
     if (item !== undefined) pending.push(item);
   }
   if (opts.dryRun) {
-    for (const p of pending) add(report, { path: p.path, outcome: 'would-import', size: p.size, ...(p.cachedSha ? { sha256: p.cachedSha } : {}) });
+    for (const p of pending) add(report, { path: p.path, outcome: 'would-import', size: p.size, ...(p.sha256 ? { sha256: p.sha256 } : {}) });
     return report;
   }
-  const toHash = pending.filter((p) => p.cachedSha === undefined);
+  const toHash = pending.filter((p) => p.sha256 === undefined);
   opts.progress?.begin(toHash.length, toHash.reduce((n, p) => n + p.size, 0));
-  let chain: Promise<void> = Promise.resolve();
-  const importOne = (p: Pending, sha: string, autov3?: string): void => {
-    chain = chain.then(async () => add(report, await importFile(hub, p, sha, autov3, opts)));
-  };
-  for (const p of pending) if (p.cachedSha !== undefined) importOne(p, p.cachedSha);
+  const importer = batchImporter(hub, opts, report);
   const byPath = new Map(toHash.map((p) => [p.path, p]));
+  for (const p of pending) if (p.sha256 !== undefined) importer.add(p as Hashed);
   try {
     await hashMany(
       toHash.map((p) => ({ path: p.path, ...autov3Request(p.header) })),
@@ -131,17 +97,14 @@ export async function scanPaths(hub: Hub, paths: string[], opts: ScanOptions): P
           opts.progress?.fileDone();
           const p = byPath.get(r.path);
           if (p === undefined) return;
-          if ('error' in r) {
-            chain = chain.then(() => add(report, failure(r.path, r.error)));
-            return;
-          }
+          if ('error' in r) return importer.fail(failureOf(r.path, r.error));
           report.bytesHashed += r.bytes;
-          importOne(p, r.sha256, r.autov3);
+          importer.add({ ...p, sha256: r.sha256, ...(r.autov3 !== undefined ? { autov3: r.autov3 } : {}) });
         },
       },
     );
   } finally {
-    await chain;
+    await importer.done();
     opts.progress?.end();
   }
   report.companions = await syncCompanions(hub, companionSources(report.files));
@@ -154,15 +117,41 @@ function companionSources(files: ScanOutcome[]): CompanionSource[] {
   return files.filter((f) => f.sha256 !== undefined && kept.includes(f.outcome)).map((f) => ({ path: f.path, sha256: f.sha256 as string }));
 }
 
+/**
+ * Imports files in batches as they become ready, one batch at a time, in order: files known
+ * up front fill batches of BATCH; files hashed on the workers join the next batch started.
+ */
+function batchImporter(hub: Hub, opts: ScanOptions, report: ScanReport): { add(file: Hashed): void; fail(outcome: ScanOutcome): void; done(): Promise<void> } {
+  const queue: Array<Hashed | ScanOutcome> = [];
+  let chain: Promise<void> = Promise.resolve();
+  let draining = false;
+  const drain = async (): Promise<void> => {
+    while (queue.length > 0) {
+      const items = queue.splice(0, BATCH);
+      const files = items.filter((i): i is Hashed => !('outcome' in i));
+      for (const i of items) if ('outcome' in i) add(report, i);
+      for (const o of await importBatch(hub, files, opts)) add(report, o);
+    }
+    draining = false;
+  };
+  const push = (item: Hashed | ScanOutcome): void => {
+    queue.push(item);
+    if (draining) return;
+    draining = true;
+    chain = chain.then(drain);
+  };
+  return { add: push, fail: push, done: () => chain };
+}
+
 /** Symlinks and unreadable paths need no hashing: recognise store links, skip foreign ones. */
 function triage(hub: Hub, entry: Exclude<Found, { kind: 'file' }>, opts: ScanOptions): ScanOutcome {
-  if (entry.kind === 'error') return failure(entry.path, entry.error);
+  if (entry.kind === 'error') return failureOf(entry.path, entry.error);
   {
     const sha = storeHashOf(hub.layout, entry.target);
     if (sha === undefined) return { path: entry.path, outcome: 'skipped', reason: `symlink to ${entry.target}, outside the store; scan that file itself` };
     const model = getModelBySha(hub.db, sha);
     if (model === undefined) {
-      return failure(entry.path, new ModelHubError('UNKNOWN_STORE_LINK', `${entry.path} points into the store (${sha.slice(0, 12)}…) but the inventory has no such model`, {
+      return failureOf(entry.path, new ModelHubError('UNKNOWN_STORE_LINK', `${entry.path} points into the store (${sha.slice(0, 12)}…) but the inventory has no such model`, {
         path: entry.path,
         hint: `run \`modelhub scan ${hub.layout.modelsDir}/${sha}\` to register the stored file again`,
       }));
@@ -172,7 +161,10 @@ function triage(hub: Hub, entry: Exclude<Found, { kind: 'file' }>, opts: ScanOpt
   }
 }
 
-/** Read the header (cheap, bounded) and look the file up in the scan cache. */
+/**
+ * Read the header and look the file up in the scan cache. A small file about to be imported is
+ * read whole instead: header and hash from one read. Reads only.
+ */
 async function prepare(hub: Hub, entry: Extract<Found, { kind: 'file' }>, opts: ScanOptions, report: ScanReport): Promise<Pending | undefined> {
   const stamp = stampOf(entry.stats);
   const inStore = storeHashOf(hub.layout, entry.path);
@@ -191,17 +183,39 @@ async function prepare(hub: Hub, entry: Extract<Found, { kind: 'file' }>, opts: 
       return undefined;
     }
   }
+  const known: { sha256: string; content?: Buffer } | undefined = cachedSha !== undefined && inStore === undefined ? { sha256: cachedSha } : hashIfSmall(entry.path, stamp, opts);
   let header: ModelHeader;
   try {
-    header = await readModelHeader(entry.path);
+    header = known?.content !== undefined ? await readOpenHeader(new BufferSource(entry.path, known.content)) : await readModelHeader(entry.path);
   } catch (err) {
     if (!isModelHubError(err)) throw err;
-    add(report, failure(entry.path, err));
+    add(report, failureOf(entry.path, err));
     return undefined;
   }
   const out: Pending = { path: entry.path, stamp, size: stamp.size, header, classHeader: await readShardUnion(entry.path, header) };
-  if (cachedSha !== undefined && inStore === undefined) out.cachedSha = cachedSha;
+  if (inStore !== undefined) out.inStore = inStore;
+  if (known !== undefined) {
+    out.sha256 = known.sha256;
+    const autov3 = known.content !== undefined && header.container === 'safetensors' ? hashBytes(known.content, header.dataOffset).autov3 : undefined;
+    if (autov3 !== undefined) out.autov3 = autov3;
+    if (known.content !== undefined) report.bytesHashed += known.content.length;
+  }
   return out;
+}
+
+/**
+ * A small file is read whole and hashed here (no worker hop); a failure to read it is left for
+ * the header read to report. Large files, dry runs and files of the store are not.
+ */
+function hashIfSmall(path: string, stamp: FileStamp, opts: ScanOptions): { sha256: string; content: Buffer } | undefined {
+  if (opts.dryRun === true || stamp.size === 0 || stamp.size > SMALL_FILE_BYTES) return undefined;
+  try {
+    const { sha256, content } = readAndHash(path);
+    return { sha256, content };
+  } catch (err) {
+    if (isModelHubError(err)) return undefined;
+    throw err;
+  }
 }
 
 /** Why a file is too fresh to import (modified within the settle window), or undefined. */
@@ -216,134 +230,6 @@ function settleProblem(stamp: FileStamp, opts: ScanOptions): string | undefined 
 
 function autov3Request(header: ModelHeader): { autov3Offset?: number } {
   return header.container === 'safetensors' ? { autov3Offset: header.dataOffset } : {};
-}
-
-/** Put one hashed file into the store and the inventory; every failure is caught and reported. */
-async function importFile(hub: Hub, p: Pending, sha256: string, autov3: string | undefined, opts: ScanOptions): Promise<ScanOutcome> {
-  try {
-    return await importChecked(hub, p, sha256, autov3, opts);
-  } catch (err) {
-    if (isModelHubError(err)) return failure(p.path, err);
-    const code = errnoCode(err);
-    if (code !== undefined) return failure(p.path, new ModelHubError('IMPORT_FAILED', `${p.path}: ${(err as Error).message}`, { path: p.path, cause: err }));
-    throw err;
-  }
-}
-
-async function importChecked(hub: Hub, p: Pending, sha256: string, autov3: string | undefined, opts: ScanOptions): Promise<ScanOutcome> {
-  const db = hub.db;
-  const folderSha = storeHashOf(hub.layout, p.path);
-  if (folderSha !== undefined) return registerStoreFile(hub, p, folderSha, sha256, autov3, opts);
-  let model = getModelBySha(db, sha256);
-  const storeFile = await findStoreFile(hub.layout, sha256);
-  if (storeFile !== undefined && sameFileId(await lstat(storeFile, { bigint: true }), p.stamp)) {
-    // The same inode as the store file under another name (a hard link, a bind mount): nothing to do.
-    return { path: p.path, outcome: 'skipped', sha256, size: p.size, reason: `is the store file ${storeFile} itself (a hard link or another mount of it); left as it is` };
-  }
-  if (model === undefined || storeFile === undefined) {
-    const cls = opts.classify({ fileName: basename(p.path), size: p.size, header: p.classHeader });
-    model = registerModel(hub, p, sha256, autov3, cls, model?.id);
-  }
-  const outcome = (kind: ScanOutcomeKind, reason?: string): ScanOutcome => {
-    const out: ScanOutcome = { path: p.path, outcome: kind, sha256, size: p.size, type: model?.primary_type ?? 'unknown', base: model?.base_model ?? 'unknown' };
-    const unsafe = p.header.unsafeGlobals && p.header.unsafeGlobals.length > 0 ? `unsafe pickle: references ${p.header.unsafeGlobals.join(', ')} (never executed)` : undefined;
-    const why = [reason, unsafe].filter((x) => x !== undefined).join('; ');
-    if (why !== '') out.reason = why;
-    return out;
-  };
-  // Journal first: a crash from here on is finished or rolled back by the next command.
-  inTransaction(db, () => recordSource(db, model!.id, p.path, 'importing'));
-  try {
-    if (storeFile !== undefined) {
-      // Prove the store file still holds these bytes before the original is linked or removed.
-      const stored = await hashFile(storeFile);
-      if (stored.sha256 === sha256) {
-        recordStoreMtime(db, sha256, storeFile);
-        await finishSource(hub, model.id, p, storeFile, opts.mode, sha256);
-        return outcome('duplicate');
-      }
-      const how = await repairStoreFile(hub.layout, p.path, sha256, storeFile, opts.mode, p.stamp);
-      recordStoreMtime(db, sha256, storeFile);
-      await finishSource(hub, model.id, p, storeFile, opts.mode, sha256, how === 'renamed');
-      return outcome('repaired', `the store file ${storeFile} was damaged (its bytes hash to ${stored.sha256.slice(0, 12)}…); replaced with the verified bytes of this file`);
-    }
-    const placed = await placeInStore(hub.layout, p.path, sha256, basename(p.path), opts.mode, p.stamp);
-    recordStoreMtime(db, sha256, placed.storeFile);
-    await finishSource(hub, model.id, p, placed.storeFile, opts.mode, sha256, placed.how === 'renamed');
-    return outcome('imported');
-  } catch (err) {
-    unjournal(hub, p.path);
-    throw err;
-  }
-}
-
-/**
- * A file that lies in the store (under any spelling of its path) is registered, never moved,
- * linked or removed: its folder name must be its content hash.
- */
-function registerStoreFile(hub: Hub, p: Pending, folderSha: string, sha256: string, autov3: string | undefined, opts: ScanOptions): ScanOutcome {
-  if (folderSha !== sha256) {
-    throw new ModelHubError('STORE_CORRUPT', `${p.path} is in the store under ${folderSha} but its content hashes to ${sha256}`, {
-      path: p.path,
-      hint: 'the stored file is damaged; run `modelhub verify`, then scan a good copy of the model: the scan repairs the store from it',
-    });
-  }
-  const existing = getModelBySha(hub.db, sha256);
-  const cls = opts.classify({ fileName: basename(p.path), size: p.size, header: p.classHeader });
-  const model = registerModel(hub, p, sha256, autov3, cls, existing?.id);
-  recordStoreMtime(hub.db, sha256, p.path);
-  return { path: p.path, outcome: 'imported', sha256, size: p.size, type: model.primary_type, base: model.base_model };
-}
-
-/** Drop the journal entry of an import that failed before it changed anything. */
-function unjournal(hub: Hub, path: string): void {
-  const src = getSourceByPath(hub.db, path);
-  if (src?.state === 'importing') inTransaction(hub.db, () => hub.db.prepare("DELETE FROM model_sources WHERE path = ? AND state = 'importing'").run(path));
-}
-
-/** After the content is safe in the store: link back, remove, or keep the original per mode. */
-async function finishSource(hub: Hub, modelId: number, p: Pending, storeFile: string, mode: ImportMode, sha256: string, renamed = false): Promise<void> {
-  const db = hub.db;
-  if (mode === 'copy') {
-    inTransaction(db, () => {
-      recordSource(db, modelId, p.path, 'copied');
-      rememberHash(db, p.path, p.stamp, sha256);
-    });
-    return;
-  }
-  if (mode === 'link') await linkBack(p.path, storeFile, renamed ? undefined : p.stamp);
-  else if (!renamed) await removeOriginal(p.path, p.stamp);
-  inTransaction(db, () => {
-    recordSource(db, modelId, p.path, mode === 'link' ? 'linked' : 'moved');
-    forgetHash(db, p.path);
-  });
-}
-
-function registerModel(hub: Hub, p: Pending, sha256: string, autov3: string | undefined, cls: ClassificationRecord, existingId: number | undefined) {
-  const db = hub.db;
-  return inTransaction(db, () => {
-    const id =
-      existingId ??
-      insertModel(db, {
-        sha256,
-        filename: basename(p.path),
-        size: p.size,
-        format: p.header.format ?? formatFromPath(p.path) ?? 'bin',
-        container: p.header.container,
-        autov3: autov3 ?? null,
-        unsafe: (p.header.unsafeGlobals?.length ?? 0) > 0,
-        headerError: null,
-      });
-    saveClassification(db, id, cls);
-    replaceMetadata(db, id, 'header', p.header.metadata);
-    const row = getModelBySha(db, sha256);
-    if (row === undefined) throw new Error(`model ${sha256} vanished inside its own transaction`);
-    return row;
-  });
-}
-
-function failure(path: string, err: ModelHubError): ScanOutcome {
-  return { path, outcome: 'failed', reason: err.message, code: err.code };
 }
 
 function add(report: ScanReport, o: ScanOutcome): void {

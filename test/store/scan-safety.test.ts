@@ -16,6 +16,7 @@ import type { ClassificationRecord } from '../../store/inventory.js';
 import { scanPaths, type ScanOptions } from '../../store/scan.js';
 import { writeSafetensors } from '../fixtures/writers.js';
 import { cli } from '../helpers/cli.js';
+import { expectError } from '../helpers/errors.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const classify = (): ClassificationRecord => ({ type: 'lora', base: 'sdxl', variant: 'lora', confidence: 0.9, evidence: [] });
@@ -194,7 +195,7 @@ describe('a file that grows after its move into the store goes back', () => {
     renameSync(src, moved);
     writeSync(writer, 'more bytes from the download that was still running');
     closeSync(writer);
-    await expect(assertStillWhole(src, moved, stamp)).rejects.toMatchObject({ code: 'ERR_MODELHUB_CHANGED_DURING_SCAN' });
+    await expectError(() => assertStillWhole(src, moved, stamp), { code: 'ERR_MODELHUB_CHANGED_DURING_SCAN' });
     expect(existsSync(moved)).toBe(false);
     expect(readFileSync(src, 'utf8')).toContain('more bytes from the download');
   });
