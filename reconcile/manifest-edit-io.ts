@@ -24,8 +24,8 @@ export function readManifestEdit(hub: Hub, context: DeploymentContext, change: M
   }
   const inventory = readInventoryModels(hub.db);
   const all = applyOverrideEffects(inventory, computeOverrideEffects(inventory, manifests.overrides));
-  const wanted = new Set(change.kind === 'deploy' || change.kind === 'undeploy' ? change.models.map((m) => m.hash) : []);
-  return planManifestEdit({ change, manifests, models: all.filter((m) => wanted.has(m.hash)), texts, cwd: context.cwd });
+  const wanted = new Set(change.kind === 'deploy' || change.kind === 'undeploy' ? change.models.map((m) => m.hash) : change.kind === 'rename' ? [change.model.hash] : []);
+  return planManifestEdit({ change, manifests, models: all.filter((m) => wanted.has(m.hash)), texts, cwd: context.cwd, inventory: inventory.filter((m) => wanted.has(m.hash)) });
 }
 
 /** The unified diff of every file a plan rewrites (`--- FILE` / `+++ FILE` / hunks), as lines. */

@@ -1,36 +1,16 @@
 import { resolve } from 'node:path';
 import { Scalar, type Document, type YAMLSeq } from 'yaml';
-import type { FileEdit, ManifestChange, ManifestEditPlan } from './manifest-edit-types.js';
+import type { Edit, FileEdit, ManifestEditInput, ManifestEditPlan } from './manifest-edit-types.js';
 import type { DeploymentSpec, Manifests, Selector, TargetSpec } from './manifest-types.js';
 import { matchesSelector, selects, type DeployModel } from './select.js';
+import { checkTemplate, DEFAULT_TEMPLATE } from './template.js';
+import { commentSafe, fileOf, isOwnDeployment, OWN_DEPLOY_FILE, OWN_HEADER, ownDeploymentName } from './manifest-own.js';
+import { planRename } from './manifest-rename.js';
 import { appendDocument, findDocument, parseYamlFile, removeDocument, rewriteDocument, scalarText, setScalar, type YamlFile } from './yaml-edit.js';
 import { describeMappingMiss } from './mapping.js';
 
-export type { FileEdit, ManifestChange, ManifestEditPlan } from './manifest-edit-types.js';
-
-/** The manifest file ModelHub writes its own deployments to (shared with `modelhub deploy`). */
-export const OWN_DEPLOY_FILE = 'modelhub-deploy.yaml';
-
-const OWN_HEADER = `# Deployments made with ModelHub (the TUI's deploy menu, \`modelhub deploy\`): one per target,
-# selecting models by hash. ModelHub edits this file; you may edit it too (comments and order
-# are kept), and it is reviewed in git like every other manifest.
-`;
-
-export interface ManifestEditInput {
-  change: ManifestChange;
-  manifests: Manifests;
-  /** The models the change names, as deployments see them (Overrides applied). */
-  models: DeployModel[];
-  /** The text of every manifest file, by absolute path. */
-  texts: ReadonlyMap<string, string>;
-  /** The folder `source.file` of a spec is relative to. */
-  cwd: string;
-}
-
-/** The Deployment ModelHub keeps for a target. */
-export function ownDeploymentName(target: string): string {
-  return `modelhub-${target}`;
-}
+export type { FileEdit, ManifestChange, ManifestEditInput, ManifestEditPlan } from './manifest-edit-types.js';
+export { OWN_DEPLOY_FILE, ownDeploymentName } from './manifest-own.js';
 
 /**
  * Plan a change of the manifests. PURE: from the loaded manifests and the files' texts to the
@@ -40,22 +20,13 @@ export function ownDeploymentName(target: string): string {
  */
 export function planManifestEdit(input: ManifestEditInput): ManifestEditPlan {
   const plan: ManifestEditPlan = { change: input.change, edits: [], refused: [], notes: [] };
-  const target = input.manifests.targets.find((t) => t.name === input.change.target);
-  if (target === undefined) {
-    plan.refused.push(`no target named "${input.change.target}" in ${input.manifests.dir}`);
-    return plan;
-  }
   const texts = new Map(input.texts);
   const edit = (file: string, fn: (f: YamlFile) => string): void => {
     texts.set(file, fn(parseYamlFile(texts.get(file) ?? '')));
   };
   const c = input.change;
-  if (c.kind === 'enable' || c.kind === 'root') {
-    const value = c.kind === 'enable' ? c.enabled : c.root;
-    if ((c.kind === 'enable' ? target.enabled : target.rootAsWritten) === value) plan.notes.push(`${target.name} is already ${c.kind === 'enable' ? (c.enabled ? 'enabled' : 'disabled') : `rooted at ${c.root}`}`);
-    else edit(fileOf(target, input.cwd), (f) => setScalar(f, findDocument(f, 'Target', target.name), c.kind === 'enable' ? 'enabled' : 'root', value));
-  } else if (c.kind === 'deploy') planDeploy(input, target, plan, edit);
-  else planUndeploy(input, target, plan, edit);
+  if (c.kind === 'rename') planRename({ ...input, change: c }, plan, edit);
+  else planTargetChange(input, plan, edit);
   for (const [file, after] of texts) {
     const before = input.texts.get(file) ?? null;
     if (after !== before) plan.edits.push({ file, before, after } satisfies FileEdit);
@@ -63,26 +34,50 @@ export function planManifestEdit(input: ManifestEditInput): ManifestEditPlan {
   return plan;
 }
 
-type Edit = (file: string, fn: (f: YamlFile) => string) => void;
+function planTargetChange(input: ManifestEditInput, plan: ManifestEditPlan, edit: Edit): void {
+  const c = input.change;
+  if (c.kind === 'rename') return;
+  const target = input.manifests.targets.find((t) => t.name === c.target);
+  if (target === undefined) {
+    plan.refused.push(`no target named "${c.target}" in ${input.manifests.dir}`);
+    return;
+  }
+  if (c.kind === 'enable' || c.kind === 'root') {
+    const value = c.kind === 'enable' ? c.enabled : c.root;
+    if ((c.kind === 'enable' ? target.enabled : target.rootAsWritten) === value) plan.notes.push(`${target.name} is already ${c.kind === 'enable' ? (c.enabled ? 'enabled' : 'disabled') : `rooted at ${c.root}`}`);
+    else edit(fileOf(target, input.cwd), (f) => setScalar(f, findDocument(f, 'Target', target.name), c.kind === 'enable' ? 'enabled' : 'root', value));
+  } else if (c.kind === 'deploy') planDeploy(input, target, c.path, plan, edit);
+  else planUndeploy(input, target, plan, edit);
+}
 
-function planDeploy(input: ManifestEditInput, target: TargetSpec, plan: ManifestEditPlan, edit: Edit): void {
+function planDeploy(input: ManifestEditInput, target: TargetSpec, path: string | undefined, plan: ManifestEditPlan, edit: Edit): void {
+  const badPath = path === undefined ? undefined : checkTemplate(path);
+  if (badPath !== undefined) {
+    plan.refused.push(badPath);
+    return;
+  }
   const add: DeployModel[] = [];
   for (const m of input.models) {
     const by = declaringDeployments(input.manifests, target.name, m);
     const miss = describeMappingMiss(target, m);
     if (!(m.type in target.mappings)) plan.refused.push(`${m.name}: target ${target.name} has no folder for type ${m.type} (add one under mappings in ${fileOf(target, input.cwd)})`);
     else if (miss !== undefined) plan.refused.push(`${m.name}: target ${target.name}'s ${miss} (change the mapping in ${fileOf(target, input.cwd)})`);
-    else if (by.length > 0) plan.notes.push(`${m.name} is already declared for ${target.name} (deployment ${by.map((d) => d.name).join(', ')})`);
+    else if (by.length > 0) plan.notes.push(`${m.name} is already declared for ${target.name} (deployment ${by.map((d) => `${d.name} at ${d.source.file}:${d.source.line}`).join(', ')}); undeploy it first to deploy it at another path`);
     else add.push(m);
   }
   if (add.length === 0) return;
-  if (!target.enabled) plan.notes.push(`target ${target.name} is disabled: its links appear once it is enabled (c)`);
-  const name = ownDeploymentName(target.name);
+  if (!target.enabled) plan.notes.push(`target ${target.name} is disabled: its links appear once it is enabled (enabled: true in ${fileOf(target, input.cwd)}, or c in the terminal UI)`);
+  const name = ownDeploymentName(target.name, path);
   const own = input.manifests.deployments.find((d) => d.name === name);
   if (own === undefined) {
     const file = resolve(input.manifests.dir, OWN_DEPLOY_FILE);
     const hashes = add.map((m) => `    - ${scalarText(m.hash.slice(0, 12))} # ${commentSafe(m.name)}`).join('\n');
-    edit(file, (f) => appendDocument(f.text === '' ? OWN_HEADER : f.text, `kind: Deployment\nname: ${name}\ntarget: ${target.name}\nselect:\n  hash:\n${hashes}\n`));
+    const pathLine = path === undefined ? '' : `path: ${scalarText(path)}\n`;
+    edit(file, (f) => appendDocument(f.text === '' ? OWN_HEADER : f.text, `kind: Deployment\nname: ${name}\ntarget: ${target.name}\n${pathLine}select:\n  hash:\n${hashes}\n`));
+    return;
+  }
+  if (own.path !== (path ?? DEFAULT_TEMPLATE)) {
+    plan.refused.push(`deployment ${name} (${own.source.file}:${own.source.line}) has path ${own.path}, not ${path ?? DEFAULT_TEMPLATE}; edit it there`);
     return;
   }
   const why = ownRefusal(own, target.name);
@@ -94,13 +89,13 @@ function planDeploy(input: ManifestEditInput, target: TargetSpec, plan: Manifest
 }
 
 function planUndeploy(input: ManifestEditInput, target: TargetSpec, plan: ManifestEditPlan, edit: Edit): void {
-  const own = ownDeploymentName(target.name);
+  const ownFile = resolve(input.manifests.dir, OWN_DEPLOY_FILE);
   for (const m of input.models) {
     const by = declaringDeployments(input.manifests, target.name, m);
     if (by.length === 0) plan.notes.push(`${m.name} is not declared for ${target.name}`);
     for (const d of by) {
       const file = fileOf(d, input.cwd);
-      if (d.name === own && ownRefusal(d, target.name) === undefined) {
+      if (isOwnDeployment(d, target.name, ownFile, input.cwd) && ownRefusal(d, target.name) === undefined) {
         edit(file, (f) => {
           const i = findDocument(f, 'Deployment', d.name);
           const seq = f.docs[i]?.getIn(['select', 'hash']) as YAMLSeq | undefined;
@@ -108,7 +103,7 @@ function planUndeploy(input: ManifestEditInput, target: TargetSpec, plan: Manife
           return left.length === 0 ? removeDocument(f, i) : rewriteDocument(f, i, (doc) => dropHashes(doc, m.hash));
         });
       } else if (d.exclude !== null && !onlyHashes(d.exclude)) {
-        plan.refused.push(`${m.name}: deployment ${d.name} (${file}) selects it, and its exclude has other conditions (all must hold), so a hash cannot be added to it; change that deployment by hand`);
+        plan.refused.push(`${m.name}: deployment ${d.name} (${file}:${d.source.line}) selects it, and its exclude has other conditions (all must hold), so a hash cannot be added to it; change that deployment by hand`);
       } else edit(file, (f) => rewriteDocument(f, findDocument(f, 'Deployment', d.name), (doc) => pushHashes(doc, ['exclude', 'hash'], [m])));
     }
   }
@@ -153,11 +148,3 @@ function isPrefixOf(item: unknown, hash: string): boolean {
   return hash.startsWith(String(item instanceof Scalar ? item.value : item).toLowerCase());
 }
 
-/** A file name for a YAML comment: one line, no control or invisible characters. */
-function commentSafe(name: string): string {
-  return name.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '?');
-}
-
-function fileOf(spec: { source: { file: string } }, cwd: string): string {
-  return resolve(cwd, spec.source.file);
-}

@@ -103,7 +103,7 @@ describe('adding models to a target', () => {
     expect(p.edits.map((e) => e.file)).toEqual([join(dir, OWN_DEPLOY_FILE)]);
     expect(p.edits[0]?.before).toBeNull();
     expect(p.edits[0]?.after).toMatch(/^# Deployments made with ModelHub[^]*\nkind: Deployment\nname: modelhub-comfy\ntarget: comfy\nselect:\n {2}hash:\n {4}- "612e73616665" # a.safetensors\n$/);
-    expect(p.notes).toEqual(['target comfy is disabled: its links appear once it is enabled (c)']);
+    expect(p.notes).toEqual([`target comfy is disabled: its links appear once it is enabled (enabled: true in ${join(dir, 'targets.yaml')}, or c in the terminal UI)`]);
     const m = save(dir, p);
     const next = plan(dir, { kind: 'deploy', target: 'comfy', models: [b] }, [b]);
     expect(next.edits[0]?.after).toContain('    - "612e73616665" # a.safetensors\n    - "622e73616665" # b.safetensors\n');
@@ -117,7 +117,7 @@ describe('adding models to a target', () => {
     const llm = model('q.gguf', { type: 'llm', base: 'llama' });
     const p = plan(dir, { kind: 'deploy', target: 'comfy', models: [model('x.safetensors'), llm] }, [model('x.safetensors'), llm]);
     expect(p.edits).toEqual([]);
-    expect(p.notes).toEqual(['x.safetensors is already declared for comfy (deployment sdxl-loras)']);
+    expect(p.notes).toEqual(['x.safetensors is already declared for comfy (deployment sdxl-loras at targets.yaml:10); undeploy it first to deploy it at another path']);
     expect(p.refused[0]).toContain('q.gguf: target comfy has no folder for type llm');
     expect(plan(dir, { kind: 'deploy', target: 'forge', models: [] }).refused).toEqual([`no target named "forge" in ${dir}`]);
     expect(plan(dir, { kind: 'deploy', target: 'comfy', models: [pony] }, [pony]).edits).toHaveLength(1);
