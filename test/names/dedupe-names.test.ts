@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, readlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openHub } from '../../store/hub.js';
+import { INVENTORY_MIGRATIONS } from '../../store/migrations.js';
 import { deployAllLoras, writeLora } from '../housekeeping/helpers.js';
 import { makeWorld, mhOk, query, runChecked, storeDir } from '../helpers/world.js';
 
@@ -58,11 +58,13 @@ describe('the name of a deduplicated model', () => {
     await writeLora(w, 'b/add_detail.safetensors', { seed: 3 });
     await mhOk(w, ['scan', '-q', join(w.dl, 'a')]);
     await mhOk(w, ['scan', '-q', join(w.dl, 'b')]);
-    // Back to schema 7, as an inventory written before models.name existed.
+    // As an inventory written before models.name existed: the name is the store file's; the migration's backfill applies the rule.
+    const migration = INVENTORY_MIGRATIONS.find((m) => m.description.startsWith('models.name'));
     const db = new Database(join(w.hub, 'modelhub.db'));
-    db.exec('DROP INDEX models_name; ALTER TABLE models DROP COLUMN name; PRAGMA user_version = 7;');
+    db.exec('UPDATE models SET name = filename');
+    expect(db.prepare('SELECT name FROM models').all()).toEqual([{ name: 'add_detail - Copy.safetensors' }]);
+    db.transaction(() => migration?.after?.(db))();
     db.close();
-    openHub(w.hub).close();
     expect(query(w, 'SELECT name, filename FROM models')).toEqual([{ name: 'add_detail.safetensors', filename: 'add_detail - Copy.safetensors' }]);
     expect(query(w, 'SELECT COUNT(*) AS n FROM model_sources')).toEqual([{ n: 2 }]);
   });
