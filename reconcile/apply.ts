@@ -203,7 +203,7 @@ class Runner {
     const st = this.opts.fs.lstat(c.path);
     if (st?.kind !== 'symlink') throw new ModelHubError('PATH_CHANGED', `${c.path} changed while apply ran; left as it is (the steps before it are done and recorded)`, { path: c.path, hint: 'run `modelhub plan` to see the current state' });
     const declaredPath = c.action === 'adopt' ? (c.declaredPath ?? null) : null;
-    this.opts.ledger.recordLink({ target: c.target, path: c.path, linkTarget: c.linkTarget, hash: c.model.hash, deployment: c.deployment, dev: st.dev, ino: st.ino, declaredPath });
+    this.opts.ledger.recordLink({ target: c.target, path: c.path, linkTarget: c.linkTarget, hash: c.model.hash, deployment: c.deployment, dev: st.dev, ino: st.ino, declaredPath, companionOf: c.companionOf ?? null });
   }
 
   private stepDone(c: Change): void {

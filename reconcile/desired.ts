@@ -1,7 +1,10 @@
 import { dirname, relative, sep } from 'node:path';
 import { checkLinkPath } from '../core/names.js';
+import type { StoredCompanion } from '../store/companions.js';
+import { deriveCompanionLinks } from './companion-links.js';
 import type { DeploymentSpec, Manifests, TargetSpec } from './manifest-types.js';
 import { mappedFolder } from './mapping.js';
+import type { CompanionNote } from './plan-types.js';
 import { matchesSelector, selects, type DeployModel } from './select.js';
 import { DEFAULT_TEMPLATE, renderTemplate, templateValues } from './template.js';
 
@@ -19,6 +22,8 @@ export interface DesiredLink {
   linkTarget: string;
   /** The first deployment (manifest order) that declares this link; recorded with it. */
   deployment: string;
+  /** A companion link (reconcile/companion-links.ts): the path of the model link it sits beside. */
+  companionOf?: string;
 }
 
 export interface DesiredInput {
@@ -29,6 +34,8 @@ export interface DesiredInput {
   storeDir: string;
   /** Only this target (`--target NAME`); undefined: all. */
   onlyTarget?: string | undefined;
+  /** The companion copies in each model's store folder, by hash (store/companions.ts); none when absent. */
+  companions?: ReadonlyMap<string, readonly StoredCompanion[]>;
 }
 
 /** A link path two or more (target, model) pairs would claim: planned as one `name-clash` conflict. */
@@ -60,6 +67,9 @@ export interface Desired {
   clashes: LinkClash[];
   /** Links refused for their name, sorted by path. */
   unsafeNames: UnsafeName[];
+  /** The companion links beside `links`, sorted by path, and those left out (deriveCompanionLinks). */
+  companionLinks: DesiredLink[];
+  companionSkips: CompanionNote[];
 }
 
 /**
@@ -100,7 +110,9 @@ export function computeDesired(input: DesiredInput): Desired {
     clashes.push({ path, claims: [...claims.values()].map(({ link, deployments }) => ({ target: link.target, relPath: link.relPath, model: { hash: link.model.hash, name: link.model.name }, deployments: [...deployments] })) });
   }
   const byPathOrder = <T extends { path: string }>(a: T, b: T): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  return { links: [...byPath.values()].sort(byPathOrder), clashes: clashes.sort(byPathOrder), unsafeNames: [...unsafe.values()].sort(byPathOrder) };
+  const links = [...byPath.values()].sort(byPathOrder);
+  const companions = deriveCompanionLinks(links, input.companions ?? new Map());
+  return { links, clashes: clashes.sort(byPathOrder), unsafeNames: [...unsafe.values()].sort(byPathOrder), companionLinks: companions.links, companionSkips: companions.skipped };
 }
 
 /** One clash in words: `PATH: NAME (HASH, deployment D, target T) and …` (validate --inventory). */

@@ -14,6 +14,8 @@ export interface FingerprintInput {
   recordedFiles?: RecordedFile[];
   storeDir: string;
   options: { target: string | null; adopt: boolean };
+  /** The companion copies in the store, by model hash (their links are planned from them). */
+  companions?: ReadonlyMap<string, ReadonlyArray<{ role: string; name: string }>>;
 }
 
 /**
@@ -41,8 +43,9 @@ export function fingerprintInputs(input: FingerprintInput): string {
   const rows = (list: Array<Array<string | number | boolean | null>>): string => list.map((r) => r.map((v) => String(v)).join('\t')).join('\n');
   feed('models', rows(input.models.map((m) => [m.hash, m.filename, m.name, m.format, m.size, m.type, m.base, m.variant, m.deleted, m.unsafe === true])));
   feed('overrides', rows(input.overrideRecords.map((o) => [o.hash, o.type, o.base, o.variant, o.deployName, o.tags.join(',')])));
-  feed('links', rows(input.recorded.map((r) => [r.target, r.path, r.linkTarget, r.hash, r.deployment, r.dev, r.ino, r.declaredPath ?? null])));
+  feed('links', rows(input.recorded.map((r) => [r.target, r.path, r.linkTarget, r.hash, r.deployment, r.dev, r.ino, r.declaredPath ?? null, ...(typeof r.companionOf === 'string' ? [r.companionOf] : [])])));
   feed('dirs', rows(input.recordedDirs.map((d) => [d.target, d.path])));
   if (input.recordedFiles !== undefined && input.recordedFiles.length > 0) feed('files', rows(input.recordedFiles.map((f) => [f.target, f.path, f.purpose, f.sha256])));
+  if (input.companions !== undefined && input.companions.size > 0) feed('companions', rows([...input.companions].flatMap(([hash, list]) => list.map((c) => [hash, c.role, c.name]))));
   return hash.digest('hex');
 }

@@ -10,6 +10,7 @@ import { readRecordedFiles } from './file-ledger.js';
 import { observeFiles } from './owned-files-apply.js';
 import type { Manifests } from './manifest-types.js';
 import { observeActual } from './observe.js';
+import { readStoredCompanions } from '../store/companions.js';
 import { readInventoryModels, readOverrideRecords } from '../store/overrides.js';
 import { readEjectedFiles } from '../store/ejected.js';
 import { applyOverrideEffects, computeOverrideEffects, planOverrideChanges } from './overrides.js';
@@ -54,14 +55,15 @@ export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
   if (target !== null) assertKnownTarget(target, manifests, recorded.length > 0);
   const effects = computeOverrideEffects(inventory, manifests.overrides);
   const models = applyOverrideEffects(inventory, effects);
-  const { links: desired, clashes, unsafeNames } = computeDesired({ manifests, models, storeDir, onlyTarget: target ?? undefined });
+  const companions = readStoredCompanions(hub.db);
+  const { links: desired, clashes, unsafeNames, companionLinks, companionSkips } = computeDesired({ manifests, models, storeDir, onlyTarget: target ?? undefined, companions });
   const inScope = manifests.targets.filter((t) => target === null || t.name === target);
   const sizes = opts.adopt ? new Map(models.map((m) => [m.hash, m.size])) : undefined;
   const recordedTargets = readRecordedTargets(hub.db);
   const roots = new Map<string, string[]>();
   for (const t of [...manifests.targets, ...recordedTargets]) roots.set(t.name, [...new Set([...(roots.get(t.name) ?? []), t.root])]);
   const fs = opts.fs ?? readOnlyFs();
-  const actual = await observeActual({ fs, desired, recorded, recordedDirs, targets: inScope.filter((t) => desired.some((d) => d.target === t.name)), roots, storeDir, adopt: sizes && { sizes }, ejected });
+  const actual = await observeActual({ fs, desired: companionLinks.length === 0 ? desired : [...desired, ...companionLinks], recorded, recordedDirs, targets: inScope.filter((t) => desired.some((d) => d.target === t.name)), roots, storeDir, adopt: sizes && { sizes }, ejected });
   const desiredFiles = declareExtraPathFiles(manifests.targets, target);
   const recordedFiles = readRecordedFiles(hub.db, target);
   const files = { desired: desiredFiles, recorded: recordedFiles, actual: await observeFiles(fs, [...desiredFiles, ...recordedFiles].map((f) => f.path)) };
@@ -72,6 +74,8 @@ export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
     desired,
     clashes,
     unsafeNames,
+    companionLinks,
+    companionSkips,
     recorded,
     recordedDirs,
     actual,
@@ -83,7 +87,7 @@ export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
     overrideChanges: planOverrideChanges(inventory, effects, overrideRecords),
     files,
     ejected,
-    fingerprint: fingerprintInputs({ manifests, models: inventory, overrideRecords, recorded, recordedDirs, recordedFiles, storeDir, options }),
+    fingerprint: fingerprintInputs({ manifests, models: inventory, overrideRecords, recorded, recordedDirs, recordedFiles, storeDir, options, companions }),
     options,
   };
 }

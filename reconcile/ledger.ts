@@ -57,10 +57,10 @@ export function sqliteLedger(db: DB): Ledger {
     },
     recordLink(l) {
       write(
-        `INSERT INTO deploy_links (target, link_path, link_target, model_sha256, deployment, link_dev, link_ino, declared_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO deploy_links (target, link_path, link_target, model_sha256, deployment, link_dev, link_ino, declared_path, companion_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (link_path) DO UPDATE SET target = excluded.target, link_target = excluded.link_target,
            model_sha256 = excluded.model_sha256, deployment = excluded.deployment, link_dev = excluded.link_dev,
-           link_ino = excluded.link_ino, declared_path = excluded.declared_path, created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
+           link_ino = excluded.link_ino, declared_path = excluded.declared_path, companion_of = excluded.companion_of, created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
         l.target,
         l.path,
         l.linkTarget,
@@ -69,6 +69,7 @@ export function sqliteLedger(db: DB): Ledger {
         l.dev,
         l.ino,
         l.declaredPath ?? null,
+        l.companionOf ?? null,
       );
     },
     forgetLink(path) {
@@ -87,7 +88,7 @@ export function sqliteLedger(db: DB): Ledger {
   };
 }
 
-const SELECT_LINKS = 'SELECT target, link_path AS path, link_target AS linkTarget, model_sha256 AS hash, deployment, link_dev AS dev, link_ino AS ino, declared_path AS declaredPath FROM deploy_links';
+const SELECT_LINKS = 'SELECT target, link_path AS path, link_target AS linkTarget, model_sha256 AS hash, deployment, link_dev AS dev, link_ino AS ino, declared_path AS declaredPath, companion_of AS companionOf FROM deploy_links';
 
 /** The record of the link at `path`, if any. */
 export function readRecordedLink(db: DB, path: string): RecordedLink | undefined {

@@ -31,6 +31,8 @@ export interface RecordedLink {
    * or null: the link is at its declared path.
    */
   declaredPath?: string | null;
+  /** A companion link (a preview or metadata file beside a model's link): the path of that model link. */
+  companionOf?: string | null;
 }
 
 /** A folder ModelHub created (deploy_dirs), removed again when it becomes empty. */
@@ -94,6 +96,25 @@ interface Base {
   /** Path relative to the target root, for display. */
   relPath: string;
   model: { hash: string; name: string };
+  /**
+   * Set on a companion link (a model's preview or metadata file linked beside its link): the
+   * path of the model's link it belongs to. Recorded with the link; its ownership is a link's.
+   */
+  companionOf?: string;
+}
+
+/**
+ * A companion link the plan leaves out, for display: something not ModelHub's is at its path
+ * (a user's own preview: never replaced, never a conflict), its store copy is missing, or two
+ * links in one folder would give it. The model's own link is planned as usual.
+ */
+export interface CompanionNote {
+  target: string;
+  path: string;
+  relPath: string;
+  model: { hash: string; name: string };
+  companionOf: string;
+  found: string;
 }
 
 export type CreateReason = 'declared' | 'missing';
@@ -216,6 +237,8 @@ export interface PlanSummary {
   overrides: number;
   /** File actions (write, rewrite, record, remove, forget) of the files ModelHub owns. */
   files: number;
+  /** Companion links to make (create, adopt, relink) and to remove (delete, forget); not in the counts above. */
+  companions?: { link: number; remove: number };
 }
 
 export interface Plan {
@@ -248,5 +271,7 @@ export interface Plan {
    * Display only.
    */
   ejected?: Array<{ target: string; path: string; relPath: string; declaredRelPath: string; model: { hash: string; name: string } }>;
+  /** Companion links left out, and why (display only). */
+  companionNotes?: CompanionNote[];
   summary: PlanSummary;
 }

@@ -31,13 +31,16 @@ export function describeFileChange(f: FileChange): string {
 
 export type SummaryWords = { kind: 'in-sync'; text: string } | { kind: 'changes'; parts: string[]; conflicts: string; hasConflicts: boolean };
 
-/** `No changes. … (N links in sync).`, or the parts of `Plan: 12 to link, 1 to relink, 3 to remove, 0 conflicts.` */
+/** `No changes. … (N links in sync).`, or the parts of `Plan: 12 to link, 1 to relink, 3 to remove, 24 companion files to link, 0 conflicts.` */
 export function summaryWords(s: PlanSummary): SummaryWords {
-  const total = s.create + s.replace + s.delete + s.adopt + s.forget + s.dirs + s.overrides + s.files;
+  const total = s.create + s.replace + s.delete + s.adopt + s.forget + s.dirs + s.overrides + s.files + (s.companions?.link ?? 0) + (s.companions?.remove ?? 0);
   if (total === 0 && s.conflict === 0) return { kind: 'in-sync', text: `Target folders match the manifests (${s.inSync} link${s.inSync === 1 ? '' : 's'} in sync).` };
   const parts = [`${s.create} to link`, `${s.replace} to relink`, `${s.delete} to remove`];
   if (s.adopt > 0) parts.push(`${s.adopt} to adopt`);
   if (s.forget > 0) parts.push(`${s.forget} record${s.forget === 1 ? '' : 's'} to forget`);
+  const c = s.companions;
+  if (c !== undefined && c.link > 0) parts.push(`${c.link} companion file${c.link === 1 ? '' : 's'} to link`);
+  if (c !== undefined && c.remove > 0) parts.push(`${c.remove} companion file${c.remove === 1 ? '' : 's'} to unlink`);
   if (s.overrides > 0) parts.push(`${s.overrides} override${s.overrides === 1 ? '' : 's'} to record`);
   if (s.files > 0) parts.push(`${s.files} file change${s.files === 1 ? '' : 's'}`);
   return { kind: 'changes', parts, conflicts: `${s.conflict} conflict${s.conflict === 1 ? '' : 's'}`, hasConflicts: s.conflict > 0 };

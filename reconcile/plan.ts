@@ -8,7 +8,7 @@ import { planOwnedFiles, type FilePlanInput } from './owned-files.js';
 import { ownership } from './ownership.js';
 import { emptyPathPlanner, isEjectedAt } from './plan-nearby.js';
 import type { EjectedFile } from '../store/ejected.js';
-import type { ActualState, Change, Conflict, DeleteReason, Observed, Plan, PlanTarget, RecordedDir, RecordedLink } from './plan-types.js';
+import type { ActualState, Change, CompanionNote, Conflict, DeleteReason, Observed, Plan, PlanTarget, RecordedDir, RecordedLink } from './plan-types.js';
 
 export interface PlanInput {
   desired: DesiredLink[];
@@ -16,6 +16,9 @@ export interface PlanInput {
   clashes: LinkClash[];
   /** Links refused for their name (planned as `unsafe-name` conflicts). */
   unsafeNames?: UnsafeName[];
+  /** Companion links beside the desired links (reconcile/companion-links.ts), and those left out. */
+  companionLinks?: DesiredLink[];
+  companionSkips?: CompanionNote[];
   recorded: RecordedLink[];
   recordedDirs: RecordedDir[];
   actual: ActualState;
@@ -56,6 +59,8 @@ export function planReconcile(input: PlanInput): Plan {
   /** Per target, the relative paths of declared links that need nothing. */
   const inSync = new Map<string, string[]>();
   const rootConflicts = new Set<string>();
+  /** Declared links whose model stands at another path (adopted or ejected beside it): no companions at the declared path. */
+  const elsewhere = new Set<string>();
   const behind = symlinkedFolderConflicts(input.actual.symlinkedFolders, (target, path) => relativeToRoot(input, target, path));
   for (const clash of input.clashes) {
     recordedByPath.delete(clash.path);
@@ -90,6 +95,7 @@ export function planReconcile(input: PlanInput): Plan {
     const link = { linkTarget: d.linkTarget, deployment: d.deployment };
     if (obs.kind === 'absent') {
       const empty = planEmpty(d);
+      if (empty.kind !== 'create') elsewhere.add(d.path);
       if (empty.kind === 'stood-for') {
         recordedByPath.delete(empty.record.path);
         pushTo(inSync, d.target, relativeToRoot(input, d.target, empty.record.path));
@@ -97,22 +103,10 @@ export function planReconcile(input: PlanInput): Plan {
       else if (empty.kind === 'adopt') changes.push(empty.change);
       else changes.push({ action: 'create', reason: rec === undefined ? 'declared' : 'missing', ...base, ...link, expect: obs, ...(empty.nearby === undefined ? {} : { nearby: empty.nearby }) });
     } else if (obs.kind === 'symlink') {
-      const owned = rec === undefined ? 'not-owned' : ownership(rec, obs);
-      if (obs.text === d.linkTarget) {
-        // Exactly the declared link, recorded with its inode: in sync (observe reads the inode only
-        // where ownership decides something, so here it may be absent). Otherwise recorded as it is.
-        const proven = owned === 'owned' || (obs.ino === undefined && rec !== undefined && rec.ino !== null && rec.linkTarget === obs.text);
-        if (proven && rec?.hash === d.model.hash) pushTo(inSync, d.target, d.relPath);
-        else changes.push({ action: 'adopt', how: 'record', reason: rec === undefined ? 'unrecorded-link' : 'record-outdated', ...base, ...link, expect: obs });
-      } else if (rec !== undefined && owned !== 'not-owned') {
-        const reason = rec.hash === d.model.hash ? 'link-changed' : 'model-changed';
-        changes.push({ action: 'replace', reason, ...base, ...link, previous: { hash: rec.hash, linkTarget: rec.linkTarget }, expect: obs });
-      } else if (rec === undefined && resolve(dirname(d.path), obs.text) === d.storeFile) {
-        changes.push({ action: 'adopt', how: 'relink', reason: 'unrecorded-link', ...base, ...link, expect: obs });
-      } else {
-        const copy = rec !== undefined && obs.text === rec.linkTarget ? ' (a copy: not the inode ModelHub made)' : '';
-        conflicts.push({ ...base, reason: rec === undefined ? 'foreign-symlink' : 'drifted', found: `symlink -> ${obs.text}${copy}` });
-      }
+      const verdict = decideSymlink(d, rec, obs, base);
+      if ('change' in verdict) changes.push(verdict.change);
+      else if ('conflict' in verdict) conflicts.push(verdict.conflict);
+      else pushTo(inSync, d.target, d.relPath);
     } else if (isEjectedAt(input.ejected, d.path, obs)) {
       ejected.push({ ...base, declaredRelPath: d.relPath });
       if (rec !== undefined) changes.push({ action: 'forget', reason: 'ejected', ...base, expect: obs });
@@ -122,6 +116,7 @@ export function planReconcile(input: PlanInput): Plan {
       conflicts.push({ ...base, ...describeObstacle(obs) });
     }
   }
+  const companionNotes = planCompanionLinks(input, { recordedByPath, behind, elsewhere }, changes);
   for (const r of recordedByPath.values()) if (!behind.claim(r.target, r.path)) changes.push(planRecordedOnly(r, input));
   conflicts.push(...behind.conflicts());
   for (const l of input.actual.leftovers) {
@@ -148,8 +143,73 @@ export function planReconcile(input: PlanInput): Plan {
     emptyTargets,
     ejected: ejected.sort((a, b) => compare(a.target, b.target) || compare(a.path, b.path)),
     unsafe: input.desired.filter((d) => d.model.unsafe === true).map((d) => ({ target: d.target, path: d.path, relPath: d.relPath, model: { hash: d.model.hash, name: d.model.name } })),
+    ...(companionNotes.length > 0 ? { companionNotes } : {}),
     summary: { ...summarize(changes, conflicts, [...inSync.values()].reduce((n, paths) => n + paths.length, 0), dirs.length, input.overrideChanges.length), files: owned.files.length },
   };
+}
+
+type Verdict = { change: Change } | { conflict: Conflict } | { inSync: true };
+
+/** What to do where a symlink stands at a declared link's path, given its record. */
+function decideSymlink(d: DesiredLink, rec: RecordedLink | undefined, obs: Extract<Observed, { kind: 'symlink' }>, base: Pick<Change, 'target' | 'path' | 'relPath' | 'model' | 'companionOf'>): Verdict {
+  const link = { linkTarget: d.linkTarget, deployment: d.deployment };
+  const owned = rec === undefined ? 'not-owned' : ownership(rec, obs);
+  if (obs.text === d.linkTarget) {
+    // Exactly the declared link, recorded with its inode: in sync (observe reads the inode only
+    // where ownership decides something, so here it may be absent). Otherwise recorded as it is.
+    const proven = owned === 'owned' || (obs.ino === undefined && rec !== undefined && rec.ino !== null && rec.linkTarget === obs.text);
+    if (proven && rec?.hash === d.model.hash && (rec.companionOf ?? undefined) === d.companionOf) return { inSync: true };
+    return { change: { action: 'adopt', how: 'record', reason: rec === undefined ? 'unrecorded-link' : 'record-outdated', ...base, ...link, expect: obs } };
+  }
+  if (rec !== undefined && owned !== 'not-owned') {
+    const reason = rec.hash === d.model.hash ? 'link-changed' : 'model-changed';
+    return { change: { action: 'replace', reason, ...base, ...link, previous: { hash: rec.hash, linkTarget: rec.linkTarget }, expect: obs } };
+  }
+  if (rec === undefined && resolve(dirname(d.path), obs.text) === d.storeFile) return { change: { action: 'adopt', how: 'relink', reason: 'unrecorded-link', ...base, ...link, expect: obs } };
+  const copy = rec !== undefined && obs.text === rec.linkTarget ? ' (a copy: not the inode ModelHub made)' : '';
+  return { conflict: { ...base, reason: rec === undefined ? 'foreign-symlink' : 'drifted', found: `symlink -> ${obs.text}${copy}` } };
+}
+
+/**
+ * Companion links are planned like links, except that nothing in their way is a conflict: a
+ * user's own file (or link, or folder) at a companion path is left alone and noted, and a record
+ * there is forgotten (the user took the path over); a companion whose store copy is missing is
+ * noted and its owned link removed. A model whose link stands elsewhere (adopted or ejected
+ * beside its declared path) gets none at the declared path. Their paths lie in their model
+ * link's folder, so a missing root or a symlinked folder is already the model link's conflict.
+ * Returns the notes.
+ */
+function planCompanionLinks(
+  input: PlanInput,
+  state: { recordedByPath: Map<string, RecordedLink>; behind: ReturnType<typeof symlinkedFolderConflicts>; elsewhere: Set<string> },
+  changes: Change[],
+): CompanionNote[] {
+  const notes: CompanionNote[] = [...(input.companionSkips ?? [])];
+  for (const d of input.companionLinks ?? []) {
+    const rec = state.recordedByPath.get(d.path);
+    if (state.elsewhere.has(d.companionOf ?? '')) continue;
+    state.recordedByPath.delete(d.path);
+    if (state.behind.claim(d.target, d.path) || input.actual.missingRoots.has(d.target)) continue;
+    const base = { target: d.target, path: d.path, relPath: d.relPath, model: { hash: d.model.hash, name: d.model.name }, companionOf: d.companionOf ?? '' };
+    const obs = input.actual.paths.get(d.path) ?? ABSENT;
+    let found: string;
+    if (input.actual.missingStoreFiles.has(d.storeFile)) found = `store-file-missing: ${d.storeFile} is missing`;
+    else if (obs.kind === 'absent') {
+      changes.push({ action: 'create', reason: rec === undefined ? 'declared' : 'missing', ...base, linkTarget: d.linkTarget, deployment: d.deployment, expect: obs });
+      continue;
+    } else if (obs.kind === 'symlink') {
+      const verdict = decideSymlink(d, rec, obs, base);
+      if ('change' in verdict) changes.push(verdict.change);
+      if (!('conflict' in verdict)) continue;
+      found = `${verdict.conflict.reason}: ${verdict.conflict.found ?? ''}`;
+    } else {
+      const obstacle = describeObstacle(obs);
+      found = `${obstacle.reason}: ${obstacle.found ?? ''}`;
+    }
+    notes.push({ ...base, found: `${found}; left alone` });
+    if (rec !== undefined) changes.push(planRecordedOnly(rec, input));
+  }
+  return notes.sort((a, b) => compare(a.path, b.path));
 }
 
 /** Whether applying the plan would change anything (links, records, folders or overrides). */
@@ -160,7 +220,13 @@ export function hasChanges(plan: Plan): boolean {
 /** A recorded link nothing declares any more: delete it if still owned, otherwise only forget it. */
 function planRecordedOnly(r: RecordedLink, input: PlanInput): Change {
   const obs = input.actual.paths.get(r.path) ?? ABSENT;
-  const base = { target: r.target, path: r.path, relPath: relativeToRoot(input, r.target, r.path), model: { hash: r.hash, name: input.modelNames.get(r.hash) ?? basename(r.path) } };
+  const base = {
+    target: r.target,
+    path: r.path,
+    relPath: relativeToRoot(input, r.target, r.path),
+    model: { hash: r.hash, name: input.modelNames.get(r.hash) ?? basename(r.path) },
+    ...(typeof r.companionOf === 'string' ? { companionOf: r.companionOf } : {}),
+  };
   if (ownership(r, obs) !== 'not-owned') return { action: 'delete', reason: deleteReason(r, input), recorded: true, ...base, expect: obs };
   if (obs.kind === 'absent' || obs.kind === 'blocked') return { action: 'forget', reason: 'gone', ...base, expect: obs };
   if (isEjectedAt(input.ejected, r.path, obs)) return { action: 'forget', reason: 'ejected', ...base, expect: obs };
@@ -218,8 +284,13 @@ function findEmptyTargets(input: PlanInput, changes: Change[], declared: Map<str
 }
 
 function summarize(changes: Change[], conflicts: Conflict[], inSync: number, dirs: number, overrides: number): Omit<Plan['summary'], 'files'> {
-  const count = (a: Change['action']): number => changes.filter((c) => c.action === a).length;
-  return { create: count('create'), replace: count('replace'), delete: count('delete'), adopt: count('adopt'), forget: count('forget'), conflict: conflicts.length, inSync, dirs, overrides };
+  const links = changes.filter((c) => c.companionOf === undefined);
+  const count = (a: Change['action']): number => links.filter((c) => c.action === a).length;
+  const summary: Omit<Plan['summary'], 'files'> = { create: count('create'), replace: count('replace'), delete: count('delete'), adopt: count('adopt'), forget: count('forget'), conflict: conflicts.length, inSync, dirs, overrides };
+  const companions = changes.length - links.length;
+  if (companions === 0) return summary;
+  const remove = changes.filter((c) => c.companionOf !== undefined && (c.action === 'delete' || c.action === 'forget')).length;
+  return { ...summary, companions: { link: companions - remove, remove } };
 }
 
 function pushTo(map: Map<string, string[]>, key: string, value: string): void {

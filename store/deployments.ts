@@ -21,14 +21,14 @@ export function readDeployedLinks(db: DB): DeployedLink[] {
   return stmt(db, 'SELECT link_path AS path, model_sha256 AS hash, target FROM deploy_links ORDER BY link_path').all() as DeployedLink[];
 }
 
-/** The recorded links of one model, by target and path. */
+/** The recorded links of one model, by target and path (its own links; the companion links beside them are not listed). */
 export function deployedLinksOf(db: DB, hash: string): Array<{ target: string; path: string }> {
-  return stmt(db, 'SELECT target, link_path AS path FROM deploy_links WHERE model_sha256 = ? ORDER BY target, link_path').all(hash) as Array<{ target: string; path: string }>;
+  return stmt(db, 'SELECT target, link_path AS path FROM deploy_links WHERE model_sha256 = ? AND companion_of IS NULL ORDER BY target, link_path').all(hash) as Array<{ target: string; path: string }>;
 }
 
-/** How many recorded links point at each model (models without any are absent). */
+/** How many recorded links deploy each model (its own links, not companion links; models without any are absent). */
 export function countDeployedLinks(db: DB): Map<string, number> {
-  const rows = stmt(db, 'SELECT model_sha256 AS hash, COUNT(*) AS n FROM deploy_links GROUP BY model_sha256').all() as Array<{ hash: string; n: number }>;
+  const rows = stmt(db, 'SELECT model_sha256 AS hash, COUNT(*) AS n FROM deploy_links WHERE companion_of IS NULL GROUP BY model_sha256').all() as Array<{ hash: string; n: number }>;
   return new Map(rows.map((r) => [r.hash, r.n]));
 }
 

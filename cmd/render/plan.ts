@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { createRequire } from 'node:module';
 import type { FileChange } from '../../reconcile/file-types.js';
+import { basename } from 'node:path';
 import type { Change, Conflict, Plan, PlanTarget } from '../../reconcile/plan-types.js';
 import type { OverrideChange } from '../../reconcile/overrides.js';
 import { forTerminal } from '../../core/terminal-text.js';
@@ -64,6 +65,7 @@ export function renderPlan(input: Plan, chalk: ChalkInstance): string {
     for (const e of ejected) out.push(chalk.dim(`  ${e.target}: ${e.relPath}${e.relPath === e.declaredRelPath ? '' : ` (for ${e.declaredRelPath})`}`));
     out.push('');
   }
+  out.push(...renderCompanionNotes(plan.companionNotes ?? [], chalk));
   if (plan.dirs.length > 0) out.push(chalk.dim(`${plan.dirs.length} folder${plan.dirs.length === 1 ? '' : 's'} ModelHub created will be removed if empty.`), '');
   out.push(renderSummary(plan, chalk));
   return out.join('\n');
@@ -98,10 +100,43 @@ function renderTargetBody(t: PlanTarget, changes: Change[], conflicts: Conflict[
     const diff = moves ? renderFolderDiff(folder, list, t.inSyncPaths, chalk) : undefined;
     const rest = diff === undefined ? list : list.filter((c) => c.action !== 'create' && c.action !== 'delete');
     if (diff !== undefined) lines.push(...diff);
-    for (const c of rest) lines.push(`  ${paint(c.action, ACTION_SIGN[c.action])} ${c.relPath}${describeChange(c, chalk)}`);
+    const beside = companionsBeside(rest);
+    for (const c of rest) {
+      if (c.companionOf !== undefined && beside.grouped.has(c)) continue;
+      const companions = beside.of.get(c.path) ?? [];
+      const extra = companions.length === 0 ? '' : chalk.dim(`  + ${companions.length} companion file${companions.length === 1 ? '' : 's'}: ${companions.map((x) => basename(x.relPath)).join(', ')}`);
+      const alone = c.companionOf === undefined ? '' : chalk.dim('  (companion file)');
+      lines.push(`  ${paint(c.action, ACTION_SIGN[c.action])} ${c.relPath}${describeChange(c, chalk)}${alone}${extra}`);
+    }
   }
   for (const c of conflicts) lines.push(...renderConflict(c, chalk));
   return lines;
+}
+
+/** Companion changes shown on their model link's line: those whose model link has a change of the same action in the list. */
+function companionsBeside(list: Change[]): { of: Map<string, Change[]>; grouped: Set<Change> } {
+  const actionAt = new Map(list.filter((c) => c.companionOf === undefined).map((c) => [c.path, c.action]));
+  const of = new Map<string, Change[]>();
+  const grouped = new Set<Change>();
+  for (const c of list) {
+    if (c.companionOf === undefined || actionAt.get(c.companionOf) !== c.action) continue;
+    of.set(c.companionOf, [...(of.get(c.companionOf) ?? []), c]);
+    grouped.add(c);
+  }
+  return { of, grouped };
+}
+
+/** Most companion notes listed one by one; `plan --json` has them all. */
+const MAX_NOTES = 10;
+
+/** Companion links left out (a user's own file is there, …): one dim line each, then how many more. */
+function renderCompanionNotes(notes: NonNullable<Plan['companionNotes']>, chalk: ChalkInstance): string[] {
+  if (notes.length === 0) return [];
+  const out = [chalk.dim(`${notes.length} companion file${notes.length === 1 ? '' : 's'} not linked (never replaced; the model's link is planned as usual):`)];
+  for (const n of notes.slice(0, MAX_NOTES)) out.push(chalk.dim(`  ${n.target}: ${n.relPath}  ${n.found}`));
+  if (notes.length > MAX_NOTES) out.push(chalk.dim(`  … and ${notes.length - MAX_NOTES} more (\`modelhub plan --json\` lists them all)`));
+  out.push('');
+  return out;
 }
 
 /**

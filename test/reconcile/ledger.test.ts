@@ -18,7 +18,7 @@ describe('deploy_links inodes (inventory migration 4)', () => {
     old.close();
 
     const hub = openHub(root);
-    expect(readRecordedLinks(hub.db)).toEqual([{ target: 'comfy', path: '/apps/a', linkTarget: '/hub/models/h/a', hash: 'h', deployment: 'all', dev: null, ino: null, declaredPath: null }]);
+    expect(readRecordedLinks(hub.db)).toEqual([{ target: 'comfy', path: '/apps/a', linkTarget: '/hub/models/h/a', hash: 'h', deployment: 'all', dev: null, ino: null, declaredPath: null, companionOf: null }]);
     const ledger = sqliteLedger(hub.db);
     ledger.recordLink({ target: 'comfy', path: '/apps/a', linkTarget: '/hub/models/h/a', hash: 'h', deployment: 'all', dev: 2049, ino: 123456 });
     expect(ledger.findLink('/apps/a')).toMatchObject({ dev: 2049, ino: 123456 });

@@ -120,6 +120,44 @@ describe('plan view', () => {
     `);
   });
 
+  it('shows companion files on their model link\'s line, alone when their model link needs nothing, the ones left out, and counts them apart', () => {
+    const beside = (rel: string, label: string, of: string): Change => ({ action: 'create', reason: 'declared', ...at(rel), model: model(label), linkTarget: storeFile(label, rel.split('/').pop() ?? ''), deployment: 'loras', expect: absent, companionOf: `${ROOT}/${of}` });
+    const withCompanions: Change[] = [
+      changes[0] as Change,
+      beside('loras/a.civitai.info', 'a', 'loras/a.safetensors'),
+      beside('loras/a.preview.png', 'a', 'loras/a.safetensors'),
+      beside('loras/keep.preview.png', 'keep', 'loras/keep.safetensors'),
+      { action: 'delete', reason: 'not-declared', recorded: true, ...at('checkpoints/gone.json'), model: model('gone'), expect: absent, companionOf: `${ROOT}/checkpoints/gone.safetensors` },
+    ];
+    const notes = Array.from({ length: 11 }, (_, i) => ({ ...at(`loras/m${i}.preview.png`), model: model(`m${i}`), companionOf: `${ROOT}/loras/m${i}.safetensors`, found: 'foreign-file: file, 12 KB; left alone' }));
+    const plan = { ...planOf({ changes: withCompanions, companionNotes: notes }), summary: { ...planOf().summary, create: 1, companions: { link: 3, remove: 1 } } };
+    expect(renderPlan(plan, plain)).toMatchInlineSnapshot(`
+      "ModelHub will perform the following actions:
+
+        + link   - remove
+
+      comfy (ComfyUI)  <tmp>/comfy
+        + loras/a.safetensors  → a.safetensors 610000000000  + 2 companion files: a.civitai.info, a.preview.png
+        + loras/keep.preview.png  → keep.safetensors 6b6565700000  (companion file)
+        - checkpoints/gone.json  (not-declared; gone.safetensors)  (companion file)
+
+      11 companion files not linked (never replaced; the model's link is planned as usual):
+        comfy: loras/m0.preview.png  foreign-file: file, 12 KB; left alone
+        comfy: loras/m1.preview.png  foreign-file: file, 12 KB; left alone
+        comfy: loras/m2.preview.png  foreign-file: file, 12 KB; left alone
+        comfy: loras/m3.preview.png  foreign-file: file, 12 KB; left alone
+        comfy: loras/m4.preview.png  foreign-file: file, 12 KB; left alone
+        comfy: loras/m5.preview.png  foreign-file: file, 12 KB; left alone
+        comfy: loras/m6.preview.png  foreign-file: file, 12 KB; left alone
+        comfy: loras/m7.preview.png  foreign-file: file, 12 KB; left alone
+        comfy: loras/m8.preview.png  foreign-file: file, 12 KB; left alone
+        comfy: loras/m9.preview.png  foreign-file: file, 12 KB; left alone
+        … and 1 more (\`modelhub plan --json\` lists them all)
+
+      Plan: 1 to link, 0 to relink, 0 to remove, 3 companion files to link, 1 companion file to unlink, 0 conflicts."
+    `);
+  });
+
   it('warns before emptying a target, and says "No changes." when there are none', () => {
     const deletes: Change[] = ['a', 'b'].map((l) => ({ action: 'delete', reason: 'not-declared', ...at(`loras/${l}.safetensors`), model: model(l), recorded: true, expect: absent }));
     expect(renderPlan(planOf({ changes: deletes, emptyTargets: ['comfy'] }), plain)).toMatchInlineSnapshot(`
