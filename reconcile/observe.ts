@@ -74,7 +74,8 @@ export async function observeActual(input: ObserveInput): Promise<ActualState> {
   for (const t of input.targets) if (t.enabled && fs.stat(t.root)?.kind !== 'dir') missingRoots.add(t.name);
   const nearby = await findNearby({
     fs,
-    desired: input.desired.filter((d) => !missingRoots.has(d.target)),
+    // Only a model's own link is looked for elsewhere; companion links are never adopted from beside it.
+    desired: input.desired.filter((d) => d.companionOf === undefined && !missingRoots.has(d.target)),
     recorded: input.recorded,
     paths,
     targets: input.targets,
