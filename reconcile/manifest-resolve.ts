@@ -7,6 +7,7 @@ import { locate, type YamlDoc, type YamlProblem } from '../core/yaml.js';
 import type { DeploymentSpec, MappingCondition, OverrideSpec, Selector, TargetSpec } from './manifest-types.js';
 import { didYouMean } from '../core/suggest.js';
 import { DEFAULT_TEMPLATE, checkTemplate } from './template.js';
+import { resolveListing } from './listing-resolve.js';
 import { checkExtraPathsTarget } from './extra-paths.js';
 
 /** A manifest document with the absolute path of its file and whether it passed the schema. */
@@ -100,7 +101,7 @@ function resolveTarget(d: CheckedDoc, opts: ResolveOptions, report: Report): Tar
     if (folder === undefined) continue;
     const pointer = typeof mapping === 'string' ? `/mappings/${type}` : `/mappings/${type}/folder`;
     // A folder with a problem stays in the (then discarded) spec so cross-checks do not cascade.
-    const rel = checkMappingFolder(type, folder, (message) => report(pointer, message));
+    const rel = checkMappingFolder(`mappings.${type}`, folder, (message) => report(pointer, message));
     mappings[type] = rel ?? folder;
     const folderProblem = rel === undefined || !known || rel === '' ? undefined : forbiddenPlace(resolve(root, rel), opts);
     if (folderProblem !== undefined) report(pointer, `mappings.${type}: ${resolve(root, rel!)} ${folderProblem}`);
@@ -120,6 +121,7 @@ function resolveTarget(d: CheckedDoc, opts: ResolveOptions, report: Report): Tar
     ...(Object.keys(conditions).length > 0 ? { conditions } : {}),
     source: { file: d.doc.file, line: locate(d.doc, '').line },
   };
+  if (isRecord(v.listing)) spec.listing = resolveListing(v.listing, (folder, say) => checkMappingFolder('listing', folder, say), report);
   if (typeof v.extraModelPaths === 'string') {
     const file = resolveExtraModelPaths(v.extraModelPaths, spec, { ...opts, baseDir: dirname(d.absFile) }, report);
     if (file !== undefined) spec.extraModelPaths = file;
@@ -180,17 +182,17 @@ export function forbiddenPlace(path: string, opts: { storeDir?: string | undefin
 }
 
 /** A mapping folder normalized (posix, no trailing slash, '' for the root), or undefined after reporting why not. */
-function checkMappingFolder(type: string, folder: string, report: (message: string) => void): string | undefined {
+function checkMappingFolder(label: string, folder: string, report: (message: string) => void): string | undefined {
   if (isAbsolute(folder) || folder.startsWith('~') || /^[A-Za-z]:/.test(folder)) {
-    report(`mappings.${type}: "${folder}" must be a folder relative to the root`);
+    report(`${label}: "${folder}" must be a folder relative to the root`);
     return undefined;
   }
   if (folder.includes('\\')) {
-    report(`mappings.${type}: "${folder}" must use / between folders`);
+    report(`${label}: "${folder}" must use / between folders`);
     return undefined;
   }
   if (folder.split('/').includes('..')) {
-    report(`mappings.${type}: "${folder}" escapes the target root (..); to reach a folder beside models/, make root the application folder`);
+    report(`${label}: "${folder}" escapes the target root (..); to reach a folder beside models/, make root the application folder`);
     return undefined;
   }
   const normalized = posix.normalize(folder).replace(/\/+$/, '');

@@ -33,7 +33,21 @@ export interface TargetSpec {
    * meet its type's condition is deployed nowhere in this target (reconcile/mapping.ts).
    */
   conditions?: Record<string, MappingCondition>;
+  /** Folder (relative to root, normalized like mappings) → how the application lists the files in it and below it (reconcile/listing.ts). */
+  listing?: Record<string, FolderListing>;
   source: SourceRef;
+}
+
+/** How an application lists one folder's files (Target `listing`); advisory, for status. */
+export interface FolderListing {
+  /** What the application tells files apart by: the path below the folder, the file name alone, or the name without its extension. */
+  keyedBy: 'path' | 'name' | 'stem';
+  /** Extensions listed (with the dot, as written); undefined: every file. */
+  extensions?: string[];
+  /** Extensions compared case-sensitively. */
+  matchCase: boolean;
+  /** Lower-case extension → what the application needs to list such files. */
+  needs: Record<string, string>;
 }
 
 /** Conditions of one mapping; each list is any-of, every list present must hold. */

@@ -2,6 +2,7 @@ import { computePlan, type Gathered, type GatherOptions } from './gather.js';
 import { readOnlyFs } from './fs.js';
 import { observeBrokenLinks } from './observe.js';
 import type { TargetSpec } from './manifest-types.js';
+import { checkListing, type ListingNote } from './listing.js';
 import { describeMappingMiss, mappedFolder } from './mapping.js';
 import type { Plan } from './plan-types.js';
 import { matchesSelector, selects } from './select.js';
@@ -36,6 +37,8 @@ export interface TargetStatus {
   extraModelPaths?: { path: string; pending: boolean };
   /** Models a deployment selects for this target that land nowhere in it: their type's mapping takes other bases or formats. */
   unmapped: Array<{ hash: string; name: string; type: string; reason: string }>;
+  /** What the target's `listing` rules say about its declared links: hidden extensions, shared names, add-ons needed. */
+  notes: ListingNote[];
 }
 
 /** What status is computed from: the plan, its gathered inputs, and per target the broken symlinks in its mapped folders. */
@@ -58,7 +61,8 @@ export async function gatherStatus(opts: GatherOptions): Promise<StatusInput> {
 /**
  * Per-target status, derived from the same plan `plan` and `apply` use, plus what only status
  * reports: broken links found in the mapped folders (gathered), mapped models nobody selects,
- * and selected models whose mapping's conditions keep them out of the target. PURE: reads no folder and no database.
+ * selected models whose mapping's conditions keep them out of the target, and what the target's
+ * `listing` rules say about the declared links. PURE: reads no folder and no database.
  */
 export function computeStatus({ plan, gathered, broken }: StatusInput): TargetStatus[] {
   return plan.targets.map((t) => {
@@ -92,6 +96,7 @@ export function computeStatus({ plan, gathered, broken }: StatusInput): TargetSt
         ? { extraModelPaths: { path: spec.extraModelPaths, pending: plan.files.some((f) => f.target === t.name && f.path === spec.extraModelPaths && f.action !== 'record-file') } }
         : {}),
       unmapped,
+      notes: live === undefined ? [] : checkListing(live, gathered.desired.filter((d) => d.target === t.name).map((d) => d.relPath)),
     };
   });
 }

@@ -49,7 +49,7 @@ export function renderStatus(input: TargetStatus[], plan: Plan, chalk: ChalkInst
   const lines = [table];
   for (const t of targets) {
     const conflicts = plan.conflicts.filter((c) => c.target === t.name);
-    if (conflicts.length === 0 && t.broken.length === 0 && t.unselected.length === 0 && t.unmapped.length === 0 && t.extraModelPaths === undefined) continue;
+    if (conflicts.length === 0 && t.broken.length === 0 && t.unselected.length === 0 && t.unmapped.length === 0 && t.notes.length === 0 && t.extraModelPaths === undefined) continue;
     lines.push('', chalk.bold(`${t.name}`) + chalk.dim(`  ${t.root}`));
     if (t.extraModelPaths !== undefined) {
       const when = t.extraModelPaths.pending ? 'apply will change it; restart ComfyUI after that' : 'restart ComfyUI after an apply that changes it';
@@ -63,6 +63,11 @@ export function renderStatus(input: TargetStatus[], plan: Plan, chalk: ChalkInst
     }
     for (const m of t.unmapped.slice(0, MAX_LISTED)) lines.push(`  ${chalk.dim('selected, but lands nowhere:')} ${m.name} (${m.type}): ${m.reason}`);
     if (t.unmapped.length > MAX_LISTED) lines.push(`  ${chalk.dim(`… ${t.unmapped.length - MAX_LISTED} more selected models land nowhere (--json lists all)`)}`);
+    for (const n of t.notes) {
+      lines.push(`  ${n.level === 'warning' ? chalk.yellow('warning') : chalk.dim('note')} ${n.message}`);
+      lines.push(...n.paths.slice(0, MAX_LISTED).map((p) => `    ${p}`));
+      if (n.paths.length > MAX_LISTED) lines.push(chalk.dim(`    … ${n.paths.length - MAX_LISTED} more (--json lists all)`));
+    }
   }
   const s = plan.summary;
   const pending = s.create + s.replace + s.delete + s.adopt + s.forget + s.dirs + s.overrides + s.files;

@@ -230,13 +230,13 @@ describe('apply view', () => {
 });
 
 function status(name: string, over: Partial<TargetStatus> = {}): TargetStatus {
-  return { name, displayName: name, root: tmp(name), enabled: true, declared: 3, inSync: 3, missing: 0, drifted: 0, extra: 0, adoptable: 0, conflicts: 0, broken: [], unselected: [], unmapped: [], ...over };
+  return { name, displayName: name, root: tmp(name), enabled: true, declared: 3, inSync: 3, missing: 0, drifted: 0, extra: 0, adoptable: 0, conflicts: 0, broken: [], unselected: [], unmapped: [], notes: [], ...over };
 }
 
 describe('status view', () => {
   it('one row per target, then what needs attention, then what plan would do', () => {
     const targets = [
-      status('comfy', { inSync: 1, missing: 1, drifted: 1, conflicts: 1, broken: [tmp('comfy/loras/gone.safetensors')], unselected: [{ hash: hash('u'), name: HOSTILE, type: 'lora' }], unmapped: [{ hash: hash('w'), name: 'wan.safetensors', type: 'unet', reason: 'mappings.unet takes base flux; this is wan' }] }),
+      status('comfy', { inSync: 1, missing: 1, drifted: 1, conflicts: 1, broken: [tmp('comfy/loras/gone.safetensors')], unselected: [{ hash: hash('u'), name: HOSTILE, type: 'lora' }], unmapped: [{ hash: hash('w'), name: 'wan.safetensors', type: 'unet', reason: 'mappings.unet takes base flux; this is wan' }], notes: [{ level: 'warning', folder: 'models/VAE', message: '2 links named ae.safetensors in models/VAE: Forge lists one file per file name there', paths: ['models/VAE/a/ae.safetensors', 'models/VAE/b/ae.safetensors'] }, { level: 'note', folder: 'diffusion_models', message: '1 .gguf link in diffusion_models: ComfyUI lists them only with the ComfyUI-GGUF custom node', paths: ['diffusion_models/x.gguf'] }] }),
       status('forge', { enabled: false, declared: 0, inSync: 0 }),
       status('old', { enabled: null, declared: 0, inSync: 0, extra: 2 }),
     ];
@@ -252,6 +252,11 @@ describe('status view', () => {
         broken link <tmp>/comfy/loras/gone.safetensors
         not selected by any deployment: evil\\e[2Jname.safetensors (lora)
         selected, but lands nowhere: wan.safetensors (unet): mappings.unet takes base flux; this is wan
+        warning 2 links named ae.safetensors in models/VAE: Forge lists one file per file name there
+          models/VAE/a/ae.safetensors
+          models/VAE/b/ae.safetensors
+        note 1 .gguf link in diffusion_models: ComfyUI lists them only with the ComfyUI-GGUF custom node
+          diffusion_models/x.gguf
 
       Run modelhub plan to see the 2 pending changes and 1 conflict."
     `);

@@ -81,7 +81,7 @@ describe('file views', () => {
   });
 
   it('status reminds that ComfyUI reads the file only when it starts', () => {
-    const t: TargetStatus = { name: 'comfy', displayName: 'ComfyUI', root: tmp('links'), enabled: true, declared: 2, inSync: 2, missing: 0, drifted: 0, extra: 0, adoptable: 0, conflicts: 0, broken: [], unselected: [], unmapped: [], extraModelPaths: { path: FILE, pending: true } };
+    const t: TargetStatus = { name: 'comfy', displayName: 'ComfyUI', root: tmp('links'), enabled: true, declared: 2, inSync: 2, missing: 0, drifted: 0, extra: 0, adoptable: 0, conflicts: 0, broken: [], unselected: [], unmapped: [], notes: [], extraModelPaths: { path: FILE, pending: true } };
     expect(renderStatus([t], { ...plan, conflicts: [], summary: { ...summary, conflict: 0 } }, plain)).toMatchInlineSnapshot(`
       "TARGET  STATE    DECLARED  IN SYNC  MISSING  DRIFTED  EXTRA  CONFLICTS  BROKEN  UNSELECTED
       comfy   enabled         2        2        0        0      0          0       0           0

@@ -194,6 +194,6 @@ function overview(): DeployOverview {
     ejected: [],
     summary,
   };
-  const status = [{ name: 'comfy', displayName: 'ComfyUI', root: '/apps', enabled: true, declared: 1, inSync: 0, missing: 1, drifted: 0, extra: 0, adoptable: 0, conflicts: 0, broken: [], unselected: [], unmapped: [] }];
+  const status = [{ name: 'comfy', displayName: 'ComfyUI', root: '/apps', enabled: true, declared: 1, inSync: 0, missing: 1, drifted: 0, extra: 0, adoptable: 0, conflicts: 0, broken: [], unselected: [], unmapped: [], notes: [] }];
   return { targets: [{ name: 'comfy', displayName: 'ComfyUI', rootAsWritten: '/apps', root: '/apps', enabled: true, mappings: { lora: 'loras' }, file: '/m/t.yaml', line: 1 }], status, plan };
 }
