@@ -138,6 +138,14 @@ describe('extraModelPaths: the file ModelHub writes for ComfyUI', () => {
     await mhOk(s.w, ['apply', '--yes']);
     expect(existsSync(s.file)).toBe(false);
     expect(existsSync(join(s.links, 'loras', 'detail.safetensors'))).toBe(true);
+    writeManifest(s.w, 'comfy.yaml', target(s));
+    await mhOk(s.w, ['apply', '--yes']);
+    writeManifest(s.w, 'comfy.yaml', '# nothing declared\n');
+    const removed = JSON.parse((await mhOk(s.w, ['plan', '--json', '--target', 'comfy'])).stdout);
+    expect(removed.files).toMatchObject([{ action: 'remove-file', reason: 'target-removed', path: s.file }]);
+    await mhOk(s.w, ['apply', '--yes', '--allow-empty']);
+    expect(existsSync(s.file)).toBe(false);
+    expect(recordedFiles(s.w)).toEqual([]);
   });
 
   it('records a file already holding exactly the declared text (an apply that ended before recording it)', async () => {
