@@ -44,7 +44,10 @@ export function deployWorld(parent: string, models: number): DeployWorld {
     globals: ['--hub', join(root, 'hub'), '--manifests', join(root, 'manifests')],
   };
   for (let i = 0; i < models; i++) world.storeFiles.push(storeFile(world.hub, i));
-  if (existsSync(join(root, 'ready'))) return world;
+  if (existsSync(join(root, 'ready'))) {
+    openHub(world.hub).close(); // brings an inventory made by an older ModelHub up to date
+    return world;
+  }
   rmSync(root, { recursive: true, force: true });
   buildHub(world, models);
   buildStowPackage(world);

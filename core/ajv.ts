@@ -105,7 +105,7 @@ export function precompiledValidator(name: string, stamp: string, dir = precompi
 
 /**
  * Write every schema's validator as code (ajv standalone, CommonJS) into dist/schemas/, each
- * stamped with what it was made from (run by `npm run build`, after tsc).
+ * stamped with what it was made from (run by `npm run build`: core/precompile.ts).
  */
 export function writePrecompiledSchemas(dir = precompiledDir()): string[] {
   const written: string[] = [];

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { schemaValidator } from './ajv.js';
 import { ModelHubError, errnoCode } from './errors.js';
@@ -52,8 +53,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const cwd = opts.cwd ?? process.cwd();
   const flags = opts.flags ?? {};
   const defaultsFile = join(packageRoot(), 'config.yaml');
-  // The shipped defaults are checked against the schema by the test suite, not on every run.
-  const defaults = readConfigFile(defaultsFile, { validate: false }) as unknown as ConfigValues;
+  const defaults = readDefaults(defaultsFile) as unknown as ConfigValues;
   let merged = resolvePaths(defaults as unknown as Record<string, unknown>, dirname(defaultsFile), env) as unknown as ConfigValues;
 
   const userFile = findUserConfig(flags, env, cwd);
@@ -66,6 +66,40 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const civitaiUrl = env.MODELHUB_CIVITAI_URL;
   if (civitaiUrl !== undefined && civitaiUrl !== '') merged.external_apis.civitai.base_url = civitaiUrl;
   return { ...merged, hub, manifests, configFile: userFile };
+}
+
+/**
+ * The shipped defaults (config.yaml). `npm run build` writes them as JSON stamped with the
+ * SHA-256 of config.yaml's text (dist/config-defaults.json); that copy is used while the stamp
+ * matches the file as it is now, so a command without a user config file loads no YAML parser.
+ * They are checked against the schema by the test suite, not on every run.
+ */
+export function readDefaults(file: string, compiledDir = compiledDefaultsDir()): Record<string, unknown> {
+  const stamp = createHash('sha256').update(readFileSync(file)).digest('hex');
+  try {
+    const compiled = JSON.parse(readFileSync(join(compiledDir, COMPILED_DEFAULTS), 'utf8')) as { stamp?: unknown; values?: unknown };
+    if (compiled.stamp === stamp && isPlainObject(compiled.values)) return compiled.values;
+  } catch {
+    // not built, or unreadable: parse the YAML instead
+  }
+  return readConfigFile(file, { validate: false });
+}
+
+const COMPILED_DEFAULTS = 'config-defaults.json';
+
+function compiledDefaultsDir(): string {
+  return join(packageRoot(), 'dist');
+}
+
+/** Write the shipped defaults as stamped JSON for readDefaults (run by `npm run build`). */
+export function writeCompiledDefaults(dir = compiledDefaultsDir()): string {
+  const file = join(packageRoot(), 'config.yaml');
+  const stamp = createHash('sha256').update(readFileSync(file)).digest('hex');
+  const out = join(dir, COMPILED_DEFAULTS);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${out}.tmp`, `${JSON.stringify({ stamp, values: readConfigFile(file, { validate: false }) }, null, 2)}\n`);
+  renameSync(`${out}.tmp`, out);
+  return out;
 }
 
 function pick(flag: string | undefined, envValue: string | undefined, cwd: string, env: NodeJS.ProcessEnv): string | undefined {

@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { yamlLibrary } from './yaml-lib.js';
 import type { OffsetProblem } from './yaml-limits.js';
 
 /**
@@ -8,6 +9,7 @@ import type { OffsetProblem } from './yaml-limits.js';
  * Aliases are not followed; `lineOf` turns an offset into the line the message names.
  */
 export function findDuplicateKeys(doc: Document.Parsed, lineOf: (offset: number) => number): OffsetProblem[] {
+  const { isMap, isPair, isScalar, isSeq } = yamlLibrary();
   const problems: OffsetProblem[] = [];
   const walk = (node: unknown): void => {
     if (isPair(node)) {

@@ -1,4 +1,5 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type CST, type Document, type Node } from 'yaml';
+import type { CST, Document, Node } from 'yaml';
+import { yamlLibrary } from './yaml-lib.js';
 
 /**
  * What one YAML file may cost. Every YAML file ModelHub reads (manifests, config, rule files)
@@ -87,6 +88,7 @@ export function newAliasBudget(): AliasBudget {
  * Returns the first problem; the document is then unusable.
  */
 export function checkAliases(doc: Document.Parsed, budget: AliasBudget, limits: Pick<YamlLimits, 'maxAliases' | 'maxAliasedValues'>): OffsetProblem | undefined {
+  const { isAlias, isMap, isPair, isSeq } = yamlLibrary();
   const anchors = new Map<string, Node>();
   const size = new Map<Node, number>();
   const open = new Set<Node>();
@@ -140,5 +142,5 @@ export function checkAliases(doc: Document.Parsed, budget: AliasBudget, limits: 
 export function isEmptyDocument(doc: Document.Parsed): boolean {
   const c = doc.contents;
   if (c === null) return true;
-  return isScalar(c) && c.value === null && c.range[0] === c.range[1] && c.tag === undefined && c.anchor === undefined;
+  return yamlLibrary().isScalar(c) && c.value === null && c.range[0] === c.range[1] && c.tag === undefined && c.anchor === undefined;
 }

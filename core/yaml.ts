@@ -1,4 +1,5 @@
-import { Composer, isMap, isNode, isPair, isScalar, Lexer, LineCounter, Parser, type CST, type Document } from 'yaml';
+import type { CST, Document, LineCounter } from 'yaml';
+import { yamlLibrary } from './yaml-lib.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMean } from './suggest.js';
 import { findDuplicateKeys } from './yaml-keys.js';
@@ -29,6 +30,7 @@ export interface YamlDoc {
  * documents. Cost is linear in the text.
  */
 export function parseYamlDocuments(text: string, file: string, limits: Readonly<YamlLimits> = YAML_LIMITS): { docs: YamlDoc[]; problems: YamlProblem[] } {
+  const { Composer, Lexer, LineCounter, Parser } = yamlLibrary();
   const lineCounter = new LineCounter();
   // Keys are checked by findDuplicateKeys: the library's own check is quadratic in a map's size.
   const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
@@ -91,6 +93,7 @@ export function parseYamlDocuments(text: string, file: string, limits: Readonly<
 
 /** Position of the node at a JSON pointer (ajv's instancePath) or, failing that, of its nearest parent. */
 export function locate(doc: YamlDoc, instancePath: string, opts: { key?: string } = {}): { line: number; col: number } {
+  const { isMap, isNode, isPair, isScalar } = yamlLibrary();
   const segments = instancePath === '' ? [] : instancePath.slice(1).split('/').map(unescapePointer);
   let node: unknown = doc.doc.contents;
   let best: unknown = node;
@@ -216,7 +219,7 @@ function within(inner: ErrorObject, outer: ErrorObject): boolean {
 }
 
 function isMapNode(node: unknown): boolean {
-  return isMap(node);
+  return yamlLibrary().isMap(node);
 }
 
 function unescapePointer(seg: string): string {

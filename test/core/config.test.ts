@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, readConfigFile } from '../../core/config.js';
+import { loadConfig, readConfigFile, readDefaults, writeCompiledDefaults } from '../../core/config.js';
 import { packageRoot } from '../../core/paths.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -96,5 +96,30 @@ describe('configuration', () => {
 
   it('names a missing --config file', () => {
     expect(() => loadConfig({ flags: { config: '/nope/config.yaml' }, env: env() })).toThrowError('config file /nope/config.yaml does not exist');
+  });
+});
+
+describe('the shipped defaults compiled at build time (dist/config-defaults.json)', () => {
+  const shipped = join(packageRoot(), 'config.yaml');
+
+  it('hold exactly what parsing config.yaml gives, and are used while its stamp matches', () => {
+    const dir = tempDir();
+    const written = writeCompiledDefaults(dir);
+    expect(readDefaults(shipped, dir)).toEqual(readConfigFile(shipped, { validate: false }));
+    // Proof the JSON is what was read: a matching stamp with other values wins.
+    const compiled = JSON.parse(readFileSync(written, 'utf8')) as { stamp: string; values: Record<string, unknown> };
+    writeFileSync(written, JSON.stringify({ stamp: compiled.stamp, values: { ...compiled.values, page_size: 7 } }));
+    expect(readDefaults(shipped, dir).page_size).toBe(7);
+  });
+
+  it('are ignored when made from another config.yaml, unreadable or missing: the YAML is parsed', () => {
+    const dir = tempDir();
+    const written = writeCompiledDefaults(dir);
+    const compiled = JSON.parse(readFileSync(written, 'utf8')) as { values: Record<string, unknown> };
+    writeFileSync(written, JSON.stringify({ stamp: 'f'.repeat(64), values: { ...compiled.values, page_size: 7 } }));
+    expect(readDefaults(shipped, dir).page_size).toBe(1000);
+    writeFileSync(written, '{ not json');
+    expect(readDefaults(shipped, dir).page_size).toBe(1000);
+    expect(readDefaults(shipped, join(dir, 'missing')).page_size).toBe(1000);
   });
 });
