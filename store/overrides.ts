@@ -139,25 +139,23 @@ export function classifierAnswerOf(o: RecordedOverride | undefined, m: { primary
  * manifests' overrides from scratch and a removed override shows.
  */
 export function readInventoryModels(db: DB): InventoryModel[] {
-  const overrides = readRecordedOverrides(db);
-  const rows = stmt(db, 'SELECT id, sha256, filename, name, format, file_size, deleted, unsafe, primary_type, base_model, sub_type, confidence FROM models ORDER BY sha256').all() as Array<{
-    id: number;
-    sha256: string;
-    filename: string;
-    name: string;
-    format: string;
-    file_size: number;
-    deleted: number;
-    unsafe: number;
-    primary_type: string;
-    base_model: string;
-    sub_type: string | null;
-    confidence: number;
-  }>;
-  return rows.map((r) => {
-    const c = classifierAnswerOf(overrides.get(r.id), r);
-    return { hash: r.sha256, filename: r.filename, name: r.name, format: r.format, size: r.file_size, type: c.type, base: c.base, variant: c.variant, deleted: r.deleted === 1, unsafe: r.unsafe === 1 };
-  });
+  // The classifier's answer as classifierAnswerOf gives it, in SQL: what a recorded Override displaced, else the models columns.
+  const answer = (displaced: string, own: string): string => `CASE WHEN o.model_id IS NULL THEN m.${own} ELSE o.${displaced} END`;
+  const columns = ['m.sha256', 'm.filename', 'm.name', 'm.format', 'm.file_size', answer('prev_type', 'primary_type'), answer('prev_base', 'base_model'), answer('prev_variant', 'sub_type'), 'm.deleted', 'm.unsafe'];
+  // Rows as arrays: better-sqlite3 builds an object row value by value, a third slower for 10,000 rows.
+  const rows = db.prepare(`SELECT ${columns.join(', ')} FROM models m LEFT JOIN model_overrides o ON o.model_id = m.id ORDER BY m.sha256`).raw().all() as unknown[][];
+  return rows.map((r) => ({
+    hash: r[0] as string,
+    filename: r[1] as string,
+    name: r[2] as string,
+    format: r[3] as string,
+    size: r[4] as number,
+    type: r[5] as string,
+    base: r[6] as string,
+    variant: r[7] as string | null,
+    deleted: r[8] === 1,
+    unsafe: r[9] === 1,
+  }));
 }
 
 /**
