@@ -27,3 +27,20 @@ describe('deploy_links inodes (inventory migration 4)', () => {
     hub.close();
   });
 });
+
+describe('sqliteLedger batches', () => {
+  it('holds an apply of thousands of links in one transaction: another connection sees none of them before flush, all after', () => {
+    const root = join(tempDir(), 'hub');
+    const hub = openHub(root);
+    const reader = new Database(join(root, 'modelhub.db'), { readonly: true });
+    const count = (): number => (reader.prepare('SELECT count(*) AS n FROM deploy_links').get() as { n: number }).n;
+    const ledger = sqliteLedger(hub.db);
+    for (let i = 0; i < 5000; i++) ledger.recordLink({ target: 'comfy', path: `/apps/loras/m${i}.safetensors`, linkTarget: `/hub/models/h${i}/m${i}.safetensors`, hash: `h${i}`, deployment: 'all', dev: 1, ino: i });
+    expect(ledger.findLink('/apps/loras/m4999.safetensors')).toMatchObject({ ino: 4999 });
+    expect(count()).toBe(0);
+    ledger.flush();
+    expect(count()).toBe(5000);
+    reader.close();
+    hub.close();
+  });
+});
