@@ -102,6 +102,7 @@ export const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Pro
   { names: ['dupes'], load: () => import('./dupes.js') },
   { names: ['delete'], load: () => import('./delete.js') },
   { names: ['restore'], load: () => import('./restore.js') },
+  { names: ['eject'], load: () => import('./eject.js') },
   { names: ['hashes'], load: () => import('./hashes.js') },
   { names: ['export'], load: () => import('./export.js') },
   { names: ['import'], load: () => import('./import.js') },

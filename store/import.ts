@@ -192,7 +192,7 @@ export function findStoreFile(layout: HubLayout, sha256: string): string | undef
   return undefined;
 }
 
-function fsyncFile(path: string): void {
+export function fsyncFile(path: string): void {
   const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);

@@ -5,6 +5,7 @@ import { inTransaction, stmt } from '../core/db.js';
 import { storeHashOf, type Hub } from './hub.js';
 import { findStoreFile, linkBack } from './import.js';
 import { cleanLeftovers, type LeftoverCleanup } from './leftovers.js';
+import { recoverEjects } from './eject.js';
 import { refreshModelName } from './model-name.js';
 
 export interface Recovery {
@@ -72,14 +73,16 @@ async function inspect(path: string): Promise<{ kind: 'missing' } | { kind: 'lin
 
 export interface HubRecovery extends LeftoverCleanup {
   imports: Recovery[];
+  /** Ejects a crash interrupted: finished (the copy was in place) or rolled back (the link kept). */
+  ejects: Array<{ path: string; action: 'finished' | 'rolled-back' }>;
 }
 
 /**
  * What the next command that takes the hub lock does first: remove the temporary files of dead
  * processes (staging copies, temporary links), then finish or roll back the imports they
- * journalled. The caller holds the lock.
+ * journalled, and the ejects they journalled (store/eject.ts). The caller holds the lock.
  */
 export async function recoverHub(hub: Hub): Promise<HubRecovery> {
   const cleaned = cleanLeftovers(hub);
-  return { ...cleaned, imports: await recoverPendingImports(hub) };
+  return { ...cleaned, imports: await recoverPendingImports(hub), ejects: recoverEjects(hub) };
 }

@@ -5,6 +5,7 @@ import { readShardUnion } from '../formats/shards.js';
 import { BufferSource } from '../formats/source.js';
 import { syncCompanions, type CompanionReport, type CompanionSource } from './companions.js';
 import { discoverModelFiles, type Found } from './discover.js';
+import { isEjectedCopy, readEjectedFiles } from './ejected.js';
 import { hashBytes, hashMany, readAndHash, SMALL_FILE_BYTES, type HashFailure, type HashResult } from './hash.js';
 import { storeHashOf, type Hub } from './hub.js';
 import { failureOf, importBatch, type ClassifyFn, type Hashed, type Pending, type ScanOutcome, type ScanOutcomeKind } from './import-batch.js';
@@ -70,7 +71,12 @@ export async function scanPaths(hub: Hub, paths: string[], opts: ScanOptions): P
   if (!opts.dryRun) await recoverPendingImports(hub);
   const found = await discoverModelFiles(paths, { exclude: [hub.layout.root], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
   const pending: Pending[] = [];
+  const ejected = readEjectedFiles(hub.db);
   for (const entry of found) {
+    if (entry.kind === 'file' && isEjectedCopy(ejected.get(entry.path), entry.stats)) {
+      add(report, { path: entry.path, outcome: 'skipped', size: Number(entry.stats.size), reason: 'a copy `modelhub eject` made; left alone' });
+      continue;
+    }
     if (entry.kind !== 'file') {
       add(report, triage(hub, entry, opts));
       continue;
