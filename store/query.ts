@@ -8,7 +8,7 @@ import type { ModelRow } from './inventory.js';
 export interface ListFilter {
   type?: string | undefined;
   base?: string | undefined;
-  /** Glob with * and ?, matched case-insensitively against the model's name. */
+  /** Glob with * and ?, matched case-insensitively against the model's name, its store file's name or any source file's name. */
   name?: string | undefined;
   format?: string | undefined;
   includeDeleted?: boolean | undefined;
@@ -77,7 +77,11 @@ export function listModels(db: DB, filter: ListFilter, opts: { sort: ListSort; l
   if (filter.type !== undefined) (where.push('m.primary_type = ?'), params.push(filter.type));
   if (filter.base !== undefined) (where.push('m.base_model = ?'), params.push(filter.base));
   if (filter.format !== undefined) (where.push('m.format = ?'), params.push(filter.format));
-  if (filter.name !== undefined) (registerGlob(db), where.push('modelhub_glob(?, m.name)'), params.push(filter.name));
+  if (filter.name !== undefined) {
+    registerGlob(db);
+    where.push(`(modelhub_glob(?, m.name) OR modelhub_glob(?, m.filename) OR EXISTS (SELECT 1 FROM model_sources s WHERE s.model_id = m.id AND s.state != 'importing' AND modelhub_glob_base(?, s.path)))`);
+    params.push(filter.name, filter.name, filter.name);
+  }
   if (filter.noCivitai) where.push(`NOT EXISTS (${CIVITAI_FOUND})`);
   if (filter.unsafe) where.push('m.unsafe = 1');
   const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
@@ -108,10 +112,13 @@ export function listModels(db: DB, filter: ListFilter, opts: { sort: ListSort; l
 
 const withGlob = new WeakSet<DB>();
 
-/** `modelhub_glob(glob, name)` in SQL: the same name-glob dialect as manifests (core/glob.ts). */
+/** `modelhub_glob(glob, name)` in SQL: the same name-glob dialect as manifests (core/glob.ts); `modelhub_glob_base(glob, path)` on a path's last component. */
 function registerGlob(db: DB): void {
   if (withGlob.has(db)) return;
   db.function('modelhub_glob', { deterministic: true }, (glob: unknown, name: unknown) => (typeof glob === 'string' && typeof name === 'string' && matchesNameGlob(glob, name) ? 1 : 0));
+  db.function('modelhub_glob_base', { deterministic: true }, (glob: unknown, path: unknown) =>
+    typeof glob === 'string' && typeof path === 'string' && matchesNameGlob(glob, path.slice(path.lastIndexOf('/') + 1)) ? 1 : 0,
+  );
   withGlob.add(db);
 }
 

@@ -39,6 +39,11 @@ describe('the name of a deduplicated model', () => {
     await runChecked(w, ['apply', '--yes'], { expect: () => ({ added: [join(comfy, 'loras', 'add_detail.safetensors')], removed: [join(comfy, 'loras', 'add_detail (1).safetensors')] }) });
     expectSymlink(join(comfy, 'loras', 'add_detail.safetensors'), storeFile);
     expect((await mhOk(w, ['plan'])).stdout).toContain('No changes.');
+    // list --name finds it by any of its names: the store file's, a source file's.
+    for (const glob of ['add_detail.*', 'add_detail ?1?.safetensors', 'ADD_DETAIL ?1?*']) {
+      expect((await mhOk(w, ['list', '--json', '--name', glob])).json<Array<{ name: string }>>().map((x) => x.name), glob).toEqual(['add_detail.safetensors']);
+    }
+    expect((await mhOk(w, ['list', '--json', '--name', 'other*'])).json<unknown[]>()).toEqual([]);
   });
 
   it('a generic Hugging Face name takes its folder; list and show print the chosen name', async () => {
