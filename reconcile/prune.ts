@@ -81,7 +81,7 @@ export function gatherLinkPrune(hub: Hub, fs: FsReader = readOnlyFs()): LinkPrun
   });
   const modelNames = new Map<string, string>();
   for (const l of deployLinks) {
-    const name = l.resolves ? undefined : getModelBySha(hub.db, l.hash)?.filename;
+    const name = l.resolves ? undefined : getModelBySha(hub.db, l.hash)?.name;
     if (name !== undefined) modelNames.set(l.hash, name);
   }
   const broken: BrokenLink[] = [];

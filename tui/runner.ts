@@ -72,7 +72,7 @@ function copyText(deps: RunnerDeps, hash: string, what: CopyWhat, target: string
   const t = openManifests(deps.context).targets.find((x) => x.name === target);
   const folder = t?.mappings[m.primary_type];
   if (t === undefined || folder === undefined) throw new ModelHubError('UNKNOWN_TARGET', `target ${target ?? '?'} has no folder for type ${m.primary_type}`, { hint: 'add a mapping to its Target document' });
-  return `ln -s ${shellQuote(store)} ${shellQuote(join(t.root, folder, m.filename))}`;
+  return `ln -s ${shellQuote(store)} ${shellQuote(join(t.root, folder, m.name))}`;
 }
 
 /** A failure for the status line: the message and its hint, escaped, on one line. */
