@@ -94,6 +94,9 @@ export function isGenericHfName(fileName: string): boolean {
   return GENERIC_HF_STEMS.has(stem) || /^consolidated\.\d{2}$/.test(stem);
 }
 
+/** Folders that hold files of any kind, so their name says nothing about a model in them. */
+const CONTAINER_FOLDERS = new Set(['models', 'model', 'downloads', 'download', 'desktop', 'documents', 'tmp', 'temp', 'weights', 'files', 'new folder', 'untitled folder', 'blobs', 'hub', 'huggingface']);
+
 /** Folders of a diffusers/transformers repository that hold one component's weights. */
 const HF_COMPONENT_FOLDERS = new Set(['unet', 'vae', 'transformer', 'text_encoder', 'text_encoder_2', 'text_encoder_3', 'image_encoder', 'prior', 'decoder', 'controlnet', 'safety_checker']);
 
@@ -102,7 +105,8 @@ const HF_COMPONENT_FOLDERS = new Set(['unet', 'vae', 'transformer', 'text_encode
  * names something, plus the file's extension. A Hugging Face cache's `snapshots/<commit>` is
  * skipped and `models--org--repo` gives `repo`; a component folder (`unet`, `vae`, …) is skipped
  * and appended (`sdxl-base/unet/…` → `sdxl-base-unet`). Undefined when the folder above is an
- * app's model folder or `models` (nothing names the file, e.g. `loras/adapter_model.safetensors`).
+ * app's model folder or a container (`models`, `Downloads`, `tmp`, …): nothing names the file
+ * there (`loras/adapter_model.safetensors`, `~/Downloads/model.safetensors`).
  */
 export function nameFromHfFolder(path: string): string | undefined {
   const folders = dirname(path).split('/').filter((s) => s !== '');
@@ -113,11 +117,11 @@ export function nameFromHfFolder(path: string): string | undefined {
       i--;
       continue;
     }
-    if (HF_COMPONENT_FOLDERS.has(f) && i > 0 && !isAppModelFolder(folders[i - 1] as string) && folders[i - 1] !== 'models') {
+    if (HF_COMPONENT_FOLDERS.has(f) && i > 0 && !isAppModelFolder(folders[i - 1] as string) && !CONTAINER_FOLDERS.has((folders[i - 1] as string).toLowerCase())) {
       components.unshift(f);
       continue;
     }
-    if (isAppModelFolder(f) || f === 'models' || f === '.' || f.startsWith('.')) return undefined;
+    if (isAppModelFolder(f) || CONTAINER_FOLDERS.has(f.toLowerCase()) || f.startsWith('.')) return undefined;
     const repo = /^models--.+?--(.+)$/.exec(f)?.[1] ?? f;
     return [repo, ...components].join('-') + extname(path);
   }

@@ -117,7 +117,7 @@ describe('modelhub CLI: the foundation commands', () => {
     const { hub } = await scannedLibrary();
     const r = await cli(['--hub', hub, 'show', 'no-such-model']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('error: no model matches "no-such-model"\nhint: run `modelhub list` to see the names and hashes\n');
+    expect(r.stderr).toBe('error: no model matches "no-such-model"\nhint: run `modelhub list` to see the names and hashes (a model is also found by any of its source names or paths)\n');
     const noHub = await cli(['--hub', join(tempDir(), 'nothing'), 'show', 'abc123']);
     expect(noHub.stderr).toMatch(/^error: no hub at .*; run `modelhub init` or check --hub\nhint: `modelhub init`/);
     const cfg = join(tempDir(), 'bad.yaml');

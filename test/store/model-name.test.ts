@@ -54,6 +54,8 @@ describe('generic Hugging Face names', () => {
     expect(nameFromHfFolder('/comfy/models/loras/adapter_model.safetensors')).toBeUndefined();
     expect(nameFromHfFolder('/comfy/models/unet/diffusion_pytorch_model.safetensors')).toBeUndefined();
     expect(nameFromHfFolder('/comfy/models/diffusion_pytorch_model.safetensors')).toBeUndefined();
+    expect(nameFromHfFolder('/home/me/Downloads/model.safetensors')).toBeUndefined();
+    expect(nameFromHfFolder('/tmp/unet/diffusion_pytorch_model.safetensors')).toBeUndefined();
   });
 });
 
