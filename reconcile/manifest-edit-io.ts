@@ -47,7 +47,7 @@ export function manifestEditDiff(plan: ManifestEditPlan): string[] {
 export function writeManifestEdit(plan: ManifestEditPlan): string[] {
   for (const e of plan.edits) {
     if ((readIfThere(e.file) ?? null) !== e.before) {
-      throw new ModelHubError('OUTPUT_REFUSED', `${e.file} changed since its diff was shown; nothing was saved`, { path: e.file, hint: 'make the change again from the new file (Ctrl-R reloads)' });
+      throw new ModelHubError('OUTPUT_REFUSED', `${e.file} changed since its diff was shown; nothing was saved`, { path: e.file, hint: 'make the change again from the new file (run the command again; in the terminal UI, Ctrl-R reloads)' });
     }
   }
   for (const e of plan.edits) writeFileSafely(e.file, e.after);
