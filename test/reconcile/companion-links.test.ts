@@ -48,7 +48,7 @@ describe('apply links companion files beside every deployed link', () => {
     expect(plan.stdout).toContain('+ 2 companion files: retro.civitai.info, retro.preview.png');
     expect(plan.stdout).toContain('Plan: 1 to link, 0 to relink, 0 to remove, 2 companion files to link, 0 conflicts.');
     const applied = await mhOk(w, ['apply', '--yes']);
-    expect(applied.stdout).toContain('Apply complete! 3 linked');
+    expect(applied.stdout).toContain('Apply complete! 1 linked, 0 relinked, 0 removed, 2 companion files linked.');
     const folder = join(comfy, 'loras', 'flux');
     expect(readdirSync(folder).sort()).toEqual(['retro.civitai.info', 'retro.preview.png', 'retro.safetensors']);
     expect(linkText(join(folder, 'retro.preview.png'))).toBe(join(storeDir(w, hash), 'retro.preview.png'));

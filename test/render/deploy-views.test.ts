@@ -226,6 +226,13 @@ describe('apply view', () => {
     const plan = planOf({ overrides: [{ action: 'record', model: model('a'), set: { base: 'flux' }, labels: [] }] });
     expect(renderApplyResult(result, plan, plain)).toMatchInlineSnapshot(`"Apply complete! 2 linked, 1 relinked, 0 removed, 1 adopted, 1 record forgotten, 1 override recorded."`);
     expect(renderApplyResult({ ...result, adopted: [], forgotten: [] }, planOf(), plain)).toMatchInlineSnapshot(`"Apply complete! 2 linked, 1 relinked, 0 removed."`);
+    const companion = (path: string, action: 'create' | 'delete'): Change =>
+      action === 'create'
+        ? { action, reason: 'declared', ...at(path), model: model('a'), linkTarget: storeFile('a', 'a.preview.png'), deployment: 'loras', expect: absent, companionOf: `${ROOT}/loras/a.safetensors` }
+        : { action, reason: 'not-declared', recorded: true, ...at(path), model: model('a'), expect: absent, companionOf: `${ROOT}/loras/a.safetensors` };
+    const withCompanions = planOf({ changes: [companion('loras/a.preview.png', 'create'), companion('loras/a.json', 'create'), companion('loras/o.json', 'delete')] });
+    const done = { ...result, created: ['a', `${ROOT}/loras/a.preview.png`, `${ROOT}/loras/a.json`], deleted: [`${ROOT}/loras/o.json`], adopted: [], forgotten: [] };
+    expect(renderApplyResult(done, withCompanions, plain)).toMatchInlineSnapshot(`"Apply complete! 1 linked, 1 relinked, 0 removed, 2 companion files linked, 1 companion file unlinked."`);
   });
 });
 
