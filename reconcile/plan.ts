@@ -59,7 +59,7 @@ export function planReconcile(input: PlanInput): Plan {
   /** Per target, the relative paths of declared links that need nothing. */
   const inSync = new Map<string, string[]>();
   const rootConflicts = new Set<string>();
-  /** Declared links whose model stands at another path (adopted or ejected beside it): no companions at the declared path. */
+  /** Declared links whose model stands elsewhere (adopted beside it) or is an ejected copy: no companion links for them. */
   const elsewhere = new Set<string>();
   const behind = symlinkedFolderConflicts(input.actual.symlinkedFolders, (target, path) => relativeToRoot(input, target, path));
   for (const clash of input.clashes) {
@@ -108,6 +108,7 @@ export function planReconcile(input: PlanInput): Plan {
       else if ('conflict' in verdict) conflicts.push(verdict.conflict);
       else pushTo(inSync, d.target, d.relPath);
     } else if (isEjectedAt(input.ejected, d.path, obs)) {
+      elsewhere.add(d.path);
       ejected.push({ ...base, declaredRelPath: d.relPath });
       if (rec !== undefined) changes.push({ action: 'forget', reason: 'ejected', ...base, expect: obs });
     } else if (obs.kind === 'file' && input.options.adopt && obs.sha256 === d.model.hash) {
@@ -174,8 +175,8 @@ function decideSymlink(d: DesiredLink, rec: RecordedLink | undefined, obs: Extra
  * Companion links are planned like links, except that nothing in their way is a conflict: a
  * user's own file (or link, or folder) at a companion path is left alone and noted, and a record
  * there is forgotten (the user took the path over); a companion whose store copy is missing is
- * noted and its owned link removed. A model whose link stands elsewhere (adopted or ejected
- * beside its declared path) gets none at the declared path. Their paths lie in their model
+ * noted and its owned link removed. A model whose link stands elsewhere (adopted beside its
+ * declared path) or that an eject turned into a real copy gets none. Their paths lie in their model
  * link's folder, so a missing root or a symlinked folder is already the model link's conflict.
  * Returns the notes.
  */

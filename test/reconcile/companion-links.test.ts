@@ -7,7 +7,11 @@ import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deriveCompanionLinks, type ModelLinkShape } from '../../reconcile/companion-links.js';
+import { planReconcile } from '../../reconcile/plan.js';
+import type { DesiredLink } from '../../reconcile/desired.js';
 import type { Plan } from '../../reconcile/plan-types.js';
+import type { EjectedFile } from '../../store/ejected.js';
+import { STORE, actual, desired, file, hash, link, planInput, recorded } from './builders.js';
 import { writeSafetensors } from '../fixtures/writers.js';
 import { execSql, hashesByName, makeWorld, mhOk, query, storeDir, writeManifest, type World } from '../helpers/world.js';
 
@@ -172,5 +176,44 @@ describe('deriveCompanionLinks (pure)', () => {
       ['loras/x.preview.png', '2 links in this folder would each put a companion here (x.safetensors, x.ckpt)'],
       ['loras/x.preview.png', '2 links in this folder would each put a companion here (x.safetensors, x.ckpt)'],
     ]);
+  });
+});
+
+describe('planning companion links (pure)', () => {
+  const a = desired('loras/a.safetensors', 'a.safetensors');
+  const preview = (over: Partial<DesiredLink> = {}): DesiredLink =>
+    desired('loras/a.preview.png', 'a.safetensors', { storeFile: `${STORE}/${hash('a.safetensors')}/a.preview.png`, linkTarget: `${STORE}/${hash('a.safetensors')}/a.preview.png`, companionOf: a.path, ...over });
+
+  it('a companion whose store copy is gone is a note, not a conflict, and its owned link is removed', () => {
+    const p = preview();
+    const plan = planReconcile(
+      planInput({
+        desired: [a],
+        companionLinks: [p],
+        recorded: [recorded(a.path, 'a.safetensors'), { ...recorded(p.path, 'a.safetensors'), linkTarget: p.linkTarget, companionOf: a.path }],
+        actual: actual({ [a.path]: link(a.linkTarget), [p.path]: link(p.linkTarget) }, { missingStoreFiles: new Set([p.storeFile]) }),
+      }),
+    );
+    expect(plan.conflicts).toEqual([]);
+    expect(plan.changes.map((c) => [c.action, c.relPath, c.companionOf])).toEqual([['delete', 'loras/a.preview.png', a.path]]);
+    expect(plan.companionNotes?.map((n) => n.found)).toEqual([`store-file-missing: ${p.storeFile} is missing; left alone`]);
+    expect(plan.summary).toMatchObject({ delete: 0, inSync: 1, companions: { link: 0, remove: 1 } });
+  });
+
+  it('a model whose declared path is held by an ejected copy gets no companions there', () => {
+    const p = preview();
+    const ejectedAt: EjectedFile = { path: a.path, hash: a.model.hash, was: 'deployed', state: 'done', tempPath: null, dev: null, ino: 1, size: 10 } as EjectedFile;
+    const plan = planReconcile(
+      planInput({
+        desired: [a],
+        companionLinks: [p],
+        recorded: [{ ...recorded(p.path, 'a.safetensors'), linkTarget: p.linkTarget, companionOf: a.path }],
+        ejected: new Map([[a.path, ejectedAt]]),
+        actual: actual({ [a.path]: file(10), [p.path]: link(p.linkTarget) }),
+      }),
+    );
+    expect(plan.ejected?.map((e) => e.relPath)).toEqual(['loras/a.safetensors']);
+    expect(plan.changes.map((c) => [c.action, c.relPath])).toEqual([['delete', 'loras/a.preview.png']]);
+    expect(plan.companionNotes).toBeUndefined();
   });
 });
