@@ -58,6 +58,14 @@ describe('--adopt takes the user’s copy next to the declared path', () => {
     const plan = await mhOk(w, ['plan', '--detailed-exitcode'], 0);
     expect(plan.stdout).toContain('No changes. Target folders match the manifests (2 links in sync).');
     expect(listed(loras)).toEqual(['flux/retro.safetensors', 'top.safetensors']);
+
+    // Ejected there, the copy still holds the declared path: no second entry is made beside it.
+    await mhOk(w, ['eject', join(loras, 'flux', 'retro.safetensors')]);
+    expect(lstatSync(join(loras, 'flux', 'retro.safetensors')).isFile()).toBe(true);
+    const held = await mhOk(w, ['plan', '--adopt', '--detailed-exitcode'], 0);
+    expect(held.stdout).toContain('comfy: loras/flux/retro.safetensors (for loras/retro.safetensors)');
+    await mhOk(w, ['apply', '--yes', '--adopt']);
+    expect(listed(loras)).toEqual(['flux/retro.safetensors', 'top.safetensors']);
   });
 
   it('takes a copied file only once its SHA-256 matches, and never a same-size impostor', async () => {
