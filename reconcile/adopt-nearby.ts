@@ -43,6 +43,10 @@ export async function findNearby(input: NearbyInput): Promise<Map<string, Nearby
   const found = new Map<string, NearbyFind>();
   const wanted = wantedLinks(input);
   if (wanted.length === 0) return found;
+  const folders = new Map<string, Entry[]>();
+  for (const { folder } of wanted) if (!folders.has(folder)) folders.set(folder, listEntries(input, folder));
+  // The store files are looked at only when the folders hold anything (a first deploy walks empty folders).
+  if (![...folders.values()].some((entries) => entries.length > 0)) return found;
   const byStoreId = new Map<string, string>();
   const sizeOf = new Map<string, number>();
   for (const { link } of wanted) {
@@ -53,11 +57,12 @@ export async function findNearby(input: NearbyInput): Promise<Map<string, Nearby
   }
   const sizes = new Set(sizeOf.values());
   const taken = new Set<string>([...input.paths.keys()]);
-  const walked = new Map<string, Candidate[]>();
+  const indexed = new Map<string, CandidateIndex>();
   for (const { link, folder } of wanted) {
-    let candidates = walked.get(folder);
-    if (candidates === undefined) walked.set(folder, (candidates = walkFolder(input, folder, byStoreId, sizes)));
-    const mine = candidates.filter((c) => !taken.has(c.path) && (c.hash === link.model.hash || (c.hash === undefined && c.size === sizeOf.get(link.model.hash))));
+    let index = indexed.get(folder);
+    if (index === undefined) indexed.set(folder, (index = indexCandidates(classify(input, folders.get(folder) ?? [], byStoreId, sizes))));
+    const size = sizeOf.get(link.model.hash);
+    const mine = [...(index.byHash.get(link.model.hash) ?? []), ...(size === undefined ? [] : (index.bySize.get(size) ?? []))].filter((c) => !taken.has(c.path));
     mine.sort((a, b) => RANK[a.kind] - RANK[b.kind] || (a.path < b.path ? -1 : 1));
     for (const c of mine) {
       const find = await prove(input, c, link);
@@ -77,6 +82,26 @@ interface Candidate {
   hash?: string;
   size: number;
   obs: Observed;
+}
+
+/** A folder's candidates by model hash, and its plain files by size. */
+interface CandidateIndex {
+  byHash: Map<string, Candidate[]>;
+  bySize: Map<number, Candidate[]>;
+}
+
+function indexCandidates(candidates: Candidate[]): CandidateIndex {
+  const index: CandidateIndex = { byHash: new Map(), bySize: new Map() };
+  const push = <K>(map: Map<K, Candidate[]>, key: K, c: Candidate): void => {
+    const list = map.get(key);
+    if (list === undefined) map.set(key, [c]);
+    else list.push(c);
+  };
+  for (const c of candidates) {
+    if (c.hash !== undefined) push(index.byHash, c.hash, c);
+    else push(index.bySize, c.size, c);
+  }
+  return index;
 }
 
 /** Declared links with nothing at their path, each with the mapped folder it lies in. */
@@ -102,9 +127,14 @@ function mappedFolderOf(target: TargetSpec | undefined, path: string): string | 
   return best;
 }
 
-/** Every entry below `folder` that may hold a wanted model (hidden names skipped, symlinked folders not entered). */
-function walkFolder(input: NearbyInput, folder: string, byStoreId: Map<string, string>, sizes: Set<number>): Candidate[] {
-  const out: Candidate[] = [];
+interface Entry {
+  path: string;
+  kind: 'symlink' | 'file';
+}
+
+/** The symlinks and regular files below `folder` (hidden names skipped, symlinked folders not entered). */
+function listEntries(input: NearbyInput, folder: string): Entry[] {
+  const out: Entry[] = [];
   const stack = [folder];
   while (stack.length > 0) {
     const dir = stack.pop() as string;
@@ -112,26 +142,33 @@ function walkFolder(input: NearbyInput, folder: string, byStoreId: Map<string, s
     if (typeof listing === 'string') continue;
     for (const [name, kind] of listing) {
       if (name.startsWith('.')) continue;
-      const path = join(dir, name);
-      if (kind === 'dir') stack.push(path);
-      else if (kind === 'symlink') {
-        const st = input.fs.stat(path);
-        const hash = st?.kind === 'file' ? byStoreId.get(`${st.dev}:${st.ino}`) : undefined;
-        if (st !== null && hash !== undefined) {
-          const own = input.fs.lstat(path);
-          out.push({ path, kind: 'link', hash, size: st.size, obs: { kind: 'symlink', text: input.fs.readlink(path), ...(own === null ? {} : { dev: own.dev, ino: own.ino }) } });
-        }
-      } else if (kind === 'file') {
-        const st = input.fs.lstat(path);
-        if (st?.kind !== 'file') continue;
-        const obs: Observed = { kind: 'file', size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
-        const ejected = input.ejected.get(path);
-        const hardlinked = byStoreId.get(`${st.dev}:${st.ino}`);
-        if (hardlinked !== undefined) out.push({ path, kind: 'hardlink', hash: hardlinked, size: st.size, obs });
-        else if (ejected !== undefined && isEjectedCopy(ejected, st)) out.push({ path, kind: 'ejected', hash: ejected.hash, size: st.size, obs });
-        else if (sizes.has(st.size)) out.push({ path, kind: 'file', size: st.size, obs });
-      }
+      if (kind === 'dir') stack.push(join(dir, name));
+      else if (kind === 'symlink' || kind === 'file') out.push({ path: join(dir, name), kind });
     }
+  }
+  return out;
+}
+
+/** The entries that may hold a wanted model: links reaching its store file, hard links of it, ejected copies, files of its size. */
+function classify(input: NearbyInput, entries: Entry[], byStoreId: Map<string, string>, sizes: Set<number>): Candidate[] {
+  const out: Candidate[] = [];
+  for (const { path, kind } of entries) {
+    if (kind === 'symlink') {
+      const st = input.fs.stat(path);
+      const hash = st?.kind === 'file' ? byStoreId.get(`${st.dev}:${st.ino}`) : undefined;
+      if (st === null || hash === undefined) continue;
+      const own = input.fs.lstat(path);
+      out.push({ path, kind: 'link', hash, size: st.size, obs: { kind: 'symlink', text: input.fs.readlink(path), ...(own === null ? {} : { dev: own.dev, ino: own.ino }) } });
+      continue;
+    }
+    const st = input.fs.lstat(path);
+    if (st?.kind !== 'file') continue;
+    const obs: Observed = { kind: 'file', size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+    const ejected = input.ejected.get(path);
+    const hardlinked = byStoreId.get(`${st.dev}:${st.ino}`);
+    if (hardlinked !== undefined) out.push({ path, kind: 'hardlink', hash: hardlinked, size: st.size, obs });
+    else if (ejected !== undefined && isEjectedCopy(ejected, st)) out.push({ path, kind: 'ejected', hash: ejected.hash, size: st.size, obs });
+    else if (sizes.has(st.size)) out.push({ path, kind: 'file', size: st.size, obs });
   }
   return out;
 }
