@@ -14,6 +14,7 @@ import { copyToClipboard, shellQuote } from './clipboard.js';
 import type { CopyWhat, Effect } from './effects.js';
 import { runJob } from './jobs.js';
 import { modelsOf, type Dispatch, type RunnerDeps, type SetupSource } from './runner-deps.js';
+import { describeMappingMiss, mappedFolder } from '../reconcile/mapping.js';
 
 export type { RunnerDeps } from './runner-deps.js';
 
@@ -70,8 +71,10 @@ function copyText(deps: RunnerDeps, hash: string, what: CopyWhat, target: string
   const store = storePath(deps.hub.layout, m.sha256, m.filename);
   if (what === 'path') return store;
   const t = openManifests(deps.context).targets.find((x) => x.name === target);
-  const folder = t?.mappings[m.primary_type];
-  if (t === undefined || folder === undefined) throw new ModelHubError('UNKNOWN_TARGET', `target ${target ?? '?'} has no folder for type ${m.primary_type}`, { hint: 'add a mapping to its Target document' });
+  const model = { type: m.primary_type, base: m.base_model, format: m.format };
+  const folder = t === undefined ? undefined : mappedFolder(t, model);
+  const miss = t === undefined ? undefined : describeMappingMiss(t, model);
+  if (t === undefined || folder === undefined) throw new ModelHubError('UNKNOWN_TARGET', `target ${target ?? '?'} ${miss ?? `has no folder for type ${m.primary_type}`}`, { hint: miss === undefined ? 'add a mapping to its Target document' : 'change the mapping in its Target document' });
   return `ln -s ${shellQuote(store)} ${shellQuote(join(t.root, folder, m.name))}`;
 }
 
