@@ -10,7 +10,7 @@
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { median, spread, type Harness } from './harness.js';
+import { median, spread, type Harness, type Timing } from './harness.js';
 import { deployWorld, LINK_FOLDERS, linkPlan, undeploy, type DeployWorld } from './inputs.js';
 import { commandExists, numberFlag } from './lib.js';
 
@@ -19,8 +19,8 @@ export async function measure(h: Harness): Promise<void> {
   const world = deployWorld(h.folder('deploy'), models);
   const stow = commandExists('stow');
   const stowArgs = ['--no-folding', '-d', world.stowDir, '-t', world.stowTarget, 'pkg'];
-  const applies: number[] = [];
-  const installs: number[] = [];
+  const applies: Timing[] = [];
+  const installs: Timing[] = [];
   const floors: number[] = [];
   for (let round = 0; round < h.runs; round++) {
     undeploy(world);
@@ -31,43 +31,46 @@ export async function measure(h: Harness): Promise<void> {
     };
     if (round % 2 === 1) runStow();
     h.settle();
-    applies.push(h.modelhub([...world.globals, 'apply', '--yes'], { env: world.env }).seconds);
+    applies.push(h.modelhub([...world.globals, 'apply', '--yes'], { env: world.env }));
     if (round % 2 === 0) runStow();
     h.settle();
     floors.push(bareSymlinks(world));
   }
-  const apply = median(applies);
+  const wall = (list: Timing[]): number[] => list.map((t) => t.seconds);
+  const cpu = (list: Timing[]): number => median(list.map((t) => t.cpu));
   const floor = `bare symlink() loop ${Math.round(median(floors) * 1000)} ms`;
-  h.row({ work: `apply of ${n(models)} new links`, value: apply, unit: 's', samples: applies, note: `${spread(applies, 's')}; ${floor}`, ...(stow ? { peer: { name: 'stow --no-folding', value: median(installs) } } : {}) });
+  h.row({ work: `apply of ${n(models)} new links`, value: median(wall(applies)), cpu: cpu(applies), unit: 's', samples: wall(applies), note: `${spread(wall(applies), 's')}; ${floor}`, ...(stow ? { peer: { name: 'stow --no-folding', value: median(wall(installs)), cpu: cpu(installs) } } : {}) });
   if (stow) {
-    const ratios = applies.map((a, i) => (installs[i] as number) / a);
-    h.row({ work: `apply of ${n(models)} new links: times faster than Stow`, value: median(ratios), unit: 'x', goal: { atLeast: 2.5 }, samples: ratios, note: 'Stow’s time / apply’s, per round' });
+    const ratios = applies.map((a, i) => (installs[i] as Timing).seconds / a.seconds);
+    const cpuRatio = cpu(installs) / cpu(applies);
+    h.row({ work: `apply of ${n(models)} new links: times faster than Stow`, value: median(ratios), unit: 'x', goal: { atLeast: 2.5 }, samples: ratios, note: `Stow’s wall time / apply’s, per round; in CPU time ${cpuRatio.toFixed(2)}×` });
   }
-
   planRow(h, world, models, 0.3);
 }
 
 /** The in-sync plan, `runs` times, each beside `stow -R` on the same tree; returns plan's peak RSS. */
 export function planRow(h: Harness, world: DeployWorld, models: number, goal: number): number {
   const stow = commandExists('stow');
-  const plans: number[] = [];
-  const restows: number[] = [];
+  const plans: Timing[] = [];
+  const restows: Timing[] = [];
   let peak = 0;
   for (let round = 0; round < h.runs; round++) {
     // exit 0 with --detailed-exitcode: nothing to do, every link in sync
     const r = h.modelhub([...world.globals, 'plan', '--detailed-exitcode'], { env: world.env });
-    plans.push(r.seconds);
+    plans.push(r);
     peak = Math.max(peak, r.peakMB);
     if (stow) restows.push(h.program('stow', ['-R', '--no-folding', '-d', world.stowDir, '-t', world.stowTarget, 'pkg']));
   }
+  const wall = plans.map((t) => t.seconds);
   h.row({
     work: `plan with ${n(models)} links in sync`,
-    value: median(plans),
+    value: median(wall),
+    cpu: median(plans.map((t) => t.cpu)),
     unit: 's',
     goal: { atMost: goal },
-    samples: plans,
-    note: spread(plans, 's'),
-    ...(stow ? { peer: { name: 'stow -R', value: median(restows) } } : {}),
+    samples: wall,
+    note: spread(wall, 's'),
+    ...(stow ? { peer: { name: 'stow -R', value: median(restows.map((t) => t.seconds)), cpu: median(restows.map((t) => t.cpu)) } } : {}),
   });
   return peak;
 }

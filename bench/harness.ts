@@ -10,7 +10,6 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../core/paths.js';
 
 /** How a figure compares with its target: at most (times, sizes) or at least (ratios, rates). */
@@ -26,15 +25,26 @@ export interface Row {
   unit: Unit;
   goal?: Goal;
   /** the peer's figure on the same files in the same run, in the same unit */
-  peer?: { name: string; value: number };
+  peer?: { name: string; value: number; cpu?: number };
+  /**
+   * Median CPU seconds (user + system) of the process: far steadier than wall time on a
+   * shared machine, where waiting for a core counts in the wall time only.
+   */
+  cpu?: number;
   /** anything the reader needs beside the numbers (runs, min/max, the floor) */
   note?: string;
   /** every run's figure, for the JSON summary */
   samples?: number[];
 }
 
-export interface Command {
+/** One process: wall time from spawn to exit, and the CPU time it used (user + system, all threads). */
+export interface Timing {
   seconds: number;
+  /** NaN without /usr/bin/time */
+  cpu: number;
+}
+
+export interface Command extends Timing {
   /** peak resident set size of the process, in MB */
   peakMB: number;
   stdout: string;
@@ -82,31 +92,18 @@ export class Harness {
    */
   modelhub(argv: string[], options: { env?: NodeJS.ProcessEnv; expect?: number[]; cwd?: string } = {}): Command {
     const entry = distEntry();
-    const probe = join(tmpdir(), `modelhub-bench-rss-${process.pid}`);
-    rmSync(probe, { force: true });
-    const env = { ...process.env, NO_COLOR: '1', ...options.env, MODELHUB_BENCH_RSS: probe };
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(packageRoot(), 'bench/peak-rss.mjs')).href, entry, '--offline', ...argv], {
-      cwd: options.cwd ?? this.dir,
-      env,
-      encoding: 'utf8',
-      maxBuffer: 1 << 30,
-    });
-    const seconds = (performance.now() - t0) / 1000;
+    const env = { ...process.env, NO_COLOR: '1', ...options.env };
+    const r = timed(process.execPath, [entry, '--offline', ...argv], { cwd: options.cwd ?? this.dir, env });
     const expect = options.expect ?? [0];
     if (r.status === null || !expect.includes(r.status)) throw new Error(`modelhub ${argv.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr}`);
-    const peakMB = existsSync(probe) ? Number(readFileSync(probe, 'utf8')) / 1024 : Number.NaN;
-    rmSync(probe, { force: true });
-    return { seconds, peakMB, stdout: r.stdout };
+    return { seconds: r.seconds, cpu: r.cpu, peakMB: r.peakMB, stdout: r.stdout };
   }
 
-  /** Wall time of any other program (the peers: stow, openssl, sqlite3). */
-  program(cmd: string, args: string[], options: SpawnSyncOptions = {}): number {
-    const t0 = performance.now();
-    const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
-    const seconds = (performance.now() - t0) / 1000;
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}: ${String(r.stderr)}`);
-    return seconds;
+  /** Wall and CPU time of any other program (the peers: stow, openssl, sqlite3). */
+  program(cmd: string, args: string[], options: SpawnSyncOptions = {}): Timing {
+    const r = timed(cmd, args, options);
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr}`);
+    return { seconds: r.seconds, cpu: r.cpu };
   }
 
   /** Flush dirty data to disk so one timing does not pay for the previous step's writes. */
@@ -127,6 +124,26 @@ export class Harness {
     mkdirSync(resolve(this.out, '..'), { recursive: true });
     writeFileSync(this.out, `${JSON.stringify(summary, null, 2)}\n`);
   }
+}
+
+const TIME = '/usr/bin/time';
+
+/**
+ * Run a process to its end: wall time, and (through GNU time, when installed) its CPU time
+ * and peak RSS as the kernel's rusage gives them.
+ */
+function timed(cmd: string, args: string[], options: SpawnSyncOptions): Timing & { peakMB: number; status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {
+  const report = join(tmpdir(), `modelhub-bench-time-${process.pid}`);
+  rmSync(report, { force: true });
+  const viaTime = existsSync(TIME);
+  const t0 = performance.now();
+  const r = viaTime
+    ? spawnSync(TIME, ['-f', '%U %S %M', '-o', report, cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...options })
+    : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
+  const seconds = (performance.now() - t0) / 1000;
+  const [user, system, kb] = viaTime && existsSync(report) ? readFileSync(report, 'utf8').trim().split('\n').at(-1)?.split(' ').map(Number) ?? [] : [];
+  rmSync(report, { force: true });
+  return { seconds, cpu: (user ?? Number.NaN) + (system ?? Number.NaN), peakMB: (kb ?? Number.NaN) / 1024, status: r.status, signal: r.signal, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
 /** The built command line; the benchmarks measure what users run, so dist/ must be built. */
@@ -169,8 +186,9 @@ function formatGoal(row: Row): string {
 
 export function formatRow(row: Row): string {
   const verdict = met(row) === undefined ? '' : met(row) ? 'met' : 'NOT met';
-  const peer = row.peer === undefined ? '' : `${row.peer.name}: ${formatValue(row.peer.value, row.unit)}`;
-  return [row.work.padEnd(58), formatValue(row.value, row.unit).padStart(9), (row.goal === undefined ? '' : `target ${formatGoal(row)}`).padEnd(17), verdict.padEnd(7), peer, row.note ?? '']
+  const cpu = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '' : ` (cpu ${formatValue(v, 's')})`);
+  const peer = row.peer === undefined ? '' : `${row.peer.name}: ${formatValue(row.peer.value, row.unit)}${cpu(row.peer.cpu)}`;
+  return [row.work.padEnd(58), `${formatValue(row.value, row.unit)}${cpu(row.cpu)}`.padStart(9), (row.goal === undefined ? '' : `target ${formatGoal(row)}`).padEnd(17), verdict.padEnd(7), peer, row.note ?? '']
     .filter((c) => c !== '')
     .join('  ');
 }

@@ -69,8 +69,10 @@ function storeFile(hubDir: string, i: number): string {
 
 function buildHub(world: DeployWorld, models: number): void {
   const hub = openHub(world.hub);
+  // A model's name (the link name) is a column of newer inventories; older ones derive it from the filename.
+  const named = (hub.db.prepare('PRAGMA table_info(models)').all() as Array<{ name: string }>).some((c) => c.name === 'name');
   const insert = hub.db.prepare(
-    "INSERT INTO models (sha256, filename, file_size, format, primary_type, base_model, sub_type, confidence) VALUES (?, ?, ?, 'safetensors', ?, ?, ?, 0.9)",
+    `INSERT INTO models (sha256, filename, ${named ? 'name, ' : ''}file_size, format, primary_type, base_model, sub_type, confidence) VALUES (?, ?, ${named ? '?, ' : ''}?, 'safetensors', ?, ?, ?, 0.9)`,
   );
   const source = hub.db.prepare("INSERT INTO model_sources (model_id, path, state) VALUES (?, ?, 'linked')");
   hub.db.transaction(() => {
@@ -79,7 +81,7 @@ function buildHub(world: DeployWorld, models: number): void {
       const type = TYPES[i % TYPES.length] as string;
       mkdirSync(join(hub.layout.modelsDir, sha));
       writeFileSync(join(hub.layout.modelsDir, sha, name), content);
-      const id = insert.run(sha, name, content.length, type, BASES[(i >> 2) % BASES.length], type === 'lora' ? 'lora' : null).lastInsertRowid;
+      const id = insert.run(sha, name, ...(named ? [name] : []), content.length, type, BASES[(i >> 2) % BASES.length], type === 'lora' ? 'lora' : null).lastInsertRowid;
       source.run(id, join(world.root, 'downloads', `batch-${i % 50}`, name));
     }
   })();

@@ -6,7 +6,7 @@
  *   npm run bench -- list [--models 10000] [--runs 5] [--dir DIR]
  */
 import { join } from 'node:path';
-import { median, spread, type Harness } from './harness.js';
+import { median, spread, type Harness, type Timing } from './harness.js';
 import { deployWorld } from './inputs.js';
 import { commandExists, numberFlag } from './lib.js';
 import { n } from './deploy.js';
@@ -21,13 +21,15 @@ export async function listRow(h: Harness, models: number, parent: string): Promi
   const sqlite = commandExists('sqlite3');
   const query = "SELECT id, sha256, filename, file_size, primary_type, base_model FROM models WHERE primary_type = 'lora' AND deleted = 0 ORDER BY filename LIMIT 50";
   const times: number[] = [];
-  const peers: number[] = [];
-  const starts: number[] = [];
+  const cpus: number[] = [];
+  const peers: Timing[] = [];
+  const starts: Timing[] = [];
   let rows = 0;
   for (let round = 0; round < h.runs; round++) {
     const r = h.modelhub(argv, { env: world.env });
     rows = r.stdout.split('\n').filter((l) => l.includes('.safetensors')).length;
     times.push(r.seconds);
+    cpus.push(r.cpu);
     if (sqlite) peers.push(h.program('sqlite3', ['-readonly', join(world.hub, 'modelhub.db'), query]));
     starts.push(h.program(process.execPath, ['-e', '']));
   }
@@ -38,7 +40,8 @@ export async function listRow(h: Harness, models: number, parent: string): Promi
     unit: 's',
     goal: { atMost: 0.3 },
     samples: times,
-    note: `${spread(times, 's')}; node -e '' ${Math.round(median(starts) * 1000)} ms`,
-    ...(sqlite ? { peer: { name: 'sqlite3 (same query)', value: median(peers) } } : {}),
+    cpu: median(cpus),
+    note: `${spread(times, 's')}; node -e '' ${Math.round(median(starts.map((t) => t.seconds)) * 1000)} ms (cpu ${Math.round(median(starts.map((t) => t.cpu)) * 1000)} ms)`,
+    ...(sqlite ? { peer: { name: 'sqlite3 (same query)', value: median(peers.map((t) => t.seconds)), cpu: median(peers.map((t) => t.cpu)) } } : {}),
   });
 }

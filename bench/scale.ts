@@ -23,7 +23,7 @@ export async function measure(h: Harness): Promise<void> {
   const world = deployWorld(parent, models);
   undeploy(world);
   const applied = h.modelhub([...world.globals, 'apply', '--yes'], { env: world.env });
-  h.row({ work: `apply of ${n(models)} new links`, value: applied.seconds, unit: 's', note: `one run; peak RSS ${Math.round(applied.peakMB)} MB` });
+  h.row({ work: `apply of ${n(models)} new links`, value: applied.seconds, cpu: applied.cpu, unit: 's', note: `one run; peak RSS ${Math.round(applied.peakMB)} MB` });
 
   if (commandExists('stow')) h.program('stow', ['--no-folding', '-d', world.stowDir, '-t', world.stowTarget, 'pkg']);
   const planPeak = planRow(h, world, models, 2);
