@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { countedCrashHook, withContext } from './command-kit.js';
 import type { CommandContext } from './context.js';
-import { createClassifierSetup, mirrorRulesInto } from './classifier.js';
+import { createClassifierSetup, mirrorRulesInto, type ClassifierSetup } from './classifier.js';
 import { EXIT } from './exit.js';
 
 interface ScanFlags {
@@ -40,10 +40,15 @@ async function scan(ctx: CommandContext, paths: string[], flags: ScanFlags): Pro
   const mode = flags.copy ? 'copy' : flags.link === false || !config.symlinks ? 'move' : 'link';
   // The first scan creates the hub; a dry run changes nothing, so it needs one that exists.
   const hub = await ctx.hub({ create: flags.dryRun !== true });
-  const setup = await createClassifierSetup(ctx);
   const lock = flags.dryRun ? undefined : await ctx.lock(hub, 'modelhub scan');
+  // Loaded only when a file is to be imported, while the first files hash; the rules of a run
+  // that classifies are mirrored into the hub.
+  const setup = async (): Promise<ClassifierSetup> => {
+    const loaded = await createClassifierSetup(ctx);
+    if (!flags.dryRun) await mirrorRulesInto(hub, loaded, ctx);
+    return loaded;
+  };
   try {
-    if (!flags.dryRun) await mirrorRulesInto(hub, setup, ctx);
     const progress = ctx.showProgress ? new (await import('./progress.js')).ProgressBar(ctx.io.stderr, 'hashing') : undefined;
     const { report, civitai } = await scanAndClassify(hub, paths, setup, {
       mode,

@@ -18,11 +18,27 @@ export interface ScanCivitaiSummary {
  * classifies each from its header), then classify the newly imported models again where
  * sidecars or CivitAI add to their header (one batched lookup), and update the report's lines
  * with the final type and base. A dry run imports and asks nothing.
+ * `setup` may be given as a loader: it is then called only when a file is to be imported, while
+ * the first files hash (loading the rules costs about as much as hashing a gigabyte), and never
+ * for a scan that finds nothing new.
  */
-export async function scanAndClassify(hub: Hub, paths: string[], setup: ClassifierSetup, opts: Omit<ScanOptions, 'classify'>): Promise<{ report: ScanReport; civitai: ScanCivitaiSummary }> {
-  const report = await scanPaths(hub, paths, { ...opts, classify: setup.classifyFile });
-  const enriched = opts.dryRun === true ? [] : await classifyImported(hub, report, setup);
-  return { report, civitai: summarizeCivitai(enriched, setup.civitai !== null) };
+export async function scanAndClassify(
+  hub: Hub,
+  paths: string[],
+  setup: ClassifierSetup | (() => Promise<ClassifierSetup>),
+  opts: Omit<ScanOptions, 'classify' | 'prepare'>,
+): Promise<{ report: ScanReport; civitai: ScanCivitaiSummary }> {
+  let loaded = typeof setup === 'function' ? undefined : setup;
+  const prepare = async (): Promise<void> => {
+    if (typeof setup === 'function') loaded ??= await setup();
+  };
+  const classify: ScanOptions['classify'] = (input) => {
+    if (loaded === undefined) throw new Error('scan classified a file before its classifier was prepared');
+    return loaded.classifyFile(input);
+  };
+  const report = await scanPaths(hub, paths, { ...opts, classify, prepare });
+  const enriched = opts.dryRun === true || loaded === undefined ? [] : await classifyImported(hub, report, loaded);
+  return { report, civitai: summarizeCivitai(enriched, loaded?.civitai != null) };
 }
 
 async function classifyImported(hub: Hub, report: ScanReport, setup: ClassifierSetup): Promise<StoredClassification[]> {

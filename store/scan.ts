@@ -57,6 +57,11 @@ export interface ScanOptions {
   now?: () => number;
   /** Called after each filesystem step of an import, before it is recorded (crash tests). */
   onStep?: () => void;
+  /**
+   * Called once before the first import, after the hashing threads have started (so they work
+   * meanwhile): loads what `classify` needs. Not called when nothing is to be imported.
+   */
+  prepare?: () => Promise<void>;
 }
 
 /**
@@ -90,11 +95,14 @@ export async function scanPaths(hub: Hub, paths: string[], opts: ScanOptions): P
   }
   const toHash = pending.filter((p) => p.sha256 === undefined);
   opts.progress?.begin(toHash.length, toHash.reduce((n, p) => n + p.size, 0));
-  const importer = batchImporter(hub, opts, report);
   const byPath = new Map(toHash.map((p) => [p.path, p]));
-  for (const p of pending) if (p.sha256 !== undefined) importer.add(p as Hashed);
+  let open: (loading: Promise<void> | undefined) => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    open = (loading) => void (loading ?? Promise.resolve()).then(resolve, reject);
+  });
+  const importer = batchImporter(hub, opts, report, ready);
   try {
-    await hashMany(
+    const hashed = hashMany(
       toHash.map((p) => ({ path: p.path, ...autov3Request(p.header) })),
       {
         ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
@@ -109,6 +117,10 @@ export async function scanPaths(hub: Hub, paths: string[], opts: ScanOptions): P
         },
       },
     );
+    // The workers have their first files: load the classifier meanwhile, then import.
+    open(pending.length > 0 ? opts.prepare?.() : undefined);
+    for (const p of pending) if (p.sha256 !== undefined) importer.add(p as Hashed);
+    await hashed;
   } finally {
     await importer.done();
     opts.progress?.end();
@@ -127,9 +139,9 @@ function companionSources(files: ScanOutcome[]): CompanionSource[] {
  * Imports files in batches as they become ready, one batch at a time, in order: files known
  * up front fill batches of BATCH; files hashed on the workers join the next batch started.
  */
-function batchImporter(hub: Hub, opts: ScanOptions, report: ScanReport): { add(file: Hashed): void; fail(outcome: ScanOutcome): void; done(): Promise<void> } {
+function batchImporter(hub: Hub, opts: ScanOptions, report: ScanReport, ready: Promise<void>): { add(file: Hashed): void; fail(outcome: ScanOutcome): void; done(): Promise<void> } {
   const queue: Array<Hashed | ScanOutcome> = [];
-  let chain: Promise<void> = Promise.resolve();
+  let chain: Promise<void> = ready;
   let draining = false;
   const drain = async (): Promise<void> => {
     while (queue.length > 0) {
