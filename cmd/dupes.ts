@@ -13,11 +13,18 @@ export function register(program: Command): Command {
 /**
  * `modelhub dupes`: files found at several paths, models with the same weights (AutoV3) but
  * different files, and same-name files with different content, with the bytes each group
- * saves or wastes. Reads only; exit 0.
+ * saves or wastes. Reads only, except that it records the AutoV3 it had to compute; exit 0.
  */
 async function dupes(ctx: CommandContext): Promise<void> {
   const { findDupes, gatherDupes } = await import('../store/dupes.js');
-  const hub = await ctx.hub({ readonly: true });
+  const { autov3Candidates, ensureAutoV3 } = await import('../store/autov3.js');
+  let hub = await ctx.hub({ readonly: true });
+  // AutoV3 is computed when first needed: for the safetensors files whose payload size another one shares.
+  const missing = autov3Candidates(hub);
+  if (missing.length > 0) {
+    hub = await ctx.hub();
+    await ensureAutoV3(hub, missing);
+  }
   const report = findDupes(gatherDupes(hub));
   if (ctx.json) {
     ctx.printJson(report);

@@ -25,6 +25,10 @@ async function show(ctx: CommandContext, ref: string): Promise<void> {
     if (asked.lookupError !== undefined) ctx.err(`warning: CivitAI lookup failed: ${asked.lookupError}`);
     m = asked.model;
   }
+  if (facts.lacksAutoV3(m)) {
+    hub = await ctx.hub();
+    m = await facts.withAutoV3(hub, m);
+  }
   const result = await facts.readModelFacts(hub, m);
   if (ctx.json) {
     ctx.printJson(result);

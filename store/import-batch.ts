@@ -40,7 +40,6 @@ export interface Pending {
   inStore?: string;
   /** Known without hashing again (the scan cache), or hashed already (a small file read whole). */
   sha256?: string;
-  autov3?: string;
 }
 
 /** A file whose content hash is known: what a batch imports. */
@@ -250,7 +249,8 @@ function registerModel(hub: Hub, file: Hashed, cls: ClassificationRecord): Model
       size: file.size,
       format: file.header.format ?? formatFromPath(file.path) ?? 'bin',
       container: file.header.container,
-      autov3: file.autov3 ?? null,
+      // AutoV3 is computed when first needed (store/autov3.ts), not in the import's pass.
+      autov3: null,
       unsafe: (file.header.unsafeGlobals?.length ?? 0) > 0,
       headerError: null,
     });

@@ -1,4 +1,5 @@
 import type { ClassifierSetup } from './classifier-setup.js';
+import { ensureAutoV3 } from './autov3.js';
 import type { Hub } from './hub.js';
 import { findStoreFile } from './import.js';
 import { civitaiWasAsked, getEvidence, getMetadata, getSources, type ModelRow } from './inventory.js';
@@ -33,6 +34,17 @@ export type ModelFacts = Awaited<ReturnType<typeof readModelFacts>>;
 /** Who a model is: its hashes, name, size and format (the head of every view of one model). */
 export function modelIdentity(m: ModelRow) {
   return { hash: m.sha256, autov2: m.autov2, autov3: m.autov3, name: m.name, size: m.file_size, format: m.format, container: m.container };
+}
+
+/** A safetensors model without its AutoV3 yet (computed when first needed): `show` computes it, from a writable hub. */
+export function lacksAutoV3(m: ModelRow): boolean {
+  return m.container === 'safetensors' && m.autov3 === null;
+}
+
+/** The model with its AutoV3 computed and recorded (store/autov3.ts); unchanged when its store file cannot give it. */
+export async function withAutoV3(hub: Hub, m: ModelRow): Promise<ModelRow> {
+  const autov3 = (await ensureAutoV3(hub, [m.sha256])).get(m.sha256);
+  return autov3 === undefined ? m : { ...m, autov3 };
 }
 
 /** `show` asks CivitAI first when it may (online, CivitAI enabled) and never asked about this model. */

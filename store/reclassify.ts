@@ -5,6 +5,7 @@ import { readShardUnion } from '../formats/shards.js';
 import type { ModelHeader } from '../formats/types.js';
 import { inTransaction } from '../core/db.js';
 import type { Hub } from './hub.js';
+import { ensureAutoV3 } from './autov3.js';
 import { findStoreFile } from './import.js';
 import { getSources, replaceMetadata, saveClassification, type ModelRow } from './inventory.js';
 import { classifierAnswerOf, getRecordedOverride, type ClassifierAnswer } from './overrides.js';
@@ -67,12 +68,28 @@ export async function classifyStoredModels(hub: Hub, models: ModelRow[], opts: C
     models.map((m) => ({ sha256: m.sha256, autov3: m.autov3 })),
     { ...opts.lookup, ...(opts.refresh === true ? { refresh: true } : {}) },
   );
+  await askByAutoV3(hub, models, lookups, opts);
   const out: StoredClassification[] = [];
   for (const m of models) {
     const lookup = lookups.get(m.sha256) ?? { status: 'offline' as const };
     out.push(await classifyOne(hub, m, lookup, opts));
   }
   return out;
+}
+
+/**
+ * CivitAI did not know these safetensors files by SHA-256 and their AutoV3 was never computed:
+ * compute it now (store/autov3.ts) and ask by it (the SHA-256 answers just cached are reused).
+ */
+async function askByAutoV3(hub: Hub, models: ModelRow[], lookups: Map<string, LookupResult>, opts: ClassifyStoredOptions): Promise<void> {
+  if (opts.civitai === null) return;
+  const missed = models.filter((m) => m.container === 'safetensors' && m.autov3 === null && lookups.get(m.sha256)?.status === 'not-found');
+  if (missed.length === 0) return;
+  const autov3 = await ensureAutoV3(hub, missed.map((m) => m.sha256), { record: opts.dryRun !== true });
+  const items = missed.filter((m) => autov3.has(m.sha256)).map((m) => ({ sha256: m.sha256, autov3: autov3.get(m.sha256) as string }));
+  if (items.length === 0) return;
+  const again = await lookupCivitai(civitaiCache(hub.classificationDb), opts.civitai, items, { ...opts.lookup });
+  for (const [hash, result] of again) lookups.set(hash, result);
 }
 
 async function classifyOne(hub: Hub, m: ModelRow, lookup: LookupResult, opts: ClassifyStoredOptions): Promise<StoredClassification> {

@@ -6,7 +6,7 @@ import { BufferSource } from '../formats/source.js';
 import { syncCompanions, type CompanionReport, type CompanionSource } from './companions.js';
 import { discoverModelFiles, type Found } from './discover.js';
 import { isEjectedCopy, readEjectedFiles } from './ejected.js';
-import { hashBytes, hashMany, readAndHash, SMALL_FILE_BYTES, type HashFailure, type HashResult } from './hash.js';
+import { hashMany, readAndHash, SMALL_FILE_BYTES, type HashFailure, type HashResult } from './hash.js';
 import { storeHashOf, type Hub } from './hub.js';
 import { failureOf, importBatch, type ClassifyFn, type Hashed, type Pending, type ScanOutcome, type ScanOutcomeKind } from './import-batch.js';
 import type { ImportMode } from './import.js';
@@ -103,7 +103,7 @@ export async function scanPaths(hub: Hub, paths: string[], opts: ScanOptions): P
   const importer = batchImporter(hub, opts, report, ready);
   try {
     const hashed = hashMany(
-      toHash.map((p) => ({ path: p.path, ...autov3Request(p.header) })),
+      toHash.map((p) => ({ path: p.path })),
       {
         ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
         onProgress: (bytes) => opts.progress?.advance(bytes),
@@ -113,7 +113,7 @@ export async function scanPaths(hub: Hub, paths: string[], opts: ScanOptions): P
           if (p === undefined) return;
           if ('error' in r) return importer.fail(failureOf(r.path, r.error));
           report.bytesHashed += r.bytes;
-          importer.add({ ...p, sha256: r.sha256, ...(r.autov3 !== undefined ? { autov3: r.autov3 } : {}) });
+          importer.add({ ...p, sha256: r.sha256 });
         },
       },
     );
@@ -214,8 +214,6 @@ async function prepare(hub: Hub, entry: Extract<Found, { kind: 'file' }>, opts: 
   if (inStore !== undefined) out.inStore = inStore;
   if (known !== undefined) {
     out.sha256 = known.sha256;
-    const autov3 = known.content !== undefined && header.container === 'safetensors' ? hashBytes(known.content, header.dataOffset).autov3 : undefined;
-    if (autov3 !== undefined) out.autov3 = autov3;
     if (known.content !== undefined) report.bytesHashed += known.content.length;
   }
   return out;
@@ -244,10 +242,6 @@ function settleProblem(stamp: FileStamp, opts: ScanOptions): string | undefined 
   if (ageMs >= window) return undefined;
   if (ageMs < -window) return `its modification time is ${Math.round(-ageMs / 1000)} s in the future; scan it with --no-settle if the file is complete`;
   return `modified ${Math.max(0, Math.round(ageMs / 1000))} s ago — still being written? scan again later (or use --no-settle)`;
-}
-
-function autov3Request(header: ModelHeader): { autov3Offset?: number } {
-  return header.container === 'safetensors' ? { autov3Offset: header.dataOffset } : {};
 }
 
 function add(report: ScanReport, o: ScanOutcome): void {

@@ -24,11 +24,15 @@ describe('modelhub dupes', () => {
     mkdirSync(join(w.dl, 'again'), { recursive: true });
     copyFileSync(join(w.dl, 'kept/copied.safetensors'), join(w.dl, 'again/copied.safetensors'));
     await mhOk(w, ['scan', '-q', join(w.dl, 'again')]);
+    const autov3s = (): Array<string | null> => query<{ autov3: string | null }>(w, 'SELECT autov3 FROM models ORDER BY sha256').map((r) => r.autov3);
+    expect(autov3s().every((a) => a === null), 'a scan does not compute AutoV3').toBe(true);
+
+    const r = await runChecked(w, ['dupes', '--json']);
+    // dupes computed and recorded the AutoV3 of the files whose payload size another shares (here: all of these LoRAs).
+    expect(autov3s().filter((a) => a !== null).length).toBeGreaterThanOrEqual(2);
     const rows = query<{ sha256: string; filename: string; file_size: number; autov3: string }>(w, 'SELECT sha256, filename, file_size, autov3 FROM models');
     // By content: which of two identical files gave the model its name depends on which was hashed first.
     const by = (rel: string) => rows.find((r) => r.sha256 === createHash('sha256').update(readFileSync(join(w.dl, rel))).digest('hex')) as { sha256: string; filename: string; file_size: number; autov3: string };
-
-    const r = await runChecked(w, ['dupes', '--json']);
     const report = r.json<DupesReport>();
     const twice = by('a/twice.safetensors');
     const copied = by('kept/copied.safetensors');
@@ -38,6 +42,7 @@ describe('modelhub dupes', () => {
     ]);
     const v1 = by('d/style_v2.safetensors');
     const v0 = by('c/style.safetensors');
+    expect(v0.autov3).toMatch(/^[0-9a-f]{64}$/);
     expect(v0.autov3).toBe(v1.autov3);
     expect(report.sameWeights).toEqual([{ autov3: v1.autov3, models: [v0, v1].sort((x, y) => (x.sha256 < y.sha256 ? -1 : 1)).map((m) => ({ hash: m.sha256, name: rows.find((x) => x.sha256 === m.sha256)?.filename, size: m.file_size })), wastedBytes: Math.min(v0.file_size, v1.file_size) }]);
     expect(report.sameName).toHaveLength(1);
