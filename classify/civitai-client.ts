@@ -6,8 +6,9 @@ export { civitaiMetadata, parseModelVersion, toCivitaiVersion, type BatchAnswer,
 
 /**
  * The CivitAI REST client: `GET {base}/model-versions/by-hash/{hash}` and the batch
- * `POST {base}/model-versions/by-hash`. It retries 5xx, network errors and timeouts with
- * exponential backoff, honours 429 + Retry-After, spaces request starts and bounds how many run
+ * `POST {base}/model-versions/by-hash`. It retries 5xx, dropped connections and timeouts with
+ * exponential backoff, honours 429 + Retry-After, gives up at once on a name that does not
+ * resolve or a refused connection, spaces request starts and bounds how many run
  * at once. It never touches SQLite (caching is civitai-lookup.ts's job), never logs, and never
  * puts the API key anywhere but the Authorization header of its own requests.
  */
@@ -48,7 +49,18 @@ interface Request {
   body?: string;
 }
 
-type Attempt = { kind: 'answered'; status: number; text: string } | { kind: 'retry'; waitMs?: number; fail: (attempts: number) => ModelHubError };
+type Attempt =
+  | { kind: 'answered'; status: number; text: string }
+  | { kind: 'retry'; waitMs?: number; fail: (attempts: number) => ModelHubError }
+  /** No point in trying again: the name does not resolve, or nothing listens there. */
+  | { kind: 'unreachable'; fail: (attempts: number) => ModelHubError };
+
+/**
+ * Network errors that end a lookup at once: a name that does not resolve (ENOTFOUND, EAI_AGAIN:
+ * no resolver answers, which on an offline machine is every name) and a refused connection.
+ * Retrying them only makes an offline scan wait; timeouts, resets and 5xx are retried.
+ */
+const UNREACHABLE_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_NODATA', 'ECONNREFUSED']);
 
 const OFFLINE_HINT = 'check your connection, or pass --offline';
 
@@ -60,6 +72,8 @@ export class CivitaiClient {
   attempts = 0;
   /** A #private field, so neither JSON.stringify nor util.inspect of a client shows it. */
   readonly #apiKey: string | undefined;
+  /** Set once CivitAI proved unreachable (see UNREACHABLE_CODES): later requests fail with it at once. */
+  #unreachable: ModelHubError | undefined;
   private readonly opts: Required<Omit<CivitaiClientOptions, 'apiKey' | 'baseUrl'>>;
   private readonly gate: RequestGate;
 
@@ -142,9 +156,15 @@ export class CivitaiClient {
 
   /** Run one request to an answer: 2xx, 404 or 405. Retries what can be retried, throws the rest. */
   private async send(req: Request): Promise<{ status: number; text: string }> {
+    if (this.#unreachable !== undefined) throw this.#unreachable;
     for (let attempt = 0; ; attempt++) {
       const result = await this.attemptOnce(req);
       if (result.kind === 'answered') return result;
+      if (result.kind === 'unreachable') {
+        // Every later request of this run would fail the same way: they fail at once too.
+        this.#unreachable = result.fail(attempt + 1);
+        throw this.#unreachable;
+      }
       if (attempt >= this.opts.maxRetries) throw result.fail(attempt + 1);
       await this.opts.sleep(result.waitMs ?? computeBackoff(attempt, this.opts.backoffMs, this.opts.maxBackoffMs));
     }
@@ -165,7 +185,7 @@ export class CivitaiClient {
       retryAfter = res.headers.get('retry-after');
       text = await res.text();
     } catch (err) {
-      return { kind: 'retry', fail: this.transportFailure(req, err) };
+      return { kind: isUnreachable(err) ? 'unreachable' : 'retry', fail: this.transportFailure(req, err) };
     } finally {
       this.gate.release();
     }
@@ -267,6 +287,14 @@ class RequestGate {
   pauseUntil(at: number): void {
     this.nextStartAt = Math.max(this.nextStartAt, at);
   }
+}
+
+/** Whether fetch failed because the host's name does not resolve or the connection was refused. */
+function isUnreachable(err: unknown): boolean {
+  if (!(err instanceof TypeError) || !(err.cause instanceof Error)) return false;
+  const cause = err.cause as Error & { code?: unknown; errors?: Array<{ code?: unknown }> };
+  const codes = [cause.code, ...(cause.errors ?? []).map((e) => e.code)];
+  return codes.some((c) => typeof c === 'string' && UNREACHABLE_CODES.has(c));
 }
 
 /** Exponential backoff with jitter: a delay in [½, 1] × base·2^attempt, capped at maxMs. */

@@ -147,17 +147,43 @@ describe('CivitaiClient failures', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
-  it('says clearly when CivitAI cannot be reached', async () => {
+  it('says clearly when CivitAI cannot be reached, at once: a refused connection is not retried', async () => {
     await setup();
     const baseUrl = fake.baseUrl;
     await fake.close();
-    const c = new CivitaiClient({ baseUrl, apiKey: KEY, maxRetries: 1, backoffMs: 10, minIntervalMs: 0 });
+    const slept: number[] = [];
+    const c = new CivitaiClient({ baseUrl, apiKey: KEY, maxRetries: 4, backoffMs: 10, minIntervalMs: 0, sleep: async (ms) => void slept.push(ms) });
     const err = await expectError(c.getByHash(sha(1)));
     expect(err.code).toBe('ERR_MODELHUB_CIVITAI_UNREACHABLE');
     expect(err.message).toMatch(new RegExp(`^cannot reach CivitAI at ${baseUrl}: .*ECONNREFUSED`));
     expect(err.hint).toBe('check your connection, or pass --offline');
     expect(err.message).not.toContain(KEY);
-    expect(c.attempts).toBe(2);
+    expect(c.attempts).toBe(1);
+    expect(slept).toEqual([]);
+    // Later requests of the same run fail the same way without trying again.
+    expect((await expectError(c.postByHashes([sha(2)]))).code).toBe('ERR_MODELHUB_CIVITAI_UNREACHABLE');
+    expect(c.attempts).toBe(1);
+  });
+
+  it('ends the lookup at once when the name does not resolve', async () => {
+    const slept: number[] = [];
+    const c = new CivitaiClient({ baseUrl: 'http://nonexistent.invalid/api/v1', maxRetries: 4, backoffMs: 1000, minIntervalMs: 0, sleep: async (ms) => void slept.push(ms) });
+    const err = await expectError(c.postByHashes([sha(1)]));
+    expect(err.code).toBe('ERR_MODELHUB_CIVITAI_UNREACHABLE');
+    expect(err.message).toMatch(/^cannot reach CivitAI at http:\/\/nonexistent\.invalid\/api\/v1: .*(ENOTFOUND|EAI_AGAIN)/);
+    expect(c.attempts).toBe(1);
+    expect(slept).toEqual([]);
+  });
+
+  it('still retries a dropped connection and a 5xx, with backoff', async () => {
+    await setup();
+    fake.scriptRequest(1, { drop: true });
+    fake.scriptRequest(2, { status: 503 });
+    const slept: number[] = [];
+    const c = new CivitaiClient({ baseUrl: fake.baseUrl, maxRetries: 4, backoffMs: 10, minIntervalMs: 0, sleep: async (ms) => void slept.push(ms) });
+    await c.getByHash(sha(1));
+    expect(c.attempts).toBe(3);
+    expect(slept).toHaveLength(2);
   });
 });
 
