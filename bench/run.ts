@@ -23,6 +23,7 @@ interface Bench {
 }
 
 const BENCHES: Record<string, Bench> = {
+  scan: { file: './scan.js', about: 'scan of one and two 1 GiB safetensors beside openssl dgst -sha256, and 10,000 small files (first scan, rescan)' },
   deploy: { file: './deploy.js', about: 'apply of 10,000 new links beside stow --no-folding, and the in-sync plan beside stow -R' },
   list: { file: './list.js', about: 'list --type lora --limit 50 on 10,000 models beside the same query by sqlite3' },
   classify: { file: './classify.js', about: 'classifying one header: an SDXL checkpoint and 2,000-3,000-key LoRAs (in-process)' },

@@ -16,6 +16,7 @@ import { deployWorld, undeploy } from './inputs.js';
 import { commandExists, numberFlag } from './lib.js';
 import { listRow } from './list.js';
 import { n, planRow } from './deploy.js';
+import { firstScanRows } from './scan.js';
 
 export async function measure(h: Harness): Promise<void> {
   const models = numberFlag('--models') ?? 100_000;
@@ -34,6 +35,7 @@ export async function measure(h: Harness): Promise<void> {
   peaks.push(['list --type lora --limit 50', h.modelhub([...world.globals, 'list', '--type', 'lora', '--limit', '50'], { env: world.env }).peakMB]);
   peaks.push(['tui (to its first screen)', tuiPeak(world.globals, world.env)]);
   for (const [what, mb] of peaks) h.row({ work: `peak RSS of ${what}, ${n(models)} models`, value: mb, unit: 'MB', goal: { atMost: 300 } });
+  await firstScanRows(h, parent, models, { first: 60, rescan: 10 });
 }
 
 /** The TUI in a tmux session of its own: wait for rows on screen, press q, read the peak RSS. */
