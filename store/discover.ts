@@ -5,11 +5,14 @@ import { ModelHubError, errnoCode } from '../core/errors.js';
 import { isWithin, resolveReal } from '../core/fs-identity.js';
 import { MODEL_EXTENSIONS, formatFromPath } from '../core/vocabulary.js';
 
-/** A path found by scanning, with what lstat said about it. */
+/**
+ * A path found by scanning, with what lstat said about it and the scan root it was found under:
+ * the folder named on the command line, or the folder of a file named there.
+ */
 export type Found =
-  | { kind: 'file'; path: string; stats: BigIntStats }
-  | { kind: 'symlink'; path: string; stats: BigIntStats; target: string }
-  | { kind: 'error'; path: string; error: ModelHubError };
+  | { kind: 'file'; path: string; root: string; stats: BigIntStats }
+  | { kind: 'symlink'; path: string; root: string; stats: BigIntStats; target: string }
+  | { kind: 'error'; path: string; root: string; error: ModelHubError };
 
 const PATTERN = `**/*.{${Object.keys(MODEL_EXTENSIONS)
   .map((e) => e.slice(1))
@@ -31,10 +34,11 @@ export async function discoverModelFiles(paths: string[], opts: { exclude?: stri
     try {
       st = lstatSync(abs, { bigint: true });
     } catch (err) {
-      found.push({ kind: 'error', path: abs, error: statError(abs, err) });
+      found.push({ kind: 'error', path: abs, root: dirname(abs), error: statError(abs, err) });
       continue;
     }
     const candidates = st.isDirectory() ? await globModels(abs) : [abs];
+    const root = st.isDirectory() ? abs : dirname(abs);
     // Exclusion is decided on real paths: the glob never follows symlinks, so a candidate's real
     // location is the real path of the folder named plus its path below it.
     const realAbs = resolveReal(st.isDirectory() ? abs : dirname(abs));
@@ -44,7 +48,7 @@ export async function discoverModelFiles(paths: string[], opts: { exclude?: stri
     for (const path of candidates) {
       if (seen.has(path) || excluded.some((dir) => isWithin(realOf(path), dir))) continue;
       seen.add(path);
-      const entry = describe(path, path === abs && !st.isDirectory());
+      const entry = describe(path, root, path === abs && !st.isDirectory());
       if (entry !== undefined) found.push(entry);
     }
   }
@@ -66,26 +70,27 @@ async function globModels(dir: string): Promise<string[]> {
 }
 
 /** Classify one path; `explicit` means the user named it (so a wrong extension is reported). */
-function describe(path: string, explicit: boolean): Found | undefined {
+function describe(path: string, root: string, explicit: boolean): Found | undefined {
   let st: BigIntStats;
   try {
     st = lstatSync(path, { bigint: true });
   } catch (err) {
-    return { kind: 'error', path, error: statError(path, err) };
+    return { kind: 'error', path, root, error: statError(path, err) };
   }
   if (explicit && formatFromPath(path) === undefined) {
     return {
       kind: 'error',
       path,
+      root,
       error: new ModelHubError('NOT_A_MODEL', `${path} does not have a model file extension (${Object.keys(MODEL_EXTENSIONS).join(' ')})`, { path }),
     };
   }
-  if (st.isSymbolicLink()) return { kind: 'symlink', path, stats: st, target: resolve(dirname(path), readlinkSync(path)) };
-  if (st.isFile()) return { kind: 'file', path, stats: st };
+  if (st.isSymbolicLink()) return { kind: 'symlink', path, root, stats: st, target: resolve(dirname(path), readlinkSync(path)) };
+  if (st.isFile()) return { kind: 'file', path, root, stats: st };
   if (st.isDirectory()) {
-    return { kind: 'error', path, error: new ModelHubError('NOT_A_FILE', `${path} is a directory with a model file extension, not a model file`, { path }) };
+    return { kind: 'error', path, root, error: new ModelHubError('NOT_A_FILE', `${path} is a directory with a model file extension, not a model file`, { path }) };
   }
-  return { kind: 'error', path, error: new ModelHubError('NOT_A_FILE', `${path} is not a regular file`, { path }) };
+  return { kind: 'error', path, root, error: new ModelHubError('NOT_A_FILE', `${path} is not a regular file`, { path }) };
 }
 
 function statError(path: string, err: unknown): ModelHubError {

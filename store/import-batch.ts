@@ -31,6 +31,8 @@ export type ClassifyFn = (input: { fileName: string; size: number; header: Model
 /** A file found by a scan, its header read, ready to be hashed (or already known). */
 export interface Pending {
   path: string;
+  /** The scan root it was found under (recorded with the source path: the {dir} placeholder). */
+  root: string;
   stamp: FileStamp;
   size: number;
   header: ModelHeader;
@@ -144,7 +146,7 @@ function register(hub: Hub, works: Work[]): void {
         w.outcome = outcomeOf(w, 'imported');
         continue;
       }
-      recordSource(db, model.id, w.file.path, 'importing');
+      recordSource(db, model.id, w.file.path, 'importing', w.file.root);
       w.journalled = true;
     }
   });
@@ -209,10 +211,10 @@ function record(hub: Hub, works: Work[], mode: ImportMode): void {
       const model = w.model as ModelRow;
       recordStoreMtime(db, file.sha256, placed.storeFile);
       if (mode === 'copy') {
-        recordSource(db, model.id, file.path, 'copied');
+        recordSource(db, model.id, file.path, 'copied', file.root);
         rememberHash(db, file.path, file.stamp, file.sha256);
       } else {
-        recordSource(db, model.id, file.path, mode === 'link' ? 'linked' : 'moved');
+        recordSource(db, model.id, file.path, mode === 'link' ? 'linked' : 'moved', file.root);
         forgetHash(db, file.path);
       }
       w.outcome = outcomeOf(w, placed.kind, placed.reason);

@@ -131,13 +131,17 @@ function metadataText(value: unknown): string | null {
 /**
  * Record that `path` held this model's content (upsert: a path belongs to one model at a time).
  * A finished import (any state but `importing`) names the model again from all its paths.
+ * `scanRoot` is the folder the scan was given (or the folder of a file it was given); a path
+ * keeps the root it was first recorded with, so scanning a subfolder later does not move the
+ * links a `{dir}` template gives it.
  */
-export function recordSource(db: DB, modelId: number, path: string, state: SourceState): void {
+export function recordSource(db: DB, modelId: number, path: string, state: SourceState, scanRoot?: string): void {
   stmt(db, 
-    `INSERT INTO model_sources (model_id, path, state) VALUES (?, ?, ?)
+    `INSERT INTO model_sources (model_id, path, state, scan_root) VALUES (?, ?, ?, ?)
      ON CONFLICT (path) DO UPDATE SET model_id = excluded.model_id, state = excluded.state,
+       scan_root = COALESCE(model_sources.scan_root, excluded.scan_root),
        last_seen = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
-  ).run(modelId, path, state);
+  ).run(modelId, path, state, scanRoot ?? null);
   if (state !== 'importing') refreshModelName(db, modelId);
 }
 

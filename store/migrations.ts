@@ -257,6 +257,15 @@ export const INVENTORY_MIGRATIONS: Migration[] = [
       CREATE INDEX ejected_files_model ON ejected_files (model_sha256);
     `,
   },
+  {
+    version: 10,
+    description: 'model_sources.scan_root: the folder the scan that found a path was given (the {dir} placeholder)',
+    // NULL for paths recorded before: {dir} is then the path below the app model folder the
+    // file lies in, or empty.
+    sql: `
+      ALTER TABLE model_sources ADD COLUMN scan_root TEXT;
+    `,
+  },
 ];
 
 export const CLASSIFICATION_MIGRATIONS: Migration[] = [

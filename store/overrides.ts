@@ -1,4 +1,5 @@
 import { inTransaction, stmt, type DB } from '../core/db.js';
+import { readModelOrigins, type ModelOrigin } from './model-origins.js';
 
 /**
  * The owner of `model_overrides`: the Overrides in force, each with the classification it
@@ -57,6 +58,8 @@ export interface InventoryModel {
   deleted: boolean;
   /** Flagged unsafe at import (a pickle referring to code outside what torch uses). */
   unsafe?: boolean;
+  /** Where it was found (absent: no source path recorded). */
+  origin?: ModelOrigin;
 }
 
 /** An override effect as recorded, the way the planner compares it with the manifests. */
@@ -141,21 +144,26 @@ export function classifierAnswerOf(o: RecordedOverride | undefined, m: { primary
 export function readInventoryModels(db: DB): InventoryModel[] {
   // The classifier's answer as classifierAnswerOf gives it, in SQL: what a recorded Override displaced, else the models columns.
   const answer = (displaced: string, own: string): string => `CASE WHEN o.model_id IS NULL THEN m.${own} ELSE o.${displaced} END`;
-  const columns = ['m.sha256', 'm.filename', 'm.name', 'm.format', 'm.file_size', answer('prev_type', 'primary_type'), answer('prev_base', 'base_model'), answer('prev_variant', 'sub_type'), 'm.deleted', 'm.unsafe'];
+  const columns = ['m.id', 'm.sha256', 'm.filename', 'm.name', 'm.format', 'm.file_size', answer('prev_type', 'primary_type'), answer('prev_base', 'base_model'), answer('prev_variant', 'sub_type'), 'm.deleted', 'm.unsafe'];
   // Rows as arrays: better-sqlite3 builds an object row value by value, a third slower for 10,000 rows.
   const rows = db.prepare(`SELECT ${columns.join(', ')} FROM models m LEFT JOIN model_overrides o ON o.model_id = m.id ORDER BY m.sha256`).raw().all() as unknown[][];
-  return rows.map((r) => ({
-    hash: r[0] as string,
-    filename: r[1] as string,
-    name: r[2] as string,
-    format: r[3] as string,
-    size: r[4] as number,
-    type: r[5] as string,
-    base: r[6] as string,
-    variant: r[7] as string | null,
-    deleted: r[8] === 1,
-    unsafe: r[9] === 1,
-  }));
+  const origins = readModelOrigins(db);
+  return rows.map((r) => {
+    const origin = origins.get(r[0] as number);
+    return {
+      hash: r[1] as string,
+      filename: r[2] as string,
+      name: r[3] as string,
+      format: r[4] as string,
+      size: r[5] as number,
+      type: r[6] as string,
+      base: r[7] as string,
+      variant: r[8] as string | null,
+      deleted: r[9] === 1,
+      unsafe: r[10] === 1,
+      ...(origin === undefined ? {} : { origin }),
+    };
+  });
 }
 
 /**

@@ -174,7 +174,7 @@ function triage(hub: Hub, entry: Exclude<Found, { kind: 'file' }>, opts: ScanOpt
         hint: `run \`modelhub scan ${hub.layout.modelsDir}/${sha}\` to register the stored file again`,
       }));
     }
-    if (!opts.dryRun && getSourceByPath(hub.db, entry.path)?.model_id !== model.id) recordSource(hub.db, model.id, entry.path, 'linked');
+    if (!opts.dryRun && getSourceByPath(hub.db, entry.path)?.model_id !== model.id) recordSource(hub.db, model.id, entry.path, 'linked', entry.root);
     return { path: entry.path, outcome: 'unchanged', sha256: sha, size: model.file_size, type: model.primary_type, base: model.base_model };
   }
 }
@@ -210,7 +210,7 @@ async function prepare(hub: Hub, entry: Extract<Found, { kind: 'file' }>, opts: 
     add(report, failureOf(entry.path, err));
     return undefined;
   }
-  const out: Pending = { path: entry.path, stamp, size: stamp.size, header, classHeader: await readShardUnion(entry.path, header) };
+  const out: Pending = { path: entry.path, root: entry.root, stamp, size: stamp.size, header, classHeader: await readShardUnion(entry.path, header) };
   if (inStore !== undefined) out.inStore = inStore;
   if (known !== undefined) {
     out.sha256 = known.sha256;

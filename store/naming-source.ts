@@ -1,0 +1,41 @@
+import { stmt, type DB } from '../core/db.js';
+import { chooseModelName } from './model-name.js';
+
+/** A place a model was found, with the scan root it was found under (null: recorded before roots were). */
+export interface SourcePlace {
+  path: string;
+  root: string | null;
+}
+
+/**
+ * The naming source of a model: the source path its name comes from (store/model-name.ts
+ * chooses it among all the model's paths). Everything that deploys "where the model came from"
+ * ({dir}, {publisher}, {repo}) asks this, so a link's folder and its name always come from the
+ * same path. Undefined for a model with no source.
+ */
+export function chooseNamingSource(sources: readonly SourcePlace[]): SourcePlace | undefined {
+  const chosen = chooseModelName(sources.map((s) => s.path));
+  return chosen === undefined ? undefined : sources.find((s) => s.path === chosen.path);
+}
+
+/** Every model's source paths (imports still under way left out), by model id, oldest first. One query. */
+export function readSourcePlaces(db: DB): Map<number, SourcePlace[]> {
+  const rows = stmt(db, "SELECT model_id, path, scan_root FROM model_sources WHERE state != 'importing' ORDER BY model_id, first_seen, id").all() as Array<{
+    model_id: number;
+    path: string;
+    scan_root: string | null;
+  }>;
+  const out = new Map<number, SourcePlace[]>();
+  for (const r of rows) {
+    const list = out.get(r.model_id) ?? [];
+    list.push({ path: r.path, root: r.scan_root });
+    out.set(r.model_id, list);
+  }
+  return out;
+}
+
+/** The naming source of one model. */
+export function namingSourceOf(db: DB, modelId: number): SourcePlace | undefined {
+  const rows = stmt(db, "SELECT path, scan_root FROM model_sources WHERE model_id = ? AND state != 'importing' ORDER BY first_seen, id").all(modelId) as Array<{ path: string; scan_root: string | null }>;
+  return chooseNamingSource(rows.map((r) => ({ path: r.path, root: r.scan_root })));
+}
