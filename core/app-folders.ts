@@ -26,6 +26,10 @@ export const APP_TYPE_FOLDERS: Readonly<Record<string, readonly string[]>> = {
   model_patch: ['model_patches'],
   audio_encoder: ['audio_encoders'],
   latent_upscaler: ['latent_upscale_models'],
+  // text-generation-webui's user_data/models (LM Studio and llama.cpp take any folder as their root),
+  // and the LLM folder some ComfyUI custom nodes read.
+  llm: ['models', 'LLM'],
+  mmproj: ['mmproj'],
 };
 
 const FOLDER_NAMES: ReadonlySet<string> = new Set(Object.values(APP_TYPE_FOLDERS).flat());
@@ -38,11 +42,13 @@ export function isAppModelFolder(name: string): boolean {
 /**
  * The part of `folders` (a source file's folder names, outermost first) below the innermost app
  * model folder, joined with `/`: `['ComfyUI','models','loras','flux']` → `flux`. Undefined when no
- * folder of the list is an app model folder; `''` when the file sits directly in one.
+ * folder of the list is an app model folder; `''` when the file sits directly in one. With
+ * `type`, only the folders apps read that type from count.
  */
-export function pathBelowAppFolder(folders: readonly string[]): string | undefined {
+export function pathBelowAppFolder(folders: readonly string[], type?: string): string | undefined {
+  const counts = type === undefined ? isAppModelFolder : (name: string): boolean => APP_TYPE_FOLDERS[type]?.includes(name) ?? false;
   for (let i = folders.length - 1; i >= 0; i--) {
-    if (isAppModelFolder(folders[i] as string)) return folders.slice(i + 1).join('/');
+    if (counts(folders[i] as string)) return folders.slice(i + 1).join('/');
   }
   return undefined;
 }

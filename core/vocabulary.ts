@@ -24,6 +24,7 @@ export const MODEL_TYPES = [
   'audio_encoder',
   'latent_upscaler',
   'llm',
+  'mmproj',
   'other',
   'unknown',
 ] as const;
