@@ -1,12 +1,15 @@
-import { dirname, relative, sep } from 'node:path';
+import { dirname, posix, relative, sep } from 'node:path';
 import { checkLinkPath } from '../core/names.js';
+import { shardOf } from '../formats/shards.js';
 import type { StoredCompanion } from '../store/companions.js';
 import { deriveCompanionLinks } from './companion-links.js';
 import type { DeploymentSpec, Manifests, TargetSpec } from './manifest-types.js';
 import { mappedFolder } from './mapping.js';
+import { dirOf, publisherRepoOf } from './model-place.js';
 import type { CompanionNote } from './plan-types.js';
+import { pairProjectors } from './projectors.js';
 import { matchesSelector, selects, type DeployModel } from './select.js';
-import { DEFAULT_TEMPLATE, renderTemplate, templateValues } from './template.js';
+import { DEFAULT_TEMPLATE, renderTemplate, templateValues, type PlaceValues } from './template.js';
 
 /** One link the manifests ask for. */
 export interface DesiredLink {
@@ -84,22 +87,29 @@ export function computeDesired(input: DesiredInput): Desired {
   /** Paths claimed by more than one (model, target): every claimant with the deployments behind it. */
   const contested = new Map<string, Map<string, { link: DesiredLink; deployments: Set<string> }>>();
   const unsafe = new Map<string, UnsafeName>();
+  const admit = ({ link, rendered }: Declared): void => {
+    const why = checkLinkPath(rendered);
+    if (why !== undefined) {
+      unsafe.set(link.path, { target: link.target, path: link.path, relPath: link.relPath, model: { hash: link.model.hash, name: link.model.name }, reason: why });
+      return;
+    }
+    const existing = byPath.get(link.path);
+    if (existing === undefined) byPath.set(link.path, link);
+    else if (existing.model.hash !== link.model.hash || existing.target !== link.target || contested.has(link.path)) noteClaim(contested, existing, link);
+  };
+  const ctx = placeContext(input.models, input.storeDir);
   for (const target of input.manifests.targets) {
     if (!target.enabled || (input.onlyTarget !== undefined && target.name !== input.onlyTarget)) continue;
     for (const dep of input.manifests.deployments) {
       if (!dep.enabled || !dep.targets.includes(target.name)) continue;
       for (const model of input.models) {
-        const declared = declareLink(target, dep, model, input.storeDir);
+        const declared = declareLink(target, dep, model, ctx);
         if (declared === undefined) continue;
-        const { link, rendered } = declared;
-        const why = checkLinkPath(rendered);
-        if (why !== undefined) {
-          unsafe.set(link.path, { target: link.target, path: link.path, relPath: link.relPath, model: { hash: link.model.hash, name: link.model.name }, reason: why });
-          continue;
+        admit(declared);
+        for (const projector of ctx.projectors.get(model.hash) ?? []) {
+          const beside = declareProjector(target, dep, projector, declared, ctx);
+          if (beside !== undefined) admit(beside);
         }
-        const existing = byPath.get(link.path);
-        if (existing === undefined) byPath.set(link.path, link);
-        else if (existing.model.hash !== link.model.hash || existing.target !== link.target || contested.has(link.path)) noteClaim(contested, existing, link);
       }
     }
   }
@@ -122,13 +132,79 @@ export function describeClash(clash: LinkClash): string {
   return `${clash.path}: ${clash.claims.map(who).join(' and ')}`;
 }
 
-function declareLink(target: TargetSpec, dep: DeploymentSpec, model: DeployModel, storeDir: string): { link: DesiredLink; rendered: string } | undefined {
+interface Declared {
+  link: DesiredLink;
+  /** The path the template rendered (below the mapped folder), held to the link-name rules. */
+  rendered: string;
+}
+
+/** What every link of one computation shares: the store, each model's place values, the projector pairs. */
+interface PlaceContext {
+  storeDir: string;
+  projectors: Map<string, DeployModel[]>;
+  place(model: DeployModel): PlaceValues;
+}
+
+function placeContext(models: readonly DeployModel[], storeDir: string): PlaceContext {
+  const projectors = pairProjectors(models);
+  const memo = new Map<DeployModel, PlaceValues>();
+  const place = (m: DeployModel): PlaceValues => {
+    let values = memo.get(m);
+    if (values === undefined) {
+      const dir = dirOf(m.origin, m.type);
+      values = { dir, ...publisherRepoOf(m.origin, dir), bundle: bundleOf(m, projectors.has(m.hash)) };
+      memo.set(m, values);
+    }
+    return values;
+  };
+  return { storeDir, projectors, place };
+}
+
+/**
+ * `{bundle}`: the folder a model made of several files needs (llama.cpp's router reads such a
+ * model from a folder of its own): a shard's name without `-00001-of-00003` and extension, an
+ * LLM's stem when it has a vision projector; empty for a model of one file.
+ */
+function bundleOf(m: DeployModel, hasProjector: boolean): string {
+  const shard = shardOf(m.name);
+  if (shard !== undefined) return shard.stem;
+  if (!hasProjector) return '';
+  const dot = m.name.lastIndexOf('.');
+  return dot > 0 ? m.name.slice(0, dot) : m.name;
+}
+
+function declareLink(target: TargetSpec, dep: DeploymentSpec, model: DeployModel, ctx: PlaceContext): Declared | undefined {
   const folder = mappedFolder(target, model);
   if (folder === undefined) return undefined;
   if (!selects(dep.select, model)) return undefined;
   if (dep.exclude !== null && matchesSelector(dep.exclude, model)) return undefined;
-  const rendered = dep.path === DEFAULT_TEMPLATE ? model.name : renderTemplate(dep.path, templateValues(model));
-  const relPath = folder === '' ? rendered : `${folder}/${rendered}`;
+  return placeLink(target, dep, model, folder, ctx);
+}
+
+/**
+ * A vision projector rides with its LLM: into the target's `mmproj` folder when it maps one
+ * (text-generation-webui), else beside the LLM's link. The deployment's `exclude` still holds;
+ * a projector is never selected as a model of its own by a deployment selecting `llm`.
+ */
+function declareProjector(target: TargetSpec, dep: DeploymentSpec, projector: DeployModel, llm: Declared, ctx: PlaceContext): Declared | undefined {
+  if (dep.exclude !== null && matchesSelector(dep.exclude, projector)) return undefined;
+  if (projector.unsafe === true && dep.select.unsafe !== true) return undefined;
+  const own = mappedFolder(target, projector);
+  if (own !== undefined) return placeLink(target, dep, projector, own, ctx);
+  const folder = posix.dirname(llm.rendered);
+  const rendered = folder === '.' ? projector.name : `${folder}/${projector.name}`;
+  const llmFolder = posix.dirname(llm.link.relPath);
+  return linkAt(target, dep, projector, llmFolder === '.' ? projector.name : `${llmFolder}/${projector.name}`, rendered, ctx.storeDir);
+}
+
+/** The link for `model` under `folder`: the deployment's path template, else the target's for the type, else `{name}`. */
+function placeLink(target: TargetSpec, dep: DeploymentSpec, model: DeployModel, folder: string, ctx: PlaceContext): Declared {
+  const template = dep.path ?? target.paths[model.type] ?? DEFAULT_TEMPLATE;
+  const rendered = template === DEFAULT_TEMPLATE ? model.name : renderTemplate(template, templateValues(model, ctx.place(model)));
+  return linkAt(target, dep, model, folder === '' ? rendered : `${folder}/${rendered}`, rendered, ctx.storeDir);
+}
+
+function linkAt(target: TargetSpec, dep: DeploymentSpec, model: DeployModel, relPath: string, rendered: string, storeDir: string): Declared {
   // Plain concatenation: root and storeDir are absolute and normalized, relPath is normalized.
   const path = `${target.root.endsWith(sep) ? target.root : target.root + sep}${sep === '/' ? relPath : relPath.split('/').join(sep)}`;
   const storeFile = `${storeDir}${sep}${model.hash}${sep}${model.filename}`;

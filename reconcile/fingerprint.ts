@@ -42,6 +42,7 @@ export function fingerprintInputs(input: FingerprintInput): string {
   // Rows as tab-separated lines, fed in one piece each: 10,000 rows cost milliseconds.
   const rows = (list: Array<Array<string | number | boolean | null>>): string => list.map((r) => r.map((v) => String(v)).join('\t')).join('\n');
   feed('models', rows(input.models.map((m) => [m.hash, m.filename, m.name, m.format, m.size, m.type, m.base, m.variant, m.deleted, m.unsafe === true])));
+  feed('origins', rows(input.models.map((m) => (m.origin === undefined ? [m.hash] : [m.hash, m.origin.path, m.origin.root, m.origin.folders.join('\u0000'), m.origin.organization ?? null, m.origin.basename ?? null, m.origin.title ?? null]))));
   feed('overrides', rows(input.overrideRecords.map((o) => [o.hash, o.type, o.base, o.variant, o.deployName, o.tags.join(',')])));
   feed('links', rows(input.recorded.map((r) => [r.target, r.path, r.linkTarget, r.hash, r.deployment, r.dev, r.ino, r.declaredPath ?? null, ...(typeof r.companionOf === 'string' ? [r.companionOf] : [])])));
   feed('dirs', rows(input.recordedDirs.map((d) => [d.target, d.path])));

@@ -6,7 +6,7 @@ import { IMAGE_BASES, KNOWN_LLM_BASES, isKnownBase } from '../core/vocabulary.js
 import { locate, type YamlDoc, type YamlProblem } from '../core/yaml.js';
 import type { DeploymentSpec, MappingCondition, OverrideSpec, Selector, TargetSpec } from './manifest-types.js';
 import { didYouMean } from '../core/suggest.js';
-import { DEFAULT_TEMPLATE, checkTemplate } from './template.js';
+import { checkTemplate } from './template.js';
 import { resolveListing } from './listing-resolve.js';
 import { checkExtraPathsTarget } from './extra-paths.js';
 
@@ -119,6 +119,7 @@ function resolveTarget(d: CheckedDoc, opts: ResolveOptions, report: Report): Tar
     links: v.links === 'relative' ? 'relative' : 'absolute',
     mappings,
     ...(Object.keys(conditions).length > 0 ? { conditions } : {}),
+    paths: resolveTargetPaths(v.paths, mappings, report),
     source: { file: d.doc.file, line: locate(d.doc, '').line },
   };
   if (isRecord(v.listing)) spec.listing = resolveListing(v.listing, (folder, say) => checkMappingFolder('listing', folder, say), report);
@@ -166,6 +167,19 @@ function resolveMappingCondition(type: string, mapping: Record<string, unknown>,
   return cond.base === undefined && cond.format === undefined ? undefined : cond;
 }
 
+/** A target's per-type path templates: each a template checkTemplate accepts, for a type the target maps. */
+function resolveTargetPaths(raw: unknown, mappings: Record<string, string>, report: Report): Record<string, string> {
+  const paths: Record<string, string> = {};
+  for (const [type, template] of Object.entries(isRecord(raw) ? raw : {})) {
+    if (typeof template !== 'string') continue;
+    const problem = checkTemplate(template);
+    if (problem !== undefined) report(`/paths/${type}`, `paths.${type}: ${problem}`);
+    else if (!(type in mappings)) report(`/paths/${type}`, `paths.${type}: the target maps no folder for ${type}; add one under mappings`);
+    paths[type] = template;
+  }
+  return paths;
+}
+
 /**
  * Why links may not go into `path`, or undefined. Judged on the resolved path (the real path of
  * its longest existing part, the rest appended), so an alias symlink cannot smuggle a root into
@@ -210,8 +224,8 @@ function resolveDeployment(d: CheckedDoc, opts: ResolveOptions, report: Report):
   targets.forEach((t, i) => {
     if (!opts.targetNames.has(t)) report(pointers[i] ?? '', `unknown target "${t}"${didYouMean(t, opts.targetNames)}${opts.targetNames.size === 0 ? ' (no Target documents found)' : ''}`);
   });
-  const template = typeof v.path === 'string' ? v.path : DEFAULT_TEMPLATE;
-  const templateProblem = checkTemplate(template);
+  const template = typeof v.path === 'string' ? v.path : null;
+  const templateProblem = template === null ? undefined : checkTemplate(template);
   if (templateProblem !== undefined) report('/path', templateProblem);
   const select = resolveSelector(isRecord(v.select) ? v.select : {}, '/select', report, opts.extraBases);
   const exclude = isRecord(v.exclude) ? resolveSelector(v.exclude, '/exclude', report, opts.extraBases) : null;

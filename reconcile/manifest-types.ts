@@ -35,6 +35,8 @@ export interface TargetSpec {
   conditions?: Record<string, MappingCondition>;
   /** Folder (relative to root, normalized like mappings) → how the application lists the files in it and below it (reconcile/listing.ts). */
   listing?: Record<string, FolderListing>;
+  /** Model type → the path template its links get when a Deployment gives no `path` of its own. */
+  paths: Record<string, string>;
   source: SourceRef;
 }
 
@@ -80,8 +82,8 @@ export interface DeploymentSpec {
   targets: string[];
   select: Selector;
   exclude: Selector | null;
-  /** Path template under the mapped folder; `{name}` when not given. */
-  path: string;
+  /** Path template under the mapped folder; null when not given (the target's `paths` for the type, else `{name}`). */
+  path: string | null;
   enabled: boolean;
   source: SourceRef;
 }

@@ -57,6 +57,7 @@ export function applyOverrideEffects(models: InventoryModel[], effects: Map<stri
       variant: e?.variant ?? m.variant,
       tags: e?.tags ?? [],
       ...(m.unsafe === true ? { unsafe: true } : {}),
+      ...(m.origin === undefined ? {} : { origin: m.origin }),
     });
   }
   return out;

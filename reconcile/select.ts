@@ -1,4 +1,5 @@
 import { matchesNameGlob } from '../core/glob.js';
+import type { ModelOrigin } from '../store/model-origins.js';
 import type { Selector } from './manifest-types.js';
 
 /** A model as deployments see it: the inventory's answer with every Override applied. */
@@ -16,6 +17,8 @@ export interface DeployModel {
   tags: string[];
   /** Flagged unsafe at import: selected only by `unsafe: true` or by hash. */
   unsafe?: boolean;
+  /** Where it was found ({dir}, {publisher}, {repo}; pairing a projector with its LLM); absent: no source recorded. */
+  origin?: ModelOrigin;
 }
 
 /** A name glob in the one dialect every interface uses (core/glob.ts). */

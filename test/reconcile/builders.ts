@@ -21,6 +21,7 @@ export function target(name: string, over: Partial<TargetSpec> = {}): TargetSpec
     enabled: true,
     links: 'absolute',
     mappings: { lora: 'loras', checkpoint: 'checkpoints', vae: 'vae' },
+    paths: {},
     source: { file: 'test.yaml', line: 1 },
     ...over,
   };

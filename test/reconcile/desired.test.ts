@@ -110,7 +110,27 @@ describe('path templates', () => {
     ['{bsae}/{name}', /unknown placeholder \{bsae\}; did you mean "base"\?/],
     ['{base}/{name', /unbalanced/],
     ['{base}/fixed.safetensors', /must contain \{name\}, \{stem\} or \{hash\}/],
+    ['{repo|stem}/x.gguf', /must contain \{name\}, \{stem\} or \{hash\}/],
+    ["{publisher|'a'|repo}/{name}", /literal text "a" before another alternative in \{publisher\|'a'\|repo\}; literal text comes last/],
+    ["{publisher|'.hidden'}/{name}", /literal text ".hidden" in .* starts with "\."/],
+    ['{publisher|rpeo}/{name}', /unknown placeholder \{rpeo\}; did you mean "repo"\?/],
   ])('rejects %s', (template, message) => {
     expect(checkTemplate(template)).toMatch(message);
+  });
+
+  const place = { dir: 'flux/styles', publisher: '', repo: 'Qwen/2', bundle: '' };
+  const values = templateValues({ name: 'x.gguf', type: 'llm', base: 'qwen2', variant: null, hash: hash('x') }, place);
+
+  it('keeps the / of {dir} (a path) and turns any other value’s / into _', () => {
+    expect(renderTemplate('{dir}/{name}', values)).toBe('flux/styles/x.gguf');
+    expect(renderTemplate('{repo}/{name}', values)).toBe('Qwen_2/x.gguf');
+    expect(renderTemplate('{dir}/{name}', templateValues({ name: 'x.gguf', type: 'llm', base: 'qwen2', variant: null, hash: hash('x') }))).toBe('x.gguf');
+  });
+
+  it('takes the first non-empty alternative, literal text last', () => {
+    expect(checkTemplate("{publisher|'modelhub'}/{repo|stem}/{name}")).toBeUndefined();
+    expect(renderTemplate("{publisher|'modelhub'}/{repo|stem}/{name}", values)).toBe('modelhub/Qwen_2/x.gguf');
+    expect(renderTemplate('{publisher|bundle}/{name}', values)).toBe('x.gguf');
+    expect(renderTemplate('{bundle|stem}/{name}', values)).toBe('x/x.gguf');
   });
 });

@@ -57,10 +57,11 @@ describe('loadManifests', () => {
         enabled: true,
         links: 'absolute',
         mappings: { lora: 'loras', checkpoint: 'checkpoints' },
+        paths: {},
         source: { file: 'targets/comfy.yaml', line: 1 },
       },
     ]);
-    expect(m.deployments[0]).toMatchObject({ name: 'all', targets: ['comfy'], select: {}, exclude: null, path: '{name}', enabled: true });
+    expect(m.deployments[0]).toMatchObject({ name: 'all', targets: ['comfy'], select: {}, exclude: null, path: null, enabled: true });
     expect(m.overrides[0]).toMatchObject({ label: 'deploy.yml:6', match: { hash: 'abcdef12' }, set: { type: 'lora' } });
   });
 
@@ -119,7 +120,7 @@ mappings: { lora: loras }
       'b.yaml:3:9: unknown target "comfyy"; did you mean "comfy"?',
       'b.yaml:5:16: select.type[1]: unknown type "chekpoint"; did you mean "checkpoint"?',
       'b.yaml:6:9: select.base: unknown base "sdxll"; did you mean "sdxl"?',
-      'b.yaml:7:7: path "{base}/{nmae}" has unknown placeholder {nmae}; did you mean "name"? (known: {name} {stem} {ext} {type} {base} {variant} {hash})',
+      'b.yaml:7:7: path "{base}/{nmae}" has unknown placeholder {nmae}; did you mean "name"? (known: {name} {stem} {ext} {type} {base} {variant} {hash} {dir} {publisher} {repo} {bundle})',
       'b.yaml:9:7: kind: unknown kind "Deploymnet"; did you mean "Deployment"?',
       'b.yaml:13:16: match.hash: "xyz" is not valid (a SHA-256 prefix of 6 to 64 hex digits)',
       'b.yaml:17:7: duplicate Target name "comfy" (first defined at a.yaml:2)',
@@ -235,8 +236,12 @@ mappings: { lora: loras }
       ['comfyui', false],
       ['forge', false],
       ['image-upscale', false],
+      ['llama-cpp', false],
+      ['lmstudio', false],
+      ['text-generation-webui', false],
       ['wan', false],
     ]);
+    expect(m.targets.find((t) => t.name === 'lmstudio')).toMatchObject({ root: '/home/tester/.lmstudio/models', mappings: { llm: '' }, paths: { llm: "{publisher|'modelhub'}/{repo|stem}/{name}" } });
     expect(m.targets.find((t) => t.name === 'forge')).toMatchObject({
       root: '/home/tester/pinokio/api/stable-diffusion-webui-forge.git/app',
       mappings: { checkpoint: 'models/Stable-diffusion', lora: 'models/Lora', embedding: 'embeddings' },
@@ -244,7 +249,8 @@ mappings: { lora: loras }
     expect(m.deployments).toEqual([]);
     writeFileSync(join(dir, 'examples.yaml'), uncommentExamples(readFileSync(join(dir, 'examples.yaml'), 'utf8')));
     const withExamples = loadManifests(dir, { env, cwd: dir });
-    expect(withExamples.deployments.map((d) => d.name)).toEqual(['sdxl-basics', 'everything-comfy']);
+    expect(withExamples.deployments.map((d) => d.name)).toEqual(['sdxl-basics', 'everything-comfy', 'local-llms']);
+    expect(withExamples.deployments.map((d) => d.path)).toEqual(['{dir}/{name}', '{dir}/{name}', null]);
     expect(withExamples.overrides.map((o) => o.label)).toEqual(['my-flux-lora']);
   });
 });
