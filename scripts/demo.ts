@@ -65,13 +65,15 @@ mappings:
   upscaler: upscale_models
   embedding: embeddings
 ---
-# Every image and video model the target has a folder for, LoRAs sorted by base model.
+# Every image and video model the target has a folder for, in the subfolders it was found in.
 kind: Deployment
 name: everything
 target: demo-comfyui
 select: {}
 exclude: { type: lora }
+path: "{dir}/{name}"
 ---
+# LoRAs sorted by base model.
 kind: Deployment
 name: loras-by-base
 target: demo-comfyui
