@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as K from '../fixtures/keysets.js';
 import { writeGguf, writeSafetensors } from '../fixtures/writers.js';
-import { makeWorld, mhOk, query, writeManifest, type World } from '../helpers/world.js';
+import { namingSourceOf } from '../../store/naming-source.js';
+import { openHub } from '../../store/hub.js';
+import { execSql, makeWorld, mhOk, query, writeManifest, type World } from '../helpers/world.js';
 
 async function lora(path: string, seed: number): Promise<void> {
   mkdirSync(join(path, '..'), { recursive: true });
@@ -81,6 +83,25 @@ describe('{dir}: the user’s subfolders survive deployment', () => {
     await mhOk(w, ['plan', '--detailed-exitcode']);
   });
 
+  it('a model found at several paths takes its folder from the path that names it', async () => {
+    const w = makeWorld();
+    await lora(join(w.dl, 'downloads/add_detail (1).safetensors'), 8);
+    await lora(join(w.dl, 'ComfyUI/models/loras/detail/add_detail.safetensors'), 8);
+    await mhOk(w, ['scan', join(w.dl, 'downloads')]);
+    await mhOk(w, ['scan', join(w.dl, 'ComfyUI')]);
+    const hub = openHub(w.hub);
+    try {
+      const id = query<{ id: number }>(w, 'SELECT id FROM models')[0]?.id ?? -1;
+      expect(namingSourceOf(hub.db, id)).toEqual({ path: join(w.dl, 'ComfyUI/models/loras/detail/add_detail.safetensors'), root: join(w.dl, 'ComfyUI') });
+    } finally {
+      hub.close();
+    }
+    target(w, 'comfy', 'mappings: { lora: loras }\n');
+    writeManifest(w, 'd.yaml', 'kind: Deployment\nname: loras\ntarget: comfy\nselect: { type: lora }\npath: "{dir}/{name}"\n');
+    await mhOk(w, ['apply', '--yes']);
+    expect(tree(join(w.apps, 'comfy'))).toEqual(['loras/', 'loras/detail/', 'loras/detail/add_detail.safetensors']);
+  });
+
   it('a source folder that breaks the link-name rules is an unsafe-name conflict for that path only', async () => {
     const w = makeWorld();
     await lora(join(w.dl, 'loras/trailing dot./x.safetensors'), 4);
@@ -98,7 +119,6 @@ describe('{dir}: the user’s subfolders survive deployment', () => {
     await lora(join(w.dl, 'loras/flux/a.safetensors'), 6);
     await lora(join(w.dl, 'elsewhere/deep/b.safetensors'), 7);
     await mhOk(w, ['scan', w.dl]);
-    const { execSql } = await import('../helpers/world.js');
     execSql(w, 'UPDATE model_sources SET scan_root = NULL');
     target(w, 'comfy', 'mappings: { lora: loras }\n');
     writeManifest(w, 'd.yaml', 'kind: Deployment\nname: loras\ntarget: comfy\nselect: { type: lora }\npath: "{dir}/{name}"\n');
