@@ -3,7 +3,7 @@ import { Scalar, type Document, type YAMLSeq } from 'yaml';
 import type { Edit, FileEdit, ManifestEditInput, ManifestEditPlan } from './manifest-edit-types.js';
 import type { DeploymentSpec, Manifests, Selector, TargetSpec } from './manifest-types.js';
 import { matchesSelector, selects, type DeployModel } from './select.js';
-import { checkTemplate, DEFAULT_TEMPLATE } from './template.js';
+import { checkTemplate } from './template.js';
 import { commentSafe, fileOf, isOwnDeployment, OWN_DEPLOY_FILE, OWN_HEADER, ownDeploymentName } from './manifest-own.js';
 import { planRename } from './manifest-rename.js';
 import { appendDocument, findDocument, parseYamlFile, removeDocument, rewriteDocument, scalarText, setScalar, type YamlFile } from './yaml-edit.js';
@@ -76,8 +76,9 @@ function planDeploy(input: ManifestEditInput, target: TargetSpec, path: string |
     edit(file, (f) => appendDocument(f.text === '' ? OWN_HEADER : f.text, `kind: Deployment\nname: ${name}\ntarget: ${target.name}\n${pathLine}select:\n  hash:\n${hashes}\n`));
     return;
   }
-  if (own.path !== (path ?? DEFAULT_TEMPLATE)) {
-    plan.refused.push(`deployment ${name} (${own.source.file}:${own.source.line}) has path ${own.path}, not ${path ?? DEFAULT_TEMPLATE}; edit it there`);
+  if ((own.path ?? undefined) !== path) {
+    const shown = (p: string | null | undefined): string => (p === null || p === undefined ? "no path (the target's paths, else {name})" : `path ${p}`);
+    plan.refused.push(`deployment ${name} (${own.source.file}:${own.source.line}) has ${shown(own.path)}, not ${shown(path)}; edit it there`);
     return;
   }
   const why = ownRefusal(own, target.name);
