@@ -199,9 +199,9 @@ describe('init', () => {
       setup: () => undefined,
       name: 'init',
       steps: [
-        { run: ['init'], stdout: ['Copied the default manifests to', 'comfyui.yaml, examples.yaml, forge.yaml, image-upscale.yaml, wan.yaml'] },
+        { run: ['init'], stdout: ['Copied the default manifests to', 'comfyui.yaml, examples.yaml, forge.yaml, image-upscale.yaml, llama-cpp.yaml, lmstudio.yaml, text-generation-webui.yaml, wan.yaml'] },
         { check: (c) => expect(readFileSync(join(c.w.manifests, 'forge.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\/.*\/schemas\/manifest\.schema\.json$/m) },
-        { run: ['validate'], stdout: ['Manifests valid: 4 targets, 0 deployments, 0 overrides in 5 files'] },
+        { run: ['validate'], stdout: ['Manifests valid: 7 targets, 0 deployments, 0 overrides in 8 files'] },
         { act: (c) => writeFileSync(join(c.w.manifests, 'forge.yaml'), '# mine\n'), run: ['init'], stdout: ['already holds manifests; left as it is'] },
         { check: (c) => expect(readFileSync(join(c.w.manifests, 'forge.yaml'), 'utf8')).toBe('# mine\n') },
         { run: ['plan'], stdout: ['No changes.'] },
