@@ -126,13 +126,22 @@ function tryLock(file: string, info: LockInfo): { lock: HubLock } | Refusal {
   }
 }
 
+/**
+ * The connections of the locks this process holds. A better-sqlite3 connection that is garbage
+ * collected is closed, which would end its kernel lock: a held lock stays referenced here until
+ * it is released, whatever its taker does with the HubLock.
+ */
+const HELD_CONNECTIONS = new Set<Database.Database>();
+
 function heldLock(db: Database.Database, file: string, info: LockInfo): HubLock {
   let released = false;
+  HELD_CONNECTIONS.add(db);
   return {
     info,
     release() {
       if (released) return;
       released = true;
+      HELD_CONNECTIONS.delete(db);
       try {
         unlinkSync(holderFile(file));
       } catch (err) {

@@ -36,10 +36,13 @@ async function attempt(): Promise<string> {
   }
 }
 
+/** The lock `hold` took: kept referenced, since a lock whose connection is garbage-collected is released. */
+let held: Awaited<ReturnType<typeof acquireLock>> | undefined;
+
 for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'go') process.stdout.write(`${await attempt().catch((err: unknown) => `error ${String(err)}`)}\n`);
   else if (line === 'hold') {
-    await acquireLock(file, 'modelhub scan');
-    process.stdout.write('holding\n');
+    held = await acquireLock(file, 'modelhub scan');
+    process.stdout.write(`holding ${held.info.pid}\n`);
   } else if (line === 'exit') break;
 }

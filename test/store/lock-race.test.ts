@@ -87,7 +87,7 @@ describe('hub lock under real concurrency', () => {
     const file = join(dir, 'modelhub.lock');
     const holder = startRacer(file, join(dir, 'marker'), 0);
     holder.child.stdin.write('hold\n');
-    expect(await holder.next()).toBe('holding');
+    expect(await holder.next()).toBe(`holding ${holder.child.pid}`);
     const err = await acquireLock(file, 'modelhub gc').then(
       () => undefined,
       (e: unknown) => e as ModelHubError,
