@@ -7,7 +7,7 @@ import { formatBytes } from '../core/human-units.js';
 import { hashFile } from './hash.js';
 import type { Hub } from './hub.js';
 import { copyVerified, findStoreFile } from './import.js';
-import { getModelBySha } from './inventory.js';
+import { getModelBriefBySha } from './inventory.js';
 
 /**
  * A model's companion files (previews, the metadata other tools write, a checkpoint's config;
@@ -78,15 +78,17 @@ export async function syncCompanions(hub: Hub, sources: CompanionSource[]): Prom
     const key = `${source.path}\0${source.sha256}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const model = getModelBySha(hub.db, source.sha256);
+    // Each folder is listed once per scan; a file with no candidate beside it costs no lookup.
+    const dir = dirname(source.path);
+    const names = listNames(listings, dir);
+    const present = companionCandidates(basename(source.path)).filter((cand) => names.has(cand.name));
+    if (present.length === 0) continue;
+    const model = getModelBriefBySha(hub.db, source.sha256);
     if (model === undefined) continue;
     const storeFile = await findStoreFile(hub.layout, source.sha256);
     if (storeFile === undefined) continue;
-    const dir = dirname(source.path);
-    const names = listNames(listings, dir);
     const rows = new Map((stmt(hub.db, 'SELECT role, name, size, sha256, source_path, source_size, source_mtime_ns FROM model_companions WHERE model_id = ?').all(model.id) as Row[]).map((r) => [r.role, r]));
-    for (const cand of companionCandidates(basename(source.path))) {
-      if (!names.has(cand.name)) continue;
+    for (const cand of present) {
       const path = join(dir, cand.name);
       try {
         await syncOne(hub, { modelId: model.id, path, role: cand.role, dest: join(dirname(storeFile), storeName(basename(storeFile), cand.role)), row: rows.get(cand.role) }, report);

@@ -69,6 +69,13 @@ export function getModelBySha(db: DB, sha256: string): ModelRow | undefined {
   return stmt(db, 'SELECT * FROM models WHERE sha256 = ?').get(sha256) as ModelRow | undefined;
 }
 
+/** The few columns a scan needs of a known model: `SELECT *` reads (and allocates) the whole row, several times the cost per file of a rescan. */
+export type ModelBrief = Pick<ModelRow, 'id' | 'file_size' | 'primary_type' | 'base_model'>;
+
+export function getModelBriefBySha(db: DB, sha256: string): ModelBrief | undefined {
+  return stmt(db, 'SELECT id, file_size, primary_type, base_model FROM models WHERE sha256 = ?').get(sha256) as ModelBrief | undefined;
+}
+
 /** Insert a model (AutoV2 derived from the SHA-256) and return its id. */
 export function insertModel(db: DB, m: NewModel): number {
   const info = stmt(db, 

@@ -10,7 +10,7 @@ import { hashMany, readAndHash, SMALL_FILE_BYTES, type HashFailure, type HashRes
 import { storeHashOf, type Hub } from './hub.js';
 import { failureOf, importBatch, type ClassifyFn, type Hashed, type Pending, type ScanOutcome, type ScanOutcomeKind } from './import-batch.js';
 import type { ImportMode } from './import.js';
-import { getModelBySha, getSourceByPath, recordSource } from './inventory.js';
+import { getModelBriefBySha, getSourceByPath, recordSource } from './inventory.js';
 import { recoverPendingImports } from './recover.js';
 import { lookupCachedHash, stampOf, type FileStamp } from './scan-cache.js';
 
@@ -167,7 +167,7 @@ function triage(hub: Hub, entry: Exclude<Found, { kind: 'file' }>, opts: ScanOpt
   {
     const sha = storeHashOf(hub.layout, entry.target);
     if (sha === undefined) return { path: entry.path, outcome: 'skipped', reason: `symlink to ${entry.target}, outside the store; scan that file itself` };
-    const model = getModelBySha(hub.db, sha);
+    const model = getModelBriefBySha(hub.db, sha);
     if (model === undefined) {
       return failureOf(entry.path, new ModelHubError('UNKNOWN_STORE_LINK', `${entry.path} points into the store (${sha.slice(0, 12)}…) but the inventory has no such model`, {
         path: entry.path,
@@ -188,7 +188,7 @@ async function prepare(hub: Hub, entry: Extract<Found, { kind: 'file' }>, opts: 
   const inStore = storeHashOf(hub.layout, entry.path);
   const cachedSha = inStore ?? lookupCachedHash(hub.db, entry.path, stamp);
   if (cachedSha !== undefined && inStore === undefined) {
-    const model = getModelBySha(hub.db, cachedSha);
+    const model = getModelBriefBySha(hub.db, cachedSha);
     if (model !== undefined && opts.mode === 'copy') {
       add(report, { path: entry.path, outcome: 'unchanged', sha256: cachedSha, size: stamp.size, type: model.primary_type, base: model.base_model });
       return undefined;
