@@ -76,6 +76,13 @@ export function getModelBriefBySha(db: DB, sha256: string): ModelBrief | undefin
   return stmt(db, 'SELECT id, file_size, primary_type, base_model FROM models WHERE sha256 = ?').get(sha256) as ModelBrief | undefined;
 }
 
+/** A model's brief and the model the source row at `path` records (null: no row), in one query: a rescan asks both for every store link it meets. */
+export function getModelBriefAndSource(db: DB, sha256: string, path: string): (ModelBrief & { source_model_id: number | null }) | undefined {
+  return stmt(db, 'SELECT id, file_size, primary_type, base_model, (SELECT s.model_id FROM model_sources s WHERE s.path = ?) AS source_model_id FROM models WHERE sha256 = ?').get(path, sha256) as
+    | (ModelBrief & { source_model_id: number | null })
+    | undefined;
+}
+
 /** Insert a model (AutoV2 derived from the SHA-256) and return its id. */
 export function insertModel(db: DB, m: NewModel): number {
   const info = stmt(db, 

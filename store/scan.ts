@@ -10,7 +10,7 @@ import { hashMany, readAndHash, SMALL_FILE_BYTES, type HashFailure, type HashRes
 import { storeHashOf, type Hub } from './hub.js';
 import { failureOf, importBatch, type ClassifyFn, type Hashed, type Pending, type ScanOutcome, type ScanOutcomeKind } from './import-batch.js';
 import type { ImportMode } from './import.js';
-import { getModelBriefBySha, getSourceByPath, recordSource } from './inventory.js';
+import { getModelBriefAndSource, getModelBriefBySha, recordSource } from './inventory.js';
 import { recoverPendingImports } from './recover.js';
 import { lookupCachedHash, stampOf, type FileStamp } from './scan-cache.js';
 
@@ -167,14 +167,14 @@ function triage(hub: Hub, entry: Exclude<Found, { kind: 'file' }>, opts: ScanOpt
   {
     const sha = storeHashOf(hub.layout, entry.target);
     if (sha === undefined) return { path: entry.path, outcome: 'skipped', reason: `symlink to ${entry.target}, outside the store; scan that file itself` };
-    const model = getModelBriefBySha(hub.db, sha);
+    const model = getModelBriefAndSource(hub.db, sha, entry.path);
     if (model === undefined) {
       return failureOf(entry.path, new ModelHubError('UNKNOWN_STORE_LINK', `${entry.path} points into the store (${sha.slice(0, 12)}…) but the inventory has no such model`, {
         path: entry.path,
         hint: `run \`modelhub scan ${hub.layout.modelsDir}/${sha}\` to register the stored file again`,
       }));
     }
-    if (!opts.dryRun && getSourceByPath(hub.db, entry.path)?.model_id !== model.id) recordSource(hub.db, model.id, entry.path, 'linked', entry.root);
+    if (!opts.dryRun && model.source_model_id !== model.id) recordSource(hub.db, model.id, entry.path, 'linked', entry.root);
     return { path: entry.path, outcome: 'unchanged', sha256: sha, size: model.file_size, type: model.primary_type, base: model.base_model };
   }
 }
