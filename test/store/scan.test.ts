@@ -76,6 +76,23 @@ describe('scan into the store', () => {
     hub.close();
   });
 
+  it('records a store link found at a new place as a source of its model, once, without hashing', async () => {
+    const { hub, src } = setup();
+    const digest = await modelFile(join(src, 'a.safetensors'), 1);
+    await scanPaths(hub, [src], opts());
+    const moved = join(src, 'sorted');
+    mkdirSync(moved);
+    symlinkSync(storePath(hub.layout, digest, 'a.safetensors'), join(moved, 'a-copy.safetensors'));
+    const again = await scanPaths(hub, [src], opts());
+    expect(again).toMatchObject({ unchanged: 2, bytesHashed: 0 });
+    const id = (hub.db.prepare('SELECT id FROM models WHERE sha256 = ?').get(digest) as { id: number }).id;
+    expect(getSources(hub.db, id).map((s) => [s.path, s.state])).toEqual([
+      [join(src, 'a.safetensors'), 'linked'],
+      [join(moved, 'a-copy.safetensors'), 'linked'],
+    ]);
+    hub.close();
+  });
+
   it('--copy leaves the originals untouched; a rescan does not hash them again; a link scan then converts them', async () => {
     const { hub, src } = setup();
     const digest = await modelFile(join(src, 'a.safetensors'), 3);
