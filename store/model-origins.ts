@@ -28,7 +28,7 @@ export function readModelOrigins(db: DB): Map<number, ModelOrigin> {
   for (const [id, sources] of readSourcePlaces(db)) {
     const naming = chooseNamingSource(sources);
     if (naming === undefined) continue;
-    out.set(id, { path: naming.path, root: naming.root, folders: [...new Set(sources.map((s) => dirname(s.path)))].sort() });
+    out.set(id, { path: naming.path, root: naming.root, folders: sources.length === 1 ? [dirname(naming.path)] : [...new Set(sources.map((s) => dirname(s.path)))].sort() });
   }
   const keys = Object.keys(GGUF_KEYS);
   const rows = stmt(db, `SELECT model_id, key, value FROM model_metadata WHERE source = 'header' AND key IN (${keys.map(() => '?').join(', ')})`).all(...keys) as Array<{

@@ -14,6 +14,8 @@ export interface SourcePlace {
  * same path. Undefined for a model with no source.
  */
 export function chooseNamingSource(sources: readonly SourcePlace[]): SourcePlace | undefined {
+  // The rule picks among paths; a single path is its own choice (most models: no ranking per plan).
+  if (sources.length < 2) return sources[0];
   const chosen = chooseModelName(sources.map((s) => s.path));
   return chosen === undefined ? undefined : sources.find((s) => s.path === chosen.path);
 }
