@@ -2,6 +2,7 @@ import type { Config } from '../core/config.js';
 import { hubLayout } from '../store/hub.js';
 import type { Manifests } from './manifest-types.js';
 import { loadManifests } from './manifests.js';
+import { manifestCacheFile } from '../core/yaml-cache.js';
 
 /**
  * Everything the manifests are loaded and checked with: the folder, the hub they may not deploy
@@ -45,5 +46,12 @@ export async function loadDeploymentContext(config: DeploymentConfig, io: { env:
 
 /** Load and check the manifests of `context` (see loadManifests: every problem, then one error). */
 export function openManifests(context: DeploymentContext): Manifests {
-  return loadManifests(context.manifestsDir, { env: context.env, cwd: context.cwd, storeDir: context.storeDir, hubDir: context.hubDir, extraBases: context.extraBases });
+  return loadManifests(context.manifestsDir, {
+    env: context.env,
+    cwd: context.cwd,
+    storeDir: context.storeDir,
+    hubDir: context.hubDir,
+    extraBases: context.extraBases,
+    cacheFile: manifestCacheFile(context.hubDir),
+  });
 }

@@ -3,7 +3,7 @@ import { isWithin, resolveReal } from '../core/fs-identity.js';
 import { checkLinkName, quoteName } from '../core/names.js';
 import { describeUnsetVariable, expandPath, findUnsetVariable } from '../core/paths.js';
 import { IMAGE_BASES, KNOWN_LLM_BASES, isKnownBase } from '../core/vocabulary.js';
-import { locate, type YamlDoc, type YamlProblem } from '../core/yaml.js';
+import type { YamlProblem } from '../core/yaml.js';
 import type { DeploymentSpec, MappingCondition, OverrideSpec, Selector, TargetSpec } from './manifest-types.js';
 import { didYouMean } from '../core/suggest.js';
 import { checkTemplate } from './template.js';
@@ -12,11 +12,14 @@ import { checkExtraPathsTarget } from './extra-paths.js';
 
 /** A manifest document with the absolute path of its file and whether it passed the schema. */
 export interface CheckedDoc {
-  doc: YamlDoc;
+  /** The file as problems name it. */
+  file: string;
   absFile: string;
   value: Record<string, unknown>;
   /** Whether the schema accepted it. Checks here also run on rejected documents, as far as their shape allows. */
   valid: boolean;
+  /** Where the node at a JSON pointer (or its nearest parent) starts in the file. */
+  locate(pointer: string): { line: number; col: number };
 }
 
 export interface ResolveOptions {
@@ -52,15 +55,15 @@ export function resolveManifestDocs(docs: CheckedDoc[], opts: ResolveOptions): {
   const allDeployments: DeploymentSpec[] = [];
   for (const d of docs) {
     const report = (pointer: string, message: string): void => {
-      const pos = locate(d.doc, pointer);
-      problems.push({ file: d.doc.file, line: pos.line, col: pos.col, message });
+      const pos = d.locate(pointer);
+      problems.push({ file: d.file, line: pos.line, col: pos.col, message });
     };
     const kind = String(d.value.kind);
     const name = typeof d.value.name === 'string' ? d.value.name : undefined;
     if (name !== undefined) {
       const key = `${kind}:${name}`;
       const first = firstSeen.get(key);
-      if (first !== undefined) report('/name', `duplicate ${kind} name "${name}" (first defined at ${first.doc.file}:${locate(first.doc, '/name').line})`);
+      if (first !== undefined) report('/name', `duplicate ${kind} name "${name}" (first defined at ${first.file}:${first.locate('/name').line})`);
       else firstSeen.set(key, d);
     }
     const before = problems.length;
@@ -120,7 +123,7 @@ function resolveTarget(d: CheckedDoc, opts: ResolveOptions, report: Report): Tar
     mappings,
     ...(Object.keys(conditions).length > 0 ? { conditions } : {}),
     paths: resolveTargetPaths(v.paths, mappings, report),
-    source: { file: d.doc.file, line: locate(d.doc, '').line },
+    source: { file: d.file, line: d.locate('').line },
   };
   if (isRecord(v.listing)) spec.listing = resolveListing(v.listing, (folder, say) => checkMappingFolder('listing', folder, say), report);
   if (typeof v.extraModelPaths === 'string') {
@@ -230,7 +233,7 @@ function resolveDeployment(d: CheckedDoc, opts: ResolveOptions, report: Report):
   const select = resolveSelector(isRecord(v.select) ? v.select : {}, '/select', report, opts.extraBases);
   const exclude = isRecord(v.exclude) ? resolveSelector(v.exclude, '/exclude', report, opts.extraBases) : null;
   if (isRecord(v.exclude) && v.exclude.unsafe !== undefined) report('/exclude/unsafe', 'exclude.unsafe: unsafe models are left out unless select says `unsafe: true`; remove this key');
-  return { name: String(v.name), targets, select, exclude, path: template, enabled: v.enabled !== false, source: { file: d.doc.file, line: locate(d.doc, '').line } };
+  return { name: String(v.name), targets, select, exclude, path: template, enabled: v.enabled !== false, source: { file: d.file, line: d.locate('').line } };
 }
 
 function resolveSelector(raw: Record<string, unknown>, pointer: string, report: Report, extraBases: ReadonlySet<string> | undefined): Selector {
@@ -257,9 +260,9 @@ function resolveOverride(d: CheckedDoc, report: Report, extraBases: ReadonlySet<
   if (typeof set.base === 'string' && !knownBase(set.base, extraBases)) report('/set/base', `set.base: unknown base "${set.base}"${didYouMean(set.base, [...IMAGE_BASES, ...KNOWN_LLM_BASES])}`);
   const nameProblem = typeof set.name === 'string' ? checkLinkName(set.name) : undefined;
   if (nameProblem !== undefined) report('/set/name', `set.name: ${quoteName(set.name!)} ${nameProblem}`);
-  const line = locate(d.doc, '').line;
-  const label = typeof v.name === 'string' ? v.name : `${d.doc.file}:${line}`;
-  return { label, match: { ...match, ...(typeof match.hash === 'string' ? { hash: match.hash.toLowerCase() } : {}) }, set: { ...set }, source: { file: d.doc.file, line } };
+  const line = d.locate('').line;
+  const label = typeof v.name === 'string' ? v.name : `${d.file}:${line}`;
+  return { label, match: { ...match, ...(typeof match.hash === 'string' ? { hash: match.hash.toLowerCase() } : {}) }, set: { ...set }, source: { file: d.file, line } };
 }
 
 /** A deployment selecting a type that none of its targets maps would silently deploy nothing. */
@@ -268,7 +271,7 @@ function checkTypesReachTargets(docs: CheckedDoc[], deployments: DeploymentSpec[
   const byName = new Map(targets.map((t) => [t.name, t]));
   const docOf = new Map<string, CheckedDoc>();
   for (const x of docs) {
-    const key = `${x.doc.file}\n${String(x.value.name)}`;
+    const key = `${x.file}\n${String(x.value.name)}`;
     if (x.value.kind === 'Deployment' && !docOf.has(key)) docOf.set(key, x);
   }
   for (const dep of deployments) {
@@ -279,7 +282,7 @@ function checkTypesReachTargets(docs: CheckedDoc[], deployments: DeploymentSpec[
     types.forEach((type, i) => {
       if (resolved.some((t) => t !== undefined && type in t.mappings)) return;
       const pointer = dep.select.type!.length > 1 || Array.isArray((d?.value.select as Record<string, unknown> | undefined)?.type) ? `/select/type/${i}` : '/select/type';
-      const pos = d === undefined ? { line: dep.source.line, col: 1 } : locate(d.doc, pointer);
+      const pos = d === undefined ? { line: dep.source.line, col: 1 } : d.locate(pointer);
       problems.push({ file: dep.source.file, line: pos.line, col: pos.col, message: `select.type: "${type}" has no mapping in target${dep.targets.length > 1 ? 's' : ''} ${dep.targets.join(', ')}; add one under mappings` });
     });
   }

@@ -1,11 +1,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { ModelHubError, errnoCode } from '../core/errors.js';
-import { formatProblems, parseYamlDocuments, type YamlProblem } from '../core/yaml.js';
+import { formatProblems, locate, parseYamlDocuments, type YamlProblem } from '../core/yaml.js';
+import { YamlParseCache } from '../core/yaml-cache.js';
 import { readYamlFile } from '../core/yaml-read.js';
 import type { Manifests } from './manifest-types.js';
 import { resolveManifestDocs, type CheckedDoc } from './manifest-resolve.js';
-import { validateManifestDoc } from './manifest-schema.js';
+import { manifestValidator, validateManifestDoc } from './manifest-schema.js';
 
 export interface LoadManifestsOptions {
   env?: NodeJS.ProcessEnv;
@@ -17,6 +18,8 @@ export interface LoadManifestsOptions {
   hubDir?: string;
   /** Bases declared by the user's classification rule files, valid beside the built-in ones. */
   extraBases?: ReadonlySet<string>;
+  /** Where parsed manifest texts are cached (see YamlParseCache); none: every file is parsed. */
+  cacheFile?: string;
 }
 
 /**
@@ -26,15 +29,43 @@ export interface LoadManifestsOptions {
  * Every problem in every file is collected first; then, if there are any, ONE
  * ERR_MODELHUB_MANIFESTS_INVALID is thrown whose message lists them as `file:line:col: message`
  * (grouped by file) and whose `details` is the problem list. An empty folder is valid.
+ *
+ * With `cacheFile`, a file whose exact text was parsed before is not parsed again (see
+ * YamlParseCache); its documents are still validated and checked like any other. Should one of
+ * them have a problem, everything is read again without the cache, so every problem is positioned
+ * by a real parse.
  */
 export function loadManifests(dir: string, opts: LoadManifestsOptions = {}): Manifests {
-  const env = opts.env ?? process.env;
-  const cwd = opts.cwd ?? process.cwd();
   assertFolder(dir);
   const files = findManifestFiles(dir);
+  const cache = opts.cacheFile === undefined ? undefined : YamlParseCache.open(opts.cacheFile);
+  let read = readManifestFiles(dir, files, opts, cache);
+  if (read.problems.length > 0 && read.fromCache) read = readManifestFiles(dir, files, opts, undefined);
+  cache?.save();
+  const { problems, manifests } = read;
+  if (problems.length > 0) {
+    const cwd = opts.cwd ?? process.cwd();
+    const order = new Map(files.map((f) => [displayPath(f, cwd), files.indexOf(f)]));
+    problems.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.col - b.col);
+    throw manifestsInvalid(problems);
+  }
+  return manifests;
+}
+
+/** Parse (or take from `cache`), validate and resolve `files`; `fromCache`: some document came from the cache. */
+function readManifestFiles(dir: string, files: string[], opts: LoadManifestsOptions, cache: YamlParseCache | undefined): { manifests: Manifests; problems: YamlProblem[]; fromCache: boolean } {
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
   const problems: YamlProblem[] = [];
   const checked: CheckedDoc[] = [];
   const targetNames = new Set<string>();
+  let fromCache = false;
+  const take = (doc: CheckedDoc, found: YamlProblem[]): void => {
+    const value = doc.value as unknown;
+    if (value !== null && typeof value === 'object' && (value as { kind?: unknown }).kind === 'Target' && typeof (value as { name?: unknown }).name === 'string') targetNames.add((value as { name: string }).name);
+    problems.push(...found);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) checked.push(doc);
+  };
   for (const absFile of files) {
     const shown = displayPath(absFile, cwd);
     const read = readYamlFile(absFile, shown);
@@ -42,24 +73,28 @@ export function loadManifests(dir: string, opts: LoadManifestsOptions = {}): Man
       problems.push(read.problem);
       continue;
     }
+    const hit = cache?.get(read.text);
+    if (hit !== undefined) {
+      fromCache = true;
+      for (const c of hit) {
+        // A cached document has only its first line: a schema problem sends the caller to a real parse.
+        const valid = manifestValidator()(c.value);
+        const found = valid ? [] : [{ file: shown, line: c.line, col: 1, message: 'does not match the manifest schema' }];
+        take({ file: shown, absFile, value: c.value as Record<string, unknown>, valid, locate: () => ({ line: c.line, col: 1 }) }, found);
+      }
+      continue;
+    }
     const parsed = parseYamlDocuments(read.text, shown);
     problems.push(...parsed.problems);
+    if (parsed.problems.length === 0) cache?.put(read.text, parsed.docs.map((doc) => ({ value: doc.value, line: locate(doc, '').line })));
     for (const doc of parsed.docs) {
-      const value = doc.value as Record<string, unknown> | null;
-      if (value !== null && typeof value === 'object' && value.kind === 'Target' && typeof value.name === 'string') targetNames.add(value.name);
       const found = validateManifestDoc(doc);
-      problems.push(...found);
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) checked.push({ doc, absFile, value, valid: found.length === 0 });
+      take({ file: shown, absFile, value: doc.value as Record<string, unknown>, valid: found.length === 0, locate: (pointer) => locate(doc, pointer) }, found);
     }
   }
   const resolved = resolveManifestDocs(checked, { env, storeDir: opts.storeDir, hubDir: opts.hubDir, manifestsDir: dir, targetNames, extraBases: opts.extraBases });
   problems.push(...resolved.problems);
-  if (problems.length > 0) {
-    const order = new Map(files.map((f) => [displayPath(f, cwd), files.indexOf(f)]));
-    problems.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.col - b.col);
-    throw manifestsInvalid(problems);
-  }
-  return { dir, files, targets: resolved.targets, deployments: resolved.deployments, overrides: resolved.overrides };
+  return { manifests: { dir, files, targets: resolved.targets, deployments: resolved.deployments, overrides: resolved.overrides }, problems, fromCache };
 }
 
 /** The one error for invalid manifests (also used by `validate --json`). */
