@@ -40,8 +40,18 @@ export function resolveLocation(path: string): string {
 
 /** Whether `path` is `dir` or lies below it, comparing the strings as given (both already resolved). */
 export function isWithin(path: string, dir: string): boolean {
+  if (path === dir) return true;
+  // Absolute, normalized POSIX paths (what planning compares 10,000 times per apply): a prefix test says the same as relative().
+  if (sep === '/' && isNormalAbsolute(path) && isNormalAbsolute(dir)) return path.startsWith(dir === '/' ? dir : `${dir}/`);
   const rel = relative(dir, path);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/** An absolute POSIX path with no `.`, `..` or empty segment and no trailing slash: one `resolve` would leave as it is. */
+function isNormalAbsolute(p: string): boolean {
+  if (p.charCodeAt(0) !== 47 /* '/' */) return false;
+  if (p === '/') return true;
+  return !p.endsWith('/') && !p.includes('//') && !p.includes('/./') && !p.includes('/../') && !p.endsWith('/.') && !p.endsWith('/..');
 }
 
 /** Whether `path` is `dir` or lies below it, on resolved paths (symlinks and `..` followed in both). */

@@ -53,9 +53,11 @@ export function escapeMessage(text: string): string {
 }
 
 /**
- * A deep copy of `value` with every string (including Map keys and values) passed through
- * escapeForTerminal: what a human renderer is handed, so no field can be forgotten. Numbers,
- * booleans, null and undefined are kept; plain objects, arrays, Maps and Sets are copied.
+ * `value` with every string (including Map keys and values) passed through escapeForTerminal:
+ * what a human renderer is handed, so no field can be forgotten. Numbers, booleans, null and
+ * undefined are kept. Copy on write: an object, array, Map or Set with nothing to escape inside
+ * is returned as it is (a plan of 10,000 links in sync is read, not copied), one with something
+ * to escape is copied, never changed. Treat the result as read-only.
  */
 export function forTerminal<T>(value: T): T {
   return escapeDeep(value) as T;
@@ -64,12 +66,40 @@ export function forTerminal<T>(value: T): T {
 function escapeDeep(value: unknown): unknown {
   if (typeof value === 'string') return escapeForTerminal(value);
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(escapeDeep);
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [escapeDeep(k), escapeDeep(v)]));
-  if (value instanceof Set) return new Set([...value].map(escapeDeep));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = escapeDeep(v);
-  return out;
+  if (Array.isArray(value)) return escapeList(value);
+  if (value instanceof Map) {
+    const entries = [...value];
+    const escaped = entries.map(([k, v]) => [escapeDeep(k), escapeDeep(v)] as const);
+    return escaped.every(([k, v], i) => k === entries[i]?.[0] && v === entries[i]?.[1]) ? value : new Map(escaped);
+  }
+  if (value instanceof Set) {
+    const items = [...value];
+    const escaped = escapeList(items);
+    return escaped === items ? value : new Set(escaped);
+  }
+  const record = value as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  for (const k of Object.keys(record)) {
+    const v = record[k];
+    const e = escapeDeep(v);
+    if (e !== v) out ??= { ...record };
+    if (out !== undefined) out[k] = e;
+  }
+  return out ?? value;
+}
+
+/** The list escaped, or the list itself when no item changed. */
+function escapeList(list: unknown[]): unknown[] {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    const e = escapeDeep(item);
+    if (e !== item) {
+      out ??= list.slice(0, i);
+      out.push(e);
+    } else if (out !== undefined) out.push(item);
+  }
+  return out ?? list;
 }
 
 function escapeChar(ch: string, offset: number, text: string): string {

@@ -112,7 +112,9 @@ async function checkExpectations(plan: Plan, fs: DeployFs, guards: ApplyGuards, 
       listings.set(dir, (listing = listFolder(fs, dir)));
     }
     // A missing, non-folder or unreadable parent is rare: observe the path itself (absent or blocked).
-    const now: Observed = typeof listing !== 'string' && !listing.has(basename(c.path)) ? { kind: 'absent' } : observePath(fs, c.path, true);
+    // A missing folder holds nothing: no readlink (and no ENOENT error to build) per new link.
+    const absent = listing === 'absent' || (typeof listing !== 'string' && !listing.has(basename(c.path)));
+    const now: Observed = absent ? { kind: 'absent' } : observePath(fs, c.path, true);
     if (!sameState(now, c.expect)) changed.push(c.path);
     else if (c.action === 'delete' || c.action === 'replace') guards.assertOwned(c, now);
   }

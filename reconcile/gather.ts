@@ -68,6 +68,7 @@ export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
   const recordedFiles = readRecordedFiles(hub.db, target);
   const files = { desired: desiredFiles, recorded: recordedFiles, actual: await observeFiles(fs, [...desiredFiles, ...recordedFiles].map((f) => f.path)) };
   const options = { target, adopt: opts.adopt };
+  let fingerprint: string | undefined;
   return {
     manifests,
     models,
@@ -87,7 +88,11 @@ export async function gatherInputs(opts: GatherOptions): Promise<Gathered> {
     overrideChanges: planOverrideChanges(inventory, effects, overrideRecords),
     files,
     ejected,
-    fingerprint: fingerprintInputs({ manifests, models: inventory, overrideRecords, recorded, recordedDirs, recordedFiles, storeDir, options, companions }),
+    // Hashing every row costs ~0.07 s at 10,000 links: only a saved plan and the TUI's apply read it.
+    get fingerprint(): string {
+      fingerprint ??= fingerprintInputs({ manifests, models: inventory, overrideRecords, recorded, recordedDirs, recordedFiles, storeDir, options, companions });
+      return fingerprint;
+    },
     options,
   };
 }

@@ -133,7 +133,10 @@ export function planReconcile(input: PlanInput): Plan {
   const emptyTargets = findEmptyTargets(input, changes, declared);
   return {
     formatVersion: 1,
-    fingerprint: input.fingerprint,
+    // Read from the input when asked (a saved plan, the TUI): computing it is not free.
+    get fingerprint(): string {
+      return input.fingerprint;
+    },
     options: input.options,
     targets,
     changes,

@@ -22,16 +22,12 @@ export function chooseNamingSource(sources: readonly SourcePlace[]): SourcePlace
 
 /** Every model's source paths (imports still under way left out), by model id, oldest first. One query. */
 export function readSourcePlaces(db: DB): Map<number, SourcePlace[]> {
-  const rows = stmt(db, "SELECT model_id, path, scan_root FROM model_sources WHERE state != 'importing' ORDER BY model_id, first_seen, id").all() as Array<{
-    model_id: number;
-    path: string;
-    scan_root: string | null;
-  }>;
+  const rows = db.prepare("SELECT model_id, path, scan_root FROM model_sources WHERE state != 'importing' ORDER BY model_id, first_seen, id").raw().all() as Array<[number, string, string | null]>;
   const out = new Map<number, SourcePlace[]>();
-  for (const r of rows) {
-    const list = out.get(r.model_id) ?? [];
-    list.push({ path: r.path, root: r.scan_root });
-    out.set(r.model_id, list);
+  for (const [id, path, root] of rows) {
+    const list = out.get(id);
+    if (list === undefined) out.set(id, [{ path, root }]);
+    else list.push({ path, root });
   }
   return out;
 }

@@ -146,7 +146,9 @@ export function readInventoryModels(db: DB): InventoryModel[] {
   const answer = (displaced: string, own: string): string => `CASE WHEN o.model_id IS NULL THEN m.${own} ELSE o.${displaced} END`;
   const columns = ['m.id', 'm.sha256', 'm.filename', 'm.name', 'm.format', 'm.file_size', answer('prev_type', 'primary_type'), answer('prev_base', 'base_model'), answer('prev_variant', 'sub_type'), 'm.deleted', 'm.unsafe'];
   // Rows as arrays: better-sqlite3 builds an object row value by value, a third slower for 10,000 rows.
-  const rows = db.prepare(`SELECT ${columns.join(', ')} FROM models m LEFT JOIN model_overrides o ON o.model_id = m.id ORDER BY m.sha256`).raw().all() as unknown[][];
+  const rows = db.prepare(`SELECT ${columns.join(', ')} FROM models m LEFT JOIN model_overrides o ON o.model_id = m.id`).raw().all() as unknown[][];
+  // Sorted here: SQLite's ORDER BY walks the sha256 index and looks every row up (twice the query's cost at 10,000 rows).
+  rows.sort((a, b) => ((a[1] as string) < (b[1] as string) ? -1 : 1));
   const origins = readModelOrigins(db);
   return rows.map((r) => {
     const origin = origins.get(r[0] as number);

@@ -23,7 +23,9 @@ const LEGEND: Record<Change['action'] | 'conflict', string> = {
  * summary line. Rendered from the Plan alone, the same data as --json.
  */
 export function renderPlan(input: Plan, chalk: ChalkInstance): string {
-  const plan = forTerminal(input);
+  // The fingerprint is not shown, and computing it is not free: left out unread.
+  const { fingerprint: _notShown, ...shown } = input;
+  const plan = forTerminal(shown);
   const paint = painter(chalk);
   const out: string[] = [];
   const used = new Set<string>([...plan.changes.map((c) => c.action), ...(plan.conflicts.length > 0 ? ['conflict'] : [])]);
@@ -79,7 +81,7 @@ export function renderPlanSaved(out: string): string {
 }
 
 /** `Plan: 12 to link, 1 to relink, 3 to remove, 0 conflicts.` or Terraform's "No changes." */
-export function renderSummary(plan: Plan, chalk: ChalkInstance): string {
+export function renderSummary(plan: Omit<Plan, 'fingerprint'>, chalk: ChalkInstance): string {
   const w = summaryWords(plan.summary);
   if (w.kind === 'in-sync') return `${chalk.green('No changes.')} ${w.text}`;
   return `${chalk.bold('Plan:')} ${[...w.parts, w.hasConflicts ? chalk.red(w.conflicts) : w.conflicts].join(', ')}.`;

@@ -49,6 +49,19 @@ describe('forTerminal', () => {
     expect(out).toEqual({ name: 'a\\eb', n: 3, ok: true, none: null, list: ['\\r', 1], map: new Map([['k\\x07', ['v\\n']]]), set: new Set(['\\u{202e}']) });
     expect(input.name).toBe('a\x1bb');
   });
+
+  it('hands back what needs no escaping as it is and copies only what does', () => {
+    const clean = { paths: ['loras/a.safetensors', 'loras/b.safetensors'], nested: { n: 1 } };
+    expect(forTerminal(clean)).toBe(clean);
+    const mixed = { name: 'x\ny', same: clean, later: 'z\x07' };
+    const out = forTerminal(mixed);
+    expect(out).toEqual({ name: 'x\\ny', same: clean, later: 'z\\x07' });
+    expect(out.same).toBe(clean);
+    expect(mixed).toEqual({ name: 'x\ny', same: clean, later: 'z\x07' });
+    const list = ['ok', 'b\u202e', 'ok2'];
+    expect(forTerminal(list)).toEqual(['ok', 'b\\u{202e}', 'ok2']);
+    expect(list[1]).toBe('b\u202e');
+  });
 });
 
 describe('escapeMessage', () => {
