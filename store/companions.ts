@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, type BigIntStats } from 'node:fs';
+import { lstatSync, type BigIntStats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { COMPANION_MAX_BYTES, companionCandidates, fileStem } from '../core/companion-names.js';
 import { errnoCode, isModelHubError } from '../core/errors.js';
@@ -6,6 +6,7 @@ import { inTransaction, stmt, type DB } from '../core/db.js';
 import { formatBytes } from '../core/human-units.js';
 import { hashFile } from './hash.js';
 import type { Hub } from './hub.js';
+import { FolderNames } from './folder-names.js';
 import { copyVerified, findStoreFile } from './import.js';
 import { getModelBriefBySha } from './inventory.js';
 
@@ -72,7 +73,7 @@ interface Row {
  */
 export async function syncCompanions(hub: Hub, sources: CompanionSource[]): Promise<CompanionReport> {
   const report: CompanionReport = { copied: [], refreshed: [], skipped: [] };
-  const listings = new Map<string, Set<string>>();
+  const listings = new FolderNames();
   const seen = new Set<string>();
   for (const source of sources) {
     const key = `${source.path}\0${source.sha256}`;
@@ -80,7 +81,7 @@ export async function syncCompanions(hub: Hub, sources: CompanionSource[]): Prom
     seen.add(key);
     // Each folder is listed once per scan; a file with no candidate beside it costs no lookup.
     const dir = dirname(source.path);
-    const names = listNames(listings, dir);
+    const names = listings.names(dir);
     const present = companionCandidates(basename(source.path)).filter((cand) => names.has(cand.name));
     if (present.length === 0) continue;
     const model = getModelBriefBySha(hub.db, source.sha256);
@@ -154,18 +155,4 @@ function upsert(db: DB, one: One, file: { size: number; sha256: string; st: BigI
          source_size = excluded.source_size, source_mtime_ns = excluded.source_mtime_ns, copied_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
     ).run(one.modelId, one.role, basename(one.dest), file.size, file.sha256, one.path, file.size, file.st.mtimeNs.toString()),
   );
-}
-
-function listNames(cache: Map<string, Set<string>>, dir: string): Set<string> {
-  let names = cache.get(dir);
-  if (names !== undefined) return names;
-  try {
-    names = new Set(readdirSync(dir));
-  } catch (err) {
-    const code = errnoCode(err);
-    if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EACCES') throw err;
-    names = new Set();
-  }
-  cache.set(dir, names);
-  return names;
 }

@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { isModelHubError } from '../core/errors.js';
 import { readModelHeader } from '../formats/read.js';
 import { readShardUnion } from '../formats/shards.js';
@@ -6,15 +6,16 @@ import type { ModelHeader } from '../formats/types.js';
 import { inTransaction } from '../core/db.js';
 import type { Hub } from './hub.js';
 import { ensureAutoV3 } from './autov3.js';
+import { FolderNames } from './folder-names.js';
 import { findStoreFile } from './import.js';
-import { getSources, replaceMetadata, saveClassification, type ModelRow } from './inventory.js';
+import { getSources, replaceMetadata, saveClassification, type StoredModel } from './inventory.js';
 import { classifierAnswerOf, getRecordedOverride, type ClassifierAnswer } from './overrides.js';
 import { civitaiMetadata } from '../classify/civitai-client.js';
 import { lookupCivitai, type CivitaiSource, type LookupResult } from '../classify/civitai-lookup.js';
 import { civitaiCache } from './civitai-cache.js';
 import { classifyModel } from '../classify/classify.js';
 import { gatherEvidence } from '../classify/evidence.js';
-import { readSidecars, sidecarMetadata } from '../classify/sidecars.js';
+import { readSidecars, SIDECAR_KINDS, sidecarMetadata, type SidecarInfo } from '../classify/sidecars.js';
 import type { Classification, ClassifyOptions } from '../classify/types.js';
 
 /** What the classification of one stored model found, before and after. */
@@ -61,7 +62,7 @@ export interface ClassifyStoredOptions {
  * recorded Overrides stay in force (see saveClassification). A model whose stored file cannot be
  * read keeps its classification and reports why.
  */
-export async function classifyStoredModels(hub: Hub, models: ModelRow[], opts: ClassifyStoredOptions): Promise<StoredClassification[]> {
+export async function classifyStoredModels(hub: Hub, models: StoredModel[], opts: ClassifyStoredOptions): Promise<StoredClassification[]> {
   const lookups = await lookupCivitai(
     civitaiCache(hub.classificationDb),
     opts.civitai,
@@ -70,9 +71,10 @@ export async function classifyStoredModels(hub: Hub, models: ModelRow[], opts: C
   );
   await askByAutoV3(hub, models, lookups, opts);
   const out: StoredClassification[] = [];
+  const folders = new FolderNames();
   for (const m of models) {
     const lookup = lookups.get(m.sha256) ?? { status: 'offline' as const };
-    out.push(await classifyOne(hub, m, lookup, opts));
+    out.push(await classifyOne(hub, m, lookup, { ...opts, folders }));
   }
   return out;
 }
@@ -81,7 +83,7 @@ export async function classifyStoredModels(hub: Hub, models: ModelRow[], opts: C
  * CivitAI did not know these safetensors files by SHA-256 and their AutoV3 was never computed:
  * compute it now (store/autov3.ts) and ask by it (the SHA-256 answers just cached are reused).
  */
-async function askByAutoV3(hub: Hub, models: ModelRow[], lookups: Map<string, LookupResult>, opts: ClassifyStoredOptions): Promise<void> {
+async function askByAutoV3(hub: Hub, models: StoredModel[], lookups: Map<string, LookupResult>, opts: ClassifyStoredOptions): Promise<void> {
   if (opts.civitai === null) return;
   const missed = models.filter((m) => m.container === 'safetensors' && m.autov3 === null && lookups.get(m.sha256)?.status === 'not-found');
   if (missed.length === 0) return;
@@ -92,11 +94,11 @@ async function askByAutoV3(hub: Hub, models: ModelRow[], lookups: Map<string, Lo
   for (const [hash, result] of again) lookups.set(hash, result);
 }
 
-async function classifyOne(hub: Hub, m: ModelRow, lookup: LookupResult, opts: ClassifyStoredOptions): Promise<StoredClassification> {
+async function classifyOne(hub: Hub, m: StoredModel, lookup: LookupResult, opts: ClassifyStoredOptions & { folders: FolderNames }): Promise<StoredClassification> {
   const before = classifierAnswerOf(getRecordedOverride(hub.db, m.id), m);
   const civitai = describeLookup(lookup);
   const sources = getSources(hub.db, m.id).filter((s) => s.state !== 'importing');
-  const sidecars = (await Promise.all(sources.map((s) => readSidecars(s.path)))).flatMap((r) => r.sidecars);
+  const sidecars = await sidecarsBeside(sources.map((s) => s.path), opts.folders);
   const base = { hash: m.sha256, name: m.filename, before, civitai, sidecars: sidecars.map((s) => s.path) };
   const outside = sidecars.length > 0 || lookup.status === 'found' || lookup.status === 'not-found';
   if (opts.onlyWithOutsideEvidence === true && !outside) return { ...base, after: before, changed: false, classification: null };
@@ -120,7 +122,20 @@ async function classifyOne(hub: Hub, m: ModelRow, lookup: LookupResult, opts: Cl
   return { ...base, after, changed, classification: c };
 }
 
-async function readStoredHeader(hub: Hub, m: ModelRow): Promise<{ header?: ModelHeader; error?: string }> {
+/** The sidecars beside these paths; only files whose folder lists a sidecar name are opened. */
+async function sidecarsBeside(paths: string[], folders: FolderNames): Promise<SidecarInfo[]> {
+  const out: SidecarInfo[] = [];
+  for (const path of paths) {
+    const name = basename(path);
+    const dot = name.lastIndexOf('.');
+    const stem = dot > 0 ? name.slice(0, dot) : name;
+    if (!SIDECAR_KINDS.some((k) => folders.has(dirname(path), `${stem}${k.suffix}`))) continue;
+    out.push(...(await readSidecars(path)).sidecars);
+  }
+  return out;
+}
+
+async function readStoredHeader(hub: Hub, m: StoredModel): Promise<{ header?: ModelHeader; error?: string }> {
   const file = findStoreFile(hub.layout, m.sha256);
   if (file === undefined) return { error: `${m.filename}: the store file models/${m.sha256}/ is missing (run \`modelhub verify\`)` };
   try {

@@ -1,6 +1,6 @@
 import type { ClassifierSetup } from './classifier-setup.js';
 import type { Hub } from './hub.js';
-import { getModelBySha } from './inventory.js';
+import { getModelBriefBySha, getStoredModelBySha } from './inventory.js';
 import { classifyStoredModels, type StoredClassification } from './reclassify.js';
 import { scanPaths, type ScanOptions, type ScanReport } from './scan.js';
 
@@ -43,13 +43,14 @@ export async function scanAndClassify(
 
 async function classifyImported(hub: Hub, report: ScanReport, setup: ClassifierSetup): Promise<StoredClassification[]> {
   const hashes = [...new Set(report.files.filter((f) => f.outcome === 'imported' && f.sha256 !== undefined).map((f) => f.sha256 as string))];
-  const models = hashes.map((h) => getModelBySha(hub.db, h)).filter((m) => m !== undefined);
+  const models = hashes.map((h) => getStoredModelBySha(hub.db, h)).filter((m) => m !== undefined);
   if (models.length === 0) return [];
   const results = await classifyStoredModels(hub, models, { classify: setup.options, civitai: setup.civitai, lookup: setup.lookup, onlyWithOutsideEvidence: true });
-  const byHash = new Map(results.map((r) => [r.hash, r]));
+  // Only the models classified again can have changed (the rest kept their classification from the header).
+  const byHash = new Map(results.filter((r) => r.classification !== null).map((r) => [r.hash, r]));
   for (const f of report.files) {
     const r = f.sha256 === undefined ? undefined : byHash.get(f.sha256);
-    const now = r === undefined ? undefined : getModelBySha(hub.db, r.hash);
+    const now = r === undefined ? undefined : getModelBriefBySha(hub.db, r.hash);
     if (now !== undefined) Object.assign(f, { type: now.primary_type, base: now.base_model });
   }
   return results;
