@@ -8,7 +8,7 @@ import type { ModelHeader } from '../formats/types.js';
 import { hashFile, readAndHash, SMALL_FILE_BYTES } from './hash.js';
 import type { Hub } from './hub.js';
 import { findStoreFile, fsyncDir, linkBack, placeInStore, removeOriginal, repairStoreFile, type ImportMode } from './import.js';
-import { getModelBySha, insertModel, recordSource, replaceMetadata, saveClassification, type ClassificationRecord, type ModelRow } from './inventory.js';
+import { getModelBriefBySha, insertModel, recordSource, replaceMetadata, saveClassification, type ClassificationRecord, type ModelBrief } from './inventory.js';
 import { forgetHash, rememberHash, type FileStamp } from './scan-cache.js';
 import { recordStoreMtime } from './store-mtime.js';
 
@@ -65,7 +65,8 @@ interface Work {
   storeFile: string | undefined;
   /** Set when the model row is to be written (new content, or a store file the inventory lost). */
   classification?: ClassificationRecord;
-  model?: ModelRow;
+  /** The model's row: found by step 1, or written by step 2. */
+  model?: ModelBrief;
   journalled: boolean;
   placed?: { storeFile: string; renamed: boolean; kind: 'imported' | 'duplicate' | 'repaired'; reason?: string };
   outcome?: ScanOutcome;
@@ -88,14 +89,19 @@ export async function importBatch(hub: Hub, files: Hashed[], opts: BatchOptions)
   const works: Work[] = [];
   const later: Hashed[] = [];
   const shas = new Set<string>();
-  for (const file of files) {
-    // Two paths with one content: the second imports once the first is in the store.
-    if (shas.has(file.sha256)) later.push(file);
-    else {
-      shas.add(file.sha256);
-      works.push(decide(hub, file, opts));
-    }
-  }
+  // Step 1 reads in one read transaction (a statement outside any pays for its own).
+  hub.db
+    .transaction(() => {
+      for (const file of files) {
+        // Two paths with one content: the second imports once the first is in the store.
+        if (shas.has(file.sha256)) later.push(file);
+        else {
+          shas.add(file.sha256);
+          works.push(decide(hub, file, opts));
+        }
+      }
+    })
+    .deferred();
   register(hub, works);
   await moveIntoStore(hub, works, opts);
   linkOriginals(works, opts);
@@ -109,6 +115,8 @@ function decide(hub: Hub, file: Hashed, opts: BatchOptions): Work {
   const w: Work = { file, inStore: false, storeFile: undefined, journalled: false };
   const classify = (): ClassificationRecord => opts.classify({ fileName: basename(file.path), size: file.size, header: file.classHeader });
   return guard(w, () => {
+    const model = getModelBriefBySha(hub.db, file.sha256);
+    if (model !== undefined) w.model = model;
     const folderSha = file.inStore;
     if (folderSha !== undefined) {
       if (folderSha !== file.sha256) {
@@ -121,7 +129,6 @@ function decide(hub: Hub, file: Hashed, opts: BatchOptions): Work {
       w.classification = classify();
       return;
     }
-    const model = getModelBySha(hub.db, file.sha256);
     w.storeFile = findStoreFile(hub.layout, file.sha256);
     if (w.storeFile !== undefined && sameFileId(lstatSync(w.storeFile, { bigint: true }), file.stamp)) {
       // The same inode as the store file under another name (a hard link, a bind mount): nothing to do.
@@ -129,7 +136,6 @@ function decide(hub: Hub, file: Hashed, opts: BatchOptions): Work {
       return;
     }
     if (model === undefined || w.storeFile === undefined) w.classification = classify();
-    else w.model = model;
   });
 }
 
@@ -139,8 +145,8 @@ function register(hub: Hub, works: Work[]): void {
   inTransaction(db, () => {
     for (const w of works) {
       if (w.outcome !== undefined) continue;
-      if (w.classification !== undefined) w.model = registerModel(hub, w.file, w.classification);
-      const model = w.model as ModelRow;
+      if (w.classification !== undefined) w.model = registerModel(hub, w.file, w.classification, w.model?.id);
+      const model = w.model as ModelBrief;
       if (w.inStore) {
         recordStoreMtime(db, w.file.sha256, w.file.path);
         w.outcome = outcomeOf(w, 'imported');
@@ -208,8 +214,9 @@ function record(hub: Hub, works: Work[], mode: ImportMode): void {
         continue;
       }
       if (placed === undefined) continue;
-      const model = w.model as ModelRow;
-      recordStoreMtime(db, file.sha256, placed.storeFile);
+      const model = w.model as ModelBrief;
+      // A renamed file was checked right after the rename to still have the mtime it was hashed with.
+      recordStoreMtime(db, file.sha256, placed.storeFile, placed.renamed ? { mtimeNs: file.stamp.mtimeNs } : {});
       if (mode === 'copy') {
         recordSource(db, model.id, file.path, 'copied', file.root);
         rememberHash(db, file.path, file.stamp, file.sha256);
@@ -241,10 +248,11 @@ async function hashStored(storeFile: string, size: number): Promise<string> {
   return size <= SMALL_FILE_BYTES ? readAndHash(storeFile).sha256 : (await hashFile(storeFile)).sha256;
 }
 
-function registerModel(hub: Hub, file: Hashed, cls: ClassificationRecord): ModelRow {
+/** Write a model's row (`knownId`: the row step 1 found) with its classification and header metadata. */
+function registerModel(hub: Hub, file: Hashed, cls: ClassificationRecord, knownId: number | undefined): ModelBrief {
   const db = hub.db;
   const id =
-    getModelBySha(db, file.sha256)?.id ??
+    knownId ??
     insertModel(db, {
       sha256: file.sha256,
       filename: basename(file.path),
@@ -258,7 +266,7 @@ function registerModel(hub: Hub, file: Hashed, cls: ClassificationRecord): Model
     });
   saveClassification(db, id, cls);
   replaceMetadata(db, id, 'header', file.header.metadata);
-  const row = getModelBySha(db, file.sha256);
+  const row = getModelBriefBySha(db, file.sha256);
   if (row === undefined) throw new Error(`model ${file.sha256} vanished inside its own transaction`);
   return row;
 }

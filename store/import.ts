@@ -178,6 +178,9 @@ function assertUnchanged(path: string, stamp: FileStamp): void {
  */
 export function findStoreFile(layout: HubLayout, sha256: string): string | undefined {
   const dir = join(layout.modelsDir, sha256);
+  // A hash not stored yet is the common case of a first scan: an lstat answers it without the
+  // cost of a thrown ENOENT.
+  if (lstatSync(dir, { throwIfNoEntry: false }) === undefined) return undefined;
   let names: string[];
   try {
     names = readdirSync(dir);

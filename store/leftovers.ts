@@ -28,7 +28,18 @@ function tagOf(host: string): string {
   return createHash('sha256').update(host).digest('hex').slice(0, 8);
 }
 
-const rand = (): string => randomBytes(4).toString('hex');
+/** Eight random hex digits; drawn from a pool, since a scan names thousands of temporary links. */
+function rand(): string {
+  if (poolAt >= pool.length) {
+    pool = randomBytes(4096);
+    poolAt = 0;
+  }
+  poolAt += 4;
+  return pool.toString('hex', poolAt - 4, poolAt);
+}
+
+let pool = Buffer.alloc(0);
+let poolAt = 0;
 
 /** `<sha256>.<host>-<pid>.<rand>.partial` in models/.tmp. */
 export function stagingName(sha256: string): string {
