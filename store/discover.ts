@@ -1,6 +1,5 @@
-import { lstatSync, readlinkSync, type BigIntStats } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import fg from 'fast-glob';
 import { ModelHubError, errnoCode } from '../core/errors.js';
 import { isWithin, resolveReal } from '../core/fs-identity.js';
 import { MODEL_EXTENSIONS, formatFromPath } from '../core/vocabulary.js';
@@ -13,10 +12,6 @@ export type Found =
   | { kind: 'file'; path: string; root: string; stats: BigIntStats }
   | { kind: 'symlink'; path: string; root: string; stats: BigIntStats; target: string }
   | { kind: 'error'; path: string; root: string; error: ModelHubError };
-
-const PATTERN = `**/*.{${Object.keys(MODEL_EXTENSIONS)
-  .map((e) => e.slice(1))
-  .join(',')}}`;
 
 /**
  * Find model files under the given paths (files or folders), without following symlinks.
@@ -37,14 +32,15 @@ export async function discoverModelFiles(paths: string[], opts: { exclude?: stri
       found.push({ kind: 'error', path: abs, root: dirname(abs), error: statError(abs, err) });
       continue;
     }
-    const candidates = st.isDirectory() ? await globModels(abs) : [abs];
+    const candidates = st.isDirectory() ? listModelPaths(abs) : [abs];
     const root = st.isDirectory() ? abs : dirname(abs);
     // Exclusion is decided on real paths: the glob never follows symlinks, so a candidate's real
     // location is the real path of the folder named plus its path below it.
     const realAbs = resolveReal(st.isDirectory() ? abs : dirname(abs));
     const realOf = (path: string): string => (st.isDirectory() ? join(realAbs, relative(abs, path)) : join(realAbs, relative(dirname(abs), path)));
-    // A folder the user names explicitly is scanned even inside an excluded one (re-registering the store).
-    const excluded = exclude.filter((dir) => !isWithin(realAbs, dir));
+    // A folder the user names explicitly is scanned even inside an excluded one (re-registering
+    // the store); an excluded folder that is not below it cannot hold a candidate.
+    const excluded = st.isDirectory() ? exclude.filter((dir) => !isWithin(realAbs, dir) && isWithin(dir, realAbs)) : exclude.filter((dir) => !isWithin(realAbs, dir));
     for (const path of candidates) {
       if (seen.has(path) || excluded.some((dir) => isWithin(realOf(path), dir))) continue;
       seen.add(path);
@@ -55,18 +51,32 @@ export async function discoverModelFiles(paths: string[], opts: { exclude?: stri
   return found;
 }
 
-async function globModels(dir: string): Promise<string[]> {
-  const entries = await fg(PATTERN, {
-    cwd: dir,
-    absolute: true,
-    onlyFiles: false,
-    followSymbolicLinks: false,
-    caseSensitiveMatch: false,
-    dot: false,
-    suppressErrors: true,
-    unique: true,
-  });
-  return entries.map((p) => resolve(p)).sort();
+/**
+ * Every entry below `dir` whose name has a model extension (any case): files, symlinks (never
+ * followed) and folders so named (reported as errors later). Hidden entries are skipped and
+ * hidden folders not entered; a folder that cannot be read is passed over, as a vanished one.
+ * Sorted, so a scan's order is stable.
+ */
+function listModelPaths(dir: string): string[] {
+  const out: string[] = [];
+  const pending = [dir];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    let entries;
+    try {
+      entries = readdirSync(next, { withFileTypes: true });
+    } catch (err) {
+      const code = errnoCode(err);
+      if (code === 'EACCES' || code === 'EPERM' || code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') continue;
+      throw err;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const path = join(next, e.name);
+      if (formatFromPath(e.name) !== undefined) out.push(path);
+      if (e.isDirectory()) pending.push(path);
+    }
+  }
+  return out.sort();
 }
 
 /** Classify one path; `explicit` means the user named it (so a wrong extension is reported). */

@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, mkdirSync, readlinkSync, statSync, writeFileSync, type Stats } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { ModelHubError, errnoCode } from '../core/errors.js';
 import { resolveLocation, resolveReal } from '../core/fs-identity.js';
 import { openDatabase, type DB } from '../core/db.js';
@@ -42,19 +42,32 @@ export function storePath(layout: HubLayout, sha256: string, filename: string): 
  * If `path` lies inside the store, the sha256 folder it belongs to; otherwise undefined.
  * Decided on resolved paths: the path's folder is resolved (its final component is not
  * followed), so the store is recognised under any spelling — through a symlinked hub, `..`, or
- * its real path.
+ * its real path. `realFolders` memoises folders' real paths over many calls (a scan asks for
+ * every file it finds; its folders do not move meanwhile).
  */
-export function storeHashOf(layout: HubLayout, path: string): string | undefined {
-  const direct = hashFolderOf(layout.modelsDir, resolve(path));
+export function storeHashOf(layout: HubLayout, path: string, realFolders?: Map<string, string>): string | undefined {
+  const abs = resolve(path);
+  const direct = hashFolderOf(layout.modelsDir, abs);
   if (direct !== undefined) return direct;
   const real = layout.real ?? resolvedLayout(layout);
-  return hashFolderOf(real.modelsDir, resolveLocation(path));
+  return hashFolderOf(real.modelsDir, realFolders === undefined ? resolveLocation(abs) : locationVia(realFolders, abs));
 }
 
+/** resolveLocation, with each folder's real path looked up once in `realFolders`. */
+function locationVia(realFolders: Map<string, string>, abs: string): string {
+  const parent = dirname(abs);
+  if (parent === abs) return abs;
+  let real = realFolders.get(parent);
+  if (real === undefined) realFolders.set(parent, (real = resolveReal(parent)));
+  return join(real, basename(abs));
+}
+
+/** The hash folder below `modelsDir` that `path` lies in (both resolved: a prefix test is exact). */
 function hashFolderOf(modelsDir: string, path: string): string | undefined {
-  const rel = relative(modelsDir, path);
-  if (rel === '' || rel.startsWith('..') || rel.startsWith(sep)) return undefined;
-  const first = rel.split(sep)[0] ?? '';
+  const prefix = modelsDir.endsWith(sep) ? modelsDir : `${modelsDir}${sep}`;
+  if (!path.startsWith(prefix)) return undefined;
+  const end = path.indexOf(sep, prefix.length);
+  const first = end < 0 ? path.slice(prefix.length) : path.slice(prefix.length, end);
   return /^[0-9a-f]{64}$/.test(first) ? first : undefined;
 }
 

@@ -23,6 +23,11 @@ export function lookupCachedHash(db: DB, path: string, stamp: FileStamp): string
   return same ? row.sha256 : undefined;
 }
 
+/** Whether any hash is cached (copy-mode imports record them; link and move mode never do). */
+export function hasCachedHashes(db: DB): boolean {
+  return stmt(db, 'SELECT 1 FROM scan_cache LIMIT 1').get() !== undefined;
+}
+
 export function rememberHash(db: DB, path: string, stamp: FileStamp, sha256: string): void {
   stmt(db, 
     `INSERT INTO scan_cache (path, dev, ino, size, mtime_ns, sha256) VALUES (?, ?, ?, ?, ?, ?)

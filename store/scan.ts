@@ -12,7 +12,7 @@ import { failureOf, importBatch, type ClassifyFn, type Hashed, type Pending, typ
 import type { ImportMode } from './import.js';
 import { getModelBriefAndSource, getModelBriefBySha, recordSource } from './inventory.js';
 import { recoverPendingImports } from './recover.js';
-import { lookupCachedHash, stampOf, type FileStamp } from './scan-cache.js';
+import { hasCachedHashes, lookupCachedHash, stampOf, type FileStamp } from './scan-cache.js';
 
 export type { ClassifyFn, ScanOutcome, ScanOutcomeKind } from './import-batch.js';
 
@@ -77,6 +77,7 @@ export async function scanPaths(hub: Hub, paths: string[], opts: ScanOptions): P
   const found = await discoverModelFiles(paths, { exclude: [hub.layout.root], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
   const pending: Pending[] = [];
   const ejected = readEjectedFiles(hub.db);
+  const context: PrepareContext = { ...opts, realFolders: new Map(), scanCache: hasCachedHashes(hub.db) };
   for (const entry of found) {
     if (entry.kind === 'file' && isEjectedCopy(ejected.get(entry.path), entry.stats)) {
       add(report, { path: entry.path, outcome: 'skipped', size: Number(entry.stats.size), reason: 'a copy `modelhub eject` made; left alone' });
@@ -86,7 +87,7 @@ export async function scanPaths(hub: Hub, paths: string[], opts: ScanOptions): P
       add(report, triage(hub, entry, opts));
       continue;
     }
-    const item = await prepare(hub, entry, opts, report);
+    const item = await prepare(hub, entry, context, report);
     if (item !== undefined) pending.push(item);
   }
   if (opts.dryRun) {
@@ -179,14 +180,22 @@ function triage(hub: Hub, entry: Exclude<Found, { kind: 'file' }>, opts: ScanOpt
   }
 }
 
+/** What preparing every file of one scan shares. */
+interface PrepareContext extends ScanOptions {
+  /** Folders' real paths, each resolved once (store/hub.ts storeHashOf). */
+  realFolders: Map<string, string>;
+  /** Whether the scan cache holds anything (only copy-mode imports fill it): else nothing is looked up. */
+  scanCache: boolean;
+}
+
 /**
  * Read the header and look the file up in the scan cache. A small file about to be imported is
  * read whole instead: header and hash from one read. Reads only.
  */
-async function prepare(hub: Hub, entry: Extract<Found, { kind: 'file' }>, opts: ScanOptions, report: ScanReport): Promise<Pending | undefined> {
+async function prepare(hub: Hub, entry: Extract<Found, { kind: 'file' }>, opts: PrepareContext, report: ScanReport): Promise<Pending | undefined> {
   const stamp = stampOf(entry.stats);
-  const inStore = storeHashOf(hub.layout, entry.path);
-  const cachedSha = inStore ?? lookupCachedHash(hub.db, entry.path, stamp);
+  const inStore = storeHashOf(hub.layout, entry.path, opts.realFolders);
+  const cachedSha = inStore ?? (opts.scanCache ? lookupCachedHash(hub.db, entry.path, stamp) : undefined);
   if (cachedSha !== undefined && inStore === undefined) {
     const model = getModelBriefBySha(hub.db, cachedSha);
     if (model !== undefined && opts.mode === 'copy') {
