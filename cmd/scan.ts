@@ -35,6 +35,8 @@ function onStep(env: NodeJS.ProcessEnv): { onStep?: () => void } {
  * CivitAI (one batched lookup).
  */
 async function scan(ctx: CommandContext, paths: string[], flags: ScanFlags): Promise<void> {
+  // A hashing thread starts now, while the rest of the command loads (a dry run hashes nothing).
+  if (flags.dryRun !== true) (await import('../store/hash-pool.js')).prestartHashWorker();
   const { scanAndClassify } = await import('../store/scan-classify.js');
   const config = ctx.config;
   const mode = flags.copy ? 'copy' : flags.link === false || !config.symlinks ? 'move' : 'link';

@@ -1,7 +1,7 @@
 import type { ClassifierSetup } from './classifier-setup.js';
 import type { Hub } from './hub.js';
-import { getModelBriefBySha, getStoredModelBySha } from './inventory.js';
-import { classifyStoredModels, type StoredClassification } from './reclassify.js';
+import { getModelBriefBySha, getStoredModelsBySha } from './inventory.js';
+import type { StoredClassification } from './reclassify.js';
 import { scanPaths, type ScanOptions, type ScanReport } from './scan.js';
 
 /** How the CivitAI part of a scan went, for one summary line. */
@@ -43,8 +43,10 @@ export async function scanAndClassify(
 
 async function classifyImported(hub: Hub, report: ScanReport, setup: ClassifierSetup): Promise<StoredClassification[]> {
   const hashes = [...new Set(report.files.filter((f) => f.outcome === 'imported' && f.sha256 !== undefined).map((f) => f.sha256 as string))];
-  const models = hashes.map((h) => getStoredModelBySha(hub.db, h)).filter((m) => m !== undefined);
+  const models = getStoredModelsBySha(hub.db, hashes);
   if (models.length === 0) return [];
+  // Loaded only now: until the imports are done, the scan's path to its first hash is shorter without it.
+  const { classifyStoredModels } = await import('./reclassify.js');
   const results = await classifyStoredModels(hub, models, { classify: setup.options, civitai: setup.civitai, lookup: setup.lookup, onlyWithOutsideEvidence: true });
   // Only the models classified again can have changed (the rest kept their classification from the header).
   const byHash = new Map(results.filter((r) => r.classification !== null).map((r) => [r.hash, r]));

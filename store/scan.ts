@@ -3,43 +3,22 @@ import type { ModelHeader } from '../formats/types.js';
 import { readModelHeader, readOpenHeader } from '../formats/read.js';
 import { readShardUnion } from '../formats/shards.js';
 import { BufferSource } from '../formats/source.js';
-import { syncCompanions, type CompanionReport, type CompanionSource } from './companions.js';
+import { syncCompanions, type CompanionSource } from './companions.js';
 import { discoverModelFiles, type Found } from './discover.js';
 import { isEjectedCopy, readEjectedFiles } from './ejected.js';
-import { hashMany, readAndHash, SMALL_FILE_BYTES, type HashFailure, type HashResult } from './hash.js';
+import { readAndHash, SMALL_FILE_BYTES } from './hash.js';
 import { storeHashOf, type Hub } from './hub.js';
-import { failureOf, importBatch, type ClassifyFn, type Hashed, type Pending, type ScanOutcome, type ScanOutcomeKind } from './import-batch.js';
+import { failureOf, type ClassifyFn, type Pending, type ScanOutcome, type ScanOutcomeKind } from './import-batch.js';
 import type { ImportMode } from './import.js';
 import { getModelBriefAndSource, getModelBriefBySha, recordSource } from './inventory.js';
 import { recoverPendingImports } from './recover.js';
 import { hasCachedHashes, lookupCachedHash, stampOf, type FileStamp } from './scan-cache.js';
+import { startImports, type ScanProgress } from './scan-imports.js';
+import { addOutcome, emptyScanReport, type ScanReport } from './scan-report.js';
 
 export type { ClassifyFn, ScanOutcome, ScanOutcomeKind } from './import-batch.js';
-
-/** Files imported per batch: one journal transaction, one sync per folder, one final commit. */
-const BATCH = 500;
-
-export interface ScanReport {
-  imported: number;
-  duplicates: number;
-  /** Damaged store files replaced by the verified bytes of a good copy found in this scan. */
-  repaired: number;
-  unchanged: number;
-  skipped: number;
-  failed: number;
-  bytesHashed: number;
-  files: ScanOutcome[];
-  failures: Array<{ path: string; code: string; reason: string }>;
-  /** Companion files (previews, metadata) copied into the store beside the models; absent in a dry run. */
-  companions?: CompanionReport;
-}
-
-export interface ScanProgress {
-  begin(files: number, bytes: number): void;
-  advance(bytes: number): void;
-  fileDone(): void;
-  end(): void;
-}
+export type { ScanProgress } from './scan-imports.js';
+export type { ScanReport } from './scan-report.js';
 
 export interface ScanOptions {
   mode: ImportMode;
@@ -67,99 +46,60 @@ export interface ScanOptions {
 /**
  * Import model files into the hub's store. Files are found, unchanged ones recognised without
  * hashing (store symlinks, scan-cache hits), small ones read whole and hashed on this thread,
- * large ones hashed on worker threads; all are imported in batches (store/import-batch.ts) as
- * their hashes are known. A bad file is reported and skipped; the scan goes on.
+ * large ones handed to worker threads the moment their header is read (a thread is started as
+ * soon as discovery shows one); all are imported in batches (store/scan-imports.ts,
+ * store/import-batch.ts) as their hashes are known. A bad file is reported and skipped; the
+ * scan goes on.
  * With `dryRun`, nothing is written (not even the inventory) and nothing is hashed.
  */
 export async function scanPaths(hub: Hub, paths: string[], opts: ScanOptions): Promise<ScanReport> {
-  const report: ScanReport = { imported: 0, duplicates: 0, repaired: 0, unchanged: 0, skipped: 0, failed: 0, bytesHashed: 0, files: [], failures: [] };
+  const report = emptyScanReport();
   if (!opts.dryRun) await recoverPendingImports(hub);
   const found = await discoverModelFiles(paths, { exclude: [hub.layout.root], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
-  const pending: Pending[] = [];
   const ejected = readEjectedFiles(hub.db);
   const context: PrepareContext = { ...opts, realFolders: new Map(), scanCache: hasCachedHashes(hub.db) };
-  for (const entry of found) {
-    if (entry.kind === 'file' && isEjectedCopy(ejected.get(entry.path), entry.stats)) {
-      add(report, { path: entry.path, outcome: 'skipped', size: Number(entry.stats.size), reason: 'a copy `modelhub eject` made; left alone' });
-      continue;
-    }
-    if (entry.kind !== 'file') {
-      add(report, triage(hub, entry, opts));
-      continue;
-    }
-    const item = await prepare(hub, entry, context, report);
-    if (item !== undefined) pending.push(item);
-  }
-  if (opts.dryRun) {
-    for (const p of pending) add(report, { path: p.path, outcome: 'would-import', size: p.size, ...(p.sha256 ? { sha256: p.sha256 } : {}) });
-    return report;
-  }
-  const toHash = pending.filter((p) => p.sha256 === undefined);
-  opts.progress?.begin(toHash.length, toHash.reduce((n, p) => n + p.size, 0));
-  const byPath = new Map(toHash.map((p) => [p.path, p]));
-  let open: (loading: Promise<void> | undefined) => void = () => undefined;
-  const ready = new Promise<void>((resolve, reject) => {
-    open = (loading) => void (loading ?? Promise.resolve()).then(resolve, reject);
-  });
-  const importer = batchImporter(hub, opts, report, ready);
+  const sink = opts.dryRun ? undefined : startImports(hub, { ...opts, cachedHashes: context.scanCache }, report, largeFiles(found, ejected));
   try {
-    const hashed = hashMany(
-      toHash.map((p) => ({ path: p.path })),
-      {
-        ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
-        onProgress: (bytes) => opts.progress?.advance(bytes),
-        onResult: (r: HashResult | HashFailure) => {
-          opts.progress?.fileDone();
-          const p = byPath.get(r.path);
-          if (p === undefined) return;
-          if ('error' in r) return importer.fail(failureOf(r.path, r.error));
-          report.bytesHashed += r.bytes;
-          importer.add({ ...p, sha256: r.sha256 });
-        },
-      },
-    );
-    // The workers have their first files: load the classifier meanwhile, then import.
-    open(pending.length > 0 ? opts.prepare?.() : undefined);
-    for (const p of pending) if (p.sha256 !== undefined) importer.add(p as Hashed);
-    await hashed;
-  } finally {
-    await importer.done();
-    opts.progress?.end();
+    for (const entry of found) {
+      if (entry.kind === 'file' && isEjectedCopy(ejected.get(entry.path), entry.stats)) {
+        addOutcome(report, { path: entry.path, outcome: 'skipped', size: Number(entry.stats.size), reason: 'a copy `modelhub eject` made; left alone' });
+        continue;
+      }
+      if (entry.kind !== 'file') {
+        addOutcome(report, triage(hub, entry, opts));
+        continue;
+      }
+      const item = await prepare(hub, entry, context, report);
+      if (item === undefined) continue;
+      if (sink !== undefined) sink.take(item);
+      else addOutcome(report, { path: item.path, outcome: 'would-import', size: item.size, ...(item.sha256 ? { sha256: item.sha256 } : {}) });
+    }
+  } catch (err) {
+    await sink?.abort();
+    throw err;
   }
+  if (sink === undefined) return report;
+  await sink.finish();
   report.companions = await syncCompanions(hub, companionSources(report.files));
   return report;
+}
+
+/** The files the hashing threads will likely hash (large ones): what the progress bar counts. */
+function largeFiles(found: Found[], ejected: ReturnType<typeof readEjectedFiles>): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  for (const e of found) {
+    if (e.kind !== 'file' || e.stats.size <= BigInt(SMALL_FILE_BYTES) || isEjectedCopy(ejected.get(e.path), e.stats)) continue;
+    files++;
+    bytes += Number(e.stats.size);
+  }
+  return { files, bytes };
 }
 
 /** The model files (and link-backs) scanned whose neighbours may be their companions; the store's own files included (re-registered copies). */
 function companionSources(files: ScanOutcome[]): CompanionSource[] {
   const kept: ScanOutcomeKind[] = ['imported', 'duplicate', 'repaired', 'unchanged'];
   return files.filter((f) => f.sha256 !== undefined && kept.includes(f.outcome)).map((f) => ({ path: f.path, sha256: f.sha256 as string }));
-}
-
-/**
- * Imports files in batches as they become ready, one batch at a time, in order: files known
- * up front fill batches of BATCH; files hashed on the workers join the next batch started.
- */
-function batchImporter(hub: Hub, opts: ScanOptions, report: ScanReport, ready: Promise<void>): { add(file: Hashed): void; fail(outcome: ScanOutcome): void; done(): Promise<void> } {
-  const queue: Array<Hashed | ScanOutcome> = [];
-  let chain: Promise<void> = ready;
-  let draining = false;
-  const drain = async (): Promise<void> => {
-    while (queue.length > 0) {
-      const items = queue.splice(0, BATCH);
-      const files = items.filter((i): i is Hashed => !('outcome' in i));
-      for (const i of items) if ('outcome' in i) add(report, i);
-      for (const o of await importBatch(hub, files, opts)) add(report, o);
-    }
-    draining = false;
-  };
-  const push = (item: Hashed | ScanOutcome): void => {
-    queue.push(item);
-    if (draining) return;
-    draining = true;
-    chain = chain.then(drain);
-  };
-  return { add: push, fail: push, done: () => chain };
 }
 
 /** Symlinks and unreadable paths need no hashing: recognise store links, skip foreign ones. */
@@ -199,14 +139,14 @@ async function prepare(hub: Hub, entry: Extract<Found, { kind: 'file' }>, opts: 
   if (cachedSha !== undefined && inStore === undefined) {
     const model = getModelBriefBySha(hub.db, cachedSha);
     if (model !== undefined && opts.mode === 'copy') {
-      add(report, { path: entry.path, outcome: 'unchanged', sha256: cachedSha, size: stamp.size, type: model.primary_type, base: model.base_model });
+      addOutcome(report, { path: entry.path, outcome: 'unchanged', sha256: cachedSha, size: stamp.size, type: model.primary_type, base: model.base_model });
       return undefined;
     }
   }
   if (inStore === undefined) {
     const unsettled = settleProblem(stamp, opts);
     if (unsettled !== undefined) {
-      add(report, { path: entry.path, outcome: 'skipped', size: stamp.size, reason: unsettled, code: 'ERR_MODELHUB_NOT_SETTLED' });
+      addOutcome(report, { path: entry.path, outcome: 'skipped', size: stamp.size, reason: unsettled, code: 'ERR_MODELHUB_NOT_SETTLED' });
       return undefined;
     }
   }
@@ -216,7 +156,7 @@ async function prepare(hub: Hub, entry: Extract<Found, { kind: 'file' }>, opts: 
     header = known?.content !== undefined ? await readOpenHeader(new BufferSource(entry.path, known.content)) : await readModelHeader(entry.path);
   } catch (err) {
     if (!isModelHubError(err)) throw err;
-    add(report, failureOf(entry.path, err));
+    addOutcome(report, failureOf(entry.path, err));
     return undefined;
   }
   const out: Pending = { path: entry.path, root: entry.root, stamp, size: stamp.size, header, classHeader: await readShardUnion(entry.path, header) };
@@ -251,31 +191,4 @@ function settleProblem(stamp: FileStamp, opts: ScanOptions): string | undefined 
   if (ageMs >= window) return undefined;
   if (ageMs < -window) return `its modification time is ${Math.round(-ageMs / 1000)} s in the future; scan it with --no-settle if the file is complete`;
   return `modified ${Math.max(0, Math.round(ageMs / 1000))} s ago — still being written? scan again later (or use --no-settle)`;
-}
-
-function add(report: ScanReport, o: ScanOutcome): void {
-  report.files.push(o);
-  switch (o.outcome) {
-    case 'imported':
-      report.imported++;
-      break;
-    case 'duplicate':
-      report.duplicates++;
-      break;
-    case 'repaired':
-      report.repaired++;
-      break;
-    case 'unchanged':
-      report.unchanged++;
-      break;
-    case 'skipped':
-      report.skipped++;
-      break;
-    case 'failed':
-      report.failed++;
-      report.failures.push({ path: o.path, code: o.code ?? 'ERR_MODELHUB_UNKNOWN', reason: o.reason ?? '' });
-      break;
-    case 'would-import':
-      break;
-  }
 }
