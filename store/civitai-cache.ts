@@ -30,16 +30,21 @@ export function civitaiCache(db: DB): CivitaiAnswerCache {
   };
 }
 
-/** The cached answers for `keys` (missing keys and unreadable rows are left out). */
+/**
+ * The cached answers for `keys` (missing keys and unreadable rows are left out), in one read
+ * transaction: a scan asks for every model it imported, and a query outside one pays for its own.
+ */
 export function readCachedAnswers(db: DB, keys: Iterable<string>, nowMs: number): Map<string, CachedAnswer> {
   const select = stmt(db, 'SELECT key, status, body, fetched_at, expires_at FROM api_cache WHERE api = ? AND key = ?');
   const out = new Map<string, CachedAnswer>();
-  for (const key of new Set(keys)) {
-    const row = select.get(CIVITAI_CACHE_API, key) as Row | undefined;
-    if (row === undefined) continue;
-    const answer = readRow(row, nowMs);
-    if (answer !== undefined) out.set(key, answer);
-  }
+  db.transaction(() => {
+    for (const key of new Set(keys)) {
+      const row = select.get(CIVITAI_CACHE_API, key) as Row | undefined;
+      if (row === undefined) continue;
+      const answer = readRow(row, nowMs);
+      if (answer !== undefined) out.set(key, answer);
+    }
+  }).deferred();
   return out;
 }
 

@@ -10,7 +10,7 @@ import { MODEL_EXTENSIONS, formatFromPath } from '../core/vocabulary.js';
  */
 export type Found =
   | { kind: 'file'; path: string; root: string; stats: BigIntStats }
-  | { kind: 'symlink'; path: string; root: string; stats: BigIntStats; target: string }
+  | { kind: 'symlink'; path: string; root: string; target: string }
   | { kind: 'error'; path: string; root: string; error: ModelHubError };
 
 /**
@@ -32,7 +32,7 @@ export async function discoverModelFiles(paths: string[], opts: { exclude?: stri
       found.push({ kind: 'error', path: abs, root: dirname(abs), error: statError(abs, err) });
       continue;
     }
-    const candidates = st.isDirectory() ? listModelPaths(abs) : [abs];
+    const candidates = st.isDirectory() ? listModelPaths(abs) : [{ path: abs, type: 'unknown' as const }];
     const root = st.isDirectory() ? abs : dirname(abs);
     // Exclusion is decided on real paths: the glob never follows symlinks, so a candidate's real
     // location is the real path of the folder named plus its path below it.
@@ -41,24 +41,26 @@ export async function discoverModelFiles(paths: string[], opts: { exclude?: stri
     // A folder the user names explicitly is scanned even inside an excluded one (re-registering
     // the store); an excluded folder that is not below it cannot hold a candidate.
     const excluded = st.isDirectory() ? exclude.filter((dir) => !isWithin(realAbs, dir) && isWithin(dir, realAbs)) : exclude.filter((dir) => !isWithin(realAbs, dir));
-    for (const path of candidates) {
+    for (const { path, type } of candidates) {
       if (seen.has(path) || excluded.some((dir) => isWithin(realOf(path), dir))) continue;
       seen.add(path);
-      const entry = describe(path, root, path === abs && !st.isDirectory());
-      if (entry !== undefined) found.push(entry);
+      found.push(type === 'symlink' ? describeLink(path, root) : describe(path, root, path === abs && !st.isDirectory()));
     }
   }
   return found;
 }
 
+/** A candidate's type as its folder listing gave it; `unknown` when the listing could not tell. */
+type ListedType = 'symlink' | 'unknown';
+
 /**
  * Every entry below `dir` whose name has a model extension (any case): files, symlinks (never
  * followed) and folders so named (reported as errors later). Hidden entries are skipped and
  * hidden folders not entered; a folder that cannot be read is passed over, as a vanished one.
- * Sorted, so a scan's order is stable.
+ * Sorted by path, so a scan's order is stable.
  */
-function listModelPaths(dir: string): string[] {
-  const out: string[] = [];
+function listModelPaths(dir: string): Array<{ path: string; type: ListedType }> {
+  const out: Array<{ path: string; type: ListedType }> = [];
   const pending = [dir];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     let entries;
@@ -72,15 +74,29 @@ function listModelPaths(dir: string): string[] {
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const path = join(next, e.name);
-      if (formatFromPath(e.name) !== undefined) out.push(path);
+      if (formatFromPath(e.name) !== undefined) out.push({ path, type: e.isSymbolicLink() ? 'symlink' : 'unknown' });
       if (e.isDirectory()) pending.push(path);
     }
   }
-  return out.sort();
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * A path its folder listed as a symlink: its target is all a scan needs (an lstat would add a
+ * third of a rescan's cost per link). Something else by now is described afresh.
+ */
+function describeLink(path: string, root: string): Found {
+  try {
+    return { kind: 'symlink', path, root, target: resolve(dirname(path), readlinkSync(path)) };
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code !== 'EINVAL' && code !== 'ENOENT') throw err;
+    return describe(path, root, false);
+  }
 }
 
 /** Classify one path; `explicit` means the user named it (so a wrong extension is reported). */
-function describe(path: string, root: string, explicit: boolean): Found | undefined {
+function describe(path: string, root: string, explicit: boolean): Found {
   let st: BigIntStats;
   try {
     st = lstatSync(path, { bigint: true });
@@ -95,7 +111,7 @@ function describe(path: string, root: string, explicit: boolean): Found | undefi
       error: new ModelHubError('NOT_A_MODEL', `${path} does not have a model file extension (${Object.keys(MODEL_EXTENSIONS).join(' ')})`, { path }),
     };
   }
-  if (st.isSymbolicLink()) return { kind: 'symlink', path, root, stats: st, target: resolve(dirname(path), readlinkSync(path)) };
+  if (st.isSymbolicLink()) return { kind: 'symlink', path, root, target: resolve(dirname(path), readlinkSync(path)) };
   if (st.isFile()) return { kind: 'file', path, root, stats: st };
   if (st.isDirectory()) {
     return { kind: 'error', path, root, error: new ModelHubError('NOT_A_FILE', `${path} is a directory with a model file extension, not a model file`, { path }) };

@@ -8,7 +8,7 @@ import type { ModelHeader } from '../formats/types.js';
 import { hashFile, readAndHash, SMALL_FILE_BYTES } from './hash.js';
 import type { Hub } from './hub.js';
 import { findStoreFile, fsyncDir, linkBack, placeInStore, removeOriginal, repairStoreFile, type ImportMode } from './import.js';
-import { getModelBriefBySha, insertModel, recordSource, replaceMetadata, saveClassification, type ClassificationRecord, type ModelBrief } from './inventory.js';
+import { getModelBriefBySha, insertClassifiedModel, recordSource, replaceMetadata, saveClassification, type ClassificationRecord, type ModelBrief } from './inventory.js';
 import { forgetHash, rememberHash, type FileStamp } from './scan-cache.js';
 import { recordStoreMtime } from './store-mtime.js';
 
@@ -54,6 +54,8 @@ export interface BatchOptions {
   classify: ClassifyFn;
   /** Called after each filesystem step, before it is recorded (crash tests). */
   onStep?: () => void;
+  /** false: the scan cache is known to be empty, so a linked or moved file has no entry to forget. */
+  cachedHashes?: boolean;
 }
 
 /** One file's way through a batch. */
@@ -105,7 +107,7 @@ export async function importBatch(hub: Hub, files: Hashed[], opts: BatchOptions)
   register(hub, works);
   await moveIntoStore(hub, works, opts);
   linkOriginals(works, opts);
-  record(hub, works, opts.mode);
+  record(hub, works, opts.mode, opts.cachedHashes !== false);
   const outcomes = works.map((w) => w.outcome as ScanOutcome);
   return later.length === 0 ? outcomes : [...outcomes, ...(await importBatch(hub, later, opts))];
 }
@@ -176,7 +178,8 @@ async function moveIntoStore(hub: Hub, works: Work[], opts: BatchOptions): Promi
         const reason = `the store file ${w.storeFile} was damaged (its bytes hash to ${stored.slice(0, 12)}…); replaced with the verified bytes of this file`;
         w.placed = { storeFile: w.storeFile, renamed: how === 'renamed', kind: 'repaired', reason };
       } else {
-        const placed = await placeInStore(hub.layout, file.path, file.sha256, basename(file.path), opts.mode, file.stamp, { deferSync: toSync });
+        // Step 1 found no store file, and later files of this content wait for the next batch.
+        const placed = await placeInStore(hub.layout, file.path, file.sha256, basename(file.path), opts.mode, file.stamp, { deferSync: toSync, absent: true });
         w.placed = { storeFile: placed.storeFile, renamed: placed.how === 'renamed', kind: 'imported' };
       }
       opts.onStep?.();
@@ -203,7 +206,7 @@ function linkOriginals(works: Work[], opts: BatchOptions): void {
 }
 
 /** Step 5, one transaction: each source's final state; a failed import that moved nothing leaves no journal entry. */
-function record(hub: Hub, works: Work[], mode: ImportMode): void {
+function record(hub: Hub, works: Work[], mode: ImportMode, cachedHashes: boolean): void {
   const db = hub.db;
   inTransaction(db, () => {
     for (const w of works) {
@@ -222,7 +225,7 @@ function record(hub: Hub, works: Work[], mode: ImportMode): void {
         rememberHash(db, file.path, file.stamp, file.sha256);
       } else {
         recordSource(db, model.id, file.path, mode === 'link' ? 'linked' : 'moved', file.root);
-        forgetHash(db, file.path);
+        if (cachedHashes) forgetHash(db, file.path);
       }
       w.outcome = outcomeOf(w, placed.kind, placed.reason);
     }
@@ -248,12 +251,14 @@ async function hashStored(storeFile: string, size: number): Promise<string> {
   return size <= SMALL_FILE_BYTES ? readAndHash(storeFile).sha256 : (await hashFile(storeFile)).sha256;
 }
 
-/** Write a model's row (`knownId`: the row step 1 found) with its classification and header metadata. */
+/**
+ * Write a model's row with its classification and header metadata: a new row in one go, or
+ * (`knownId`: the row step 1 found, whose store file was missing) the classification saved anew.
+ */
 function registerModel(hub: Hub, file: Hashed, cls: ClassificationRecord, knownId: number | undefined): ModelBrief {
   const db = hub.db;
-  const id =
-    knownId ??
-    insertModel(db, {
+  if (knownId === undefined) {
+    const model = {
       sha256: file.sha256,
       filename: basename(file.path),
       size: file.size,
@@ -263,9 +268,11 @@ function registerModel(hub: Hub, file: Hashed, cls: ClassificationRecord, knownI
       autov3: null,
       unsafe: (file.header.unsafeGlobals?.length ?? 0) > 0,
       headerError: null,
-    });
-  saveClassification(db, id, cls);
-  replaceMetadata(db, id, 'header', file.header.metadata);
+    };
+    return insertClassifiedModel(db, model, cls, { source: 'header', entries: file.header.metadata });
+  }
+  saveClassification(db, knownId, cls);
+  replaceMetadata(db, knownId, 'header', file.header.metadata);
   const row = getModelBriefBySha(db, file.sha256);
   if (row === undefined) throw new Error(`model ${file.sha256} vanished inside its own transaction`);
   return row;

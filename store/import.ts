@@ -24,7 +24,7 @@ export interface PlaceResult {
  * removed here, and at no instant is the only copy missing or half-written.
  */
 export async function placeInStore(layout: HubLayout, src: string, sha256: string, filename: string, mode: ImportMode, stamp: FileStamp, opts: PlaceOptions = {}): Promise<PlaceResult> {
-  const existing = findStoreFile(layout, sha256);
+  const existing = opts.absent === true ? undefined : findStoreFile(layout, sha256);
   if (existing !== undefined) return { storeFile: existing, how: 'existing' };
   const storeFile = storePath(layout, sha256, filename);
   mkdirSync(dirname(storeFile), { recursive: true });
@@ -37,6 +37,8 @@ export interface PlaceOptions {
    * any link back is made); the folder is added to this set instead.
    */
   deferSync?: Set<string>;
+  /** The caller, holding the hub lock, has just found no store file for this hash: not looked for again. */
+  absent?: boolean;
 }
 
 /**

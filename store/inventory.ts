@@ -95,13 +95,22 @@ export function getStoredModelBySha(db: DB, sha256: string): StoredModel | undef
   return stmt(db, 'SELECT id, sha256, filename, file_size, container, autov3, primary_type, base_model, sub_type, confidence FROM models WHERE sha256 = ?').get(sha256) as StoredModel | undefined;
 }
 
-/** Insert a model (AutoV2 derived from the SHA-256) and return its id. */
+/** The stored models with these hashes (unknown ones left out), read in one read transaction. */
+export function getStoredModelsBySha(db: DB, hashes: string[]): StoredModel[] {
+  return db.transaction(() => hashes.map((h) => getStoredModelBySha(db, h)).filter((m) => m !== undefined)).deferred();
+}
+
+/** Insert a model (AutoV2 derived from the SHA-256), not classified yet, and return its id. */
 export function insertModel(db: DB, m: NewModel): number {
-  const info = stmt(db, 
-      `INSERT INTO models (sha256, filename, name, file_size, format, container, autov2, autov3, unsafe, header_error)
-       VALUES (@sha256, @filename, @filename, @size, @format, @container, @autov2, @autov3, @unsafe, @headerError)`,
-    )
-    .run({ ...m, autov2: m.sha256.slice(0, 10).toUpperCase(), autov3: m.autov3 ?? null, unsafe: m.unsafe ? 1 : 0 });
+  return insertRow(db, m, { type: 'unknown', base: 'unknown', variant: null, confidence: 0 });
+}
+
+function insertRow(db: DB, m: NewModel, c: Omit<ClassificationRecord, 'evidence'>): number {
+  const info = stmt(
+    db,
+    `INSERT INTO models (sha256, filename, name, file_size, format, container, autov2, autov3, unsafe, header_error, primary_type, base_model, sub_type, confidence)
+     VALUES (@sha256, @filename, @filename, @size, @format, @container, @autov2, @autov3, @unsafe, @headerError, @type, @base, @variant, @confidence)`,
+  ).run({ ...m, autov2: m.sha256.slice(0, 10).toUpperCase(), autov3: m.autov3 ?? null, unsafe: m.unsafe ? 1 : 0, type: c.type, base: c.base, variant: c.variant, confidence: c.confidence });
   return Number(info.lastInsertRowid);
 }
 
@@ -117,12 +126,32 @@ export function saveClassification(db: DB, modelId: number, c: ClassificationRec
          updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
     ).run(c.type, c.base, c.variant, c.confidence, modelId);
     stmt(db, 'DELETE FROM model_evidence WHERE model_id = ?').run(modelId);
-    const insert = stmt(db, 
-      'INSERT INTO model_evidence (model_id, seq, method, observed, type, base, variant, weight, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    c.evidence.forEach((e, seq) => insert.run(modelId, seq, e.method, e.observed, e.type ?? null, e.base ?? null, e.variant ?? null, e.weight, e.rule ?? null));
+    insertEvidence(db, modelId, c.evidence);
     if (replaceDisplacedClassification(db, modelId, c)) applyRecordedOverride(db, modelId);
   });
+}
+
+/**
+ * Insert a model that has no row yet together with its classification and its metadata from
+ * one source: what insertModel, saveClassification and replaceMetadata write, in fewer
+ * statements, since a new row has no evidence, metadata or Override to replace (they go with a
+ * deleted row: ON DELETE CASCADE). Call inside a transaction. Returns the new row's brief.
+ */
+export function insertClassifiedModel(db: DB, m: NewModel, c: ClassificationRecord, metadata: { source: string; entries: Record<string, unknown> }): ModelBrief {
+  const id = insertRow(db, m, c);
+  insertEvidence(db, id, c.evidence);
+  insertMetadata(db, id, metadata.source, metadata.entries);
+  return { id, file_size: m.size, primary_type: c.type, base_model: c.base };
+}
+
+function insertEvidence(db: DB, modelId: number, evidence: EvidenceRow[]): void {
+  const insert = stmt(db, 'INSERT INTO model_evidence (model_id, seq, method, observed, type, base, variant, weight, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  evidence.forEach((e, seq) => insert.run(modelId, seq, e.method, e.observed, e.type ?? null, e.base ?? null, e.variant ?? null, e.weight, e.rule ?? null));
+}
+
+function insertMetadata(db: DB, modelId: number, source: string, entries: Record<string, unknown>): void {
+  const insert = stmt(db, 'INSERT INTO model_metadata (model_id, source, key, value) VALUES (?, ?, ?, ?)');
+  for (const [key, value] of Object.entries(entries)) insert.run(modelId, source, key, metadataText(value));
 }
 
 /**
@@ -143,8 +172,7 @@ export function getEvidence(db: DB, modelId: number): EvidenceRow[] {
 export function replaceMetadata(db: DB, modelId: number, source: string, entries: Record<string, unknown>): void {
   atomically(db, () => {
     stmt(db, 'DELETE FROM model_metadata WHERE model_id = ? AND source = ?').run(modelId, source);
-    const insert = stmt(db, 'INSERT INTO model_metadata (model_id, source, key, value) VALUES (?, ?, ?, ?)');
-    for (const [key, value] of Object.entries(entries)) insert.run(modelId, source, key, metadataText(value));
+    insertMetadata(db, modelId, source, entries);
   });
 }
 

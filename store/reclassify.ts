@@ -8,8 +8,8 @@ import type { Hub } from './hub.js';
 import { ensureAutoV3 } from './autov3.js';
 import { FolderNames } from './folder-names.js';
 import { findStoreFile } from './import.js';
-import { getSources, replaceMetadata, saveClassification, type StoredModel } from './inventory.js';
-import { classifierAnswerOf, getRecordedOverride, type ClassifierAnswer } from './overrides.js';
+import { getSources, replaceMetadata, saveClassification, type SourceRow, type StoredModel } from './inventory.js';
+import { classifierAnswerOf, readRecordedOverrides, type ClassifierAnswer, type RecordedOverride } from './overrides.js';
 import { civitaiMetadata } from '../classify/civitai-client.js';
 import { lookupCivitai, type CivitaiSource, type LookupResult } from '../classify/civitai-lookup.js';
 import { civitaiCache } from './civitai-cache.js';
@@ -70,13 +70,27 @@ export async function classifyStoredModels(hub: Hub, models: StoredModel[], opts
     { ...opts.lookup, ...(opts.refresh === true ? { refresh: true } : {}) },
   );
   await askByAutoV3(hub, models, lookups, opts);
+  const known: Known = { folders: new FolderNames(), overrides: readRecordedOverrides(hub.db), sources: readSourcePaths(hub, models) };
   const out: StoredClassification[] = [];
-  const folders = new FolderNames();
   for (const m of models) {
     const lookup = lookups.get(m.sha256) ?? { status: 'offline' as const };
-    out.push(await classifyOne(hub, m, lookup, { ...opts, folders }));
+    out.push(await classifyOne(hub, m, lookup, { ...opts, known }));
   }
   return out;
+}
+
+/** What classifying many models reads once for all of them. */
+interface Known {
+  /** Each source folder listed once: a sidecar is opened only where its folder lists it. */
+  folders: FolderNames;
+  overrides: Map<number, RecordedOverride>;
+  /** Each model's sources whose import finished. */
+  sources: Map<number, Array<Pick<SourceRow, 'path' | 'state'>>>;
+}
+
+/** The sources of every model, read in one read transaction (not one per query). */
+function readSourcePaths(hub: Hub, models: StoredModel[]): Known['sources'] {
+  return hub.db.transaction(() => new Map(models.map((m) => [m.id, getSources(hub.db, m.id).filter((s) => s.state !== 'importing')]))).deferred();
 }
 
 /**
@@ -94,11 +108,11 @@ async function askByAutoV3(hub: Hub, models: StoredModel[], lookups: Map<string,
   for (const [hash, result] of again) lookups.set(hash, result);
 }
 
-async function classifyOne(hub: Hub, m: StoredModel, lookup: LookupResult, opts: ClassifyStoredOptions & { folders: FolderNames }): Promise<StoredClassification> {
-  const before = classifierAnswerOf(getRecordedOverride(hub.db, m.id), m);
+async function classifyOne(hub: Hub, m: StoredModel, lookup: LookupResult, opts: ClassifyStoredOptions & { known: Known }): Promise<StoredClassification> {
+  const before = classifierAnswerOf(opts.known.overrides.get(m.id), m);
   const civitai = describeLookup(lookup);
-  const sources = getSources(hub.db, m.id).filter((s) => s.state !== 'importing');
-  const sidecars = await sidecarsBeside(sources.map((s) => s.path), opts.folders);
+  const sources = opts.known.sources.get(m.id) ?? [];
+  const sidecars = await sidecarsBeside(sources.map((s) => s.path), opts.known.folders);
   const base = { hash: m.sha256, name: m.filename, before, civitai, sidecars: sidecars.map((s) => s.path) };
   const outside = sidecars.length > 0 || lookup.status === 'found' || lookup.status === 'not-found';
   if (opts.onlyWithOutsideEvidence === true && !outside) return { ...base, after: before, changed: false, classification: null };
