@@ -45,6 +45,18 @@ interface WorkerMessage {
 
 const WORKER_URL = new URL('./hash-worker.mjs', import.meta.url);
 
+/**
+ * How many files the process's hashing threads are hashing now, shared with them: a thread
+ * hashing alone overlaps its reads on another core, one of several reads for itself
+ * (store/hash-stream.mjs).
+ */
+const BUSY = new SharedArrayBuffer(4);
+const busyCount = new Int32Array(BUSY);
+
+function newWorker(): Worker {
+  return new Worker(WORKER_URL, { workerData: { busy: BUSY } });
+}
+
 /** A worker started ahead of any pool (prestartHashWorker), waiting to be adopted by the first. */
 let prestarted: Worker | undefined;
 
@@ -57,7 +69,7 @@ let prestarted: Worker | undefined;
  */
 export function prestartHashWorker(): void {
   if (prestarted !== undefined) return;
-  const worker = new Worker(WORKER_URL);
+  const worker = newWorker();
   worker.unref();
   // Nothing is asked of it yet: one that fails to start is forgotten, and a pool starts its own.
   const forget = (): void => {
@@ -92,12 +104,17 @@ export function createHashPool(opts: HashPoolOptions = {}): HashPool {
       if (worker === undefined) return;
       const job = queue.shift() as Job;
       busy.set(worker, job);
+      Atomics.add(busyCount, 0, 1);
       worker.postMessage({ id: job.id, path: job.request.path, autov3Offset: job.request.autov3Offset });
     }
   };
 
+  const finished = (worker: Worker): void => {
+    if (busy.delete(worker)) Atomics.sub(busyCount, 0, 1);
+  };
+
   const start = (): Worker => {
-    const worker = adoptPrestarted() ?? new Worker(WORKER_URL);
+    const worker = adoptPrestarted() ?? newWorker();
     all.push(worker);
     worker.on('message', (msg: WorkerMessage) => {
       const job = busy.get(worker);
@@ -106,7 +123,7 @@ export function createHashPool(opts: HashPoolOptions = {}): HashPool {
         opts.onProgress?.(msg.progress);
         return;
       }
-      busy.delete(worker);
+      finished(worker);
       idle.push(worker);
       job.resolve(resultOf(job.request, msg));
       dispatch();
@@ -114,7 +131,7 @@ export function createHashPool(opts: HashPoolOptions = {}): HashPool {
     worker.on('error', (err: Error) => {
       // A worker that dies takes its file with it: a bug, not a property of the file.
       const job = busy.get(worker);
-      busy.delete(worker);
+      finished(worker);
       all.splice(all.indexOf(worker), 1);
       job?.reject(err);
       dispatch();
@@ -135,7 +152,7 @@ export function createHashPool(opts: HashPoolOptions = {}): HashPool {
     async close(closeOpts = {}) {
       if (closeOpts.drain === true) await Promise.all(settled);
       const unfinished = [...queue.splice(0), ...busy.values()];
-      busy.clear();
+      for (const worker of [...busy.keys()]) finished(worker);
       for (const job of unfinished) job.reject(new Error('the hashing pool was closed before this file was hashed'));
       await Promise.all(all.map((w) => w.terminate()));
     },
