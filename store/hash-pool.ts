@@ -23,8 +23,8 @@ export interface HashPool {
    * milliseconds, which then overlap the caller's own work instead of delaying the first file.
    */
   warm(): void;
-  /** End every worker (after the queued files are done, when `drain`). */
-  close(opts?: { drain?: boolean }): Promise<void>;
+  /** End every worker; files still queued or being hashed are rejected. */
+  close(): Promise<void>;
 }
 
 interface Job {
@@ -95,7 +95,6 @@ export function createHashPool(opts: HashPoolOptions = {}): HashPool {
   const all: Worker[] = [];
   const busy = new Map<Worker, Job>();
   const queue: Job[] = [];
-  const settled: Array<Promise<unknown>> = [];
   let nextId = 0;
 
   const dispatch = (): void => {
@@ -133,6 +132,7 @@ export function createHashPool(opts: HashPoolOptions = {}): HashPool {
       const job = busy.get(worker);
       finished(worker);
       all.splice(all.indexOf(worker), 1);
+      if (idle.includes(worker)) idle.splice(idle.indexOf(worker), 1);
       job?.reject(err);
       dispatch();
     });
@@ -142,15 +142,13 @@ export function createHashPool(opts: HashPoolOptions = {}): HashPool {
   return {
     hash(request) {
       const done = new Promise<HashResult | HashFailure>((resolve, reject) => queue.push({ id: nextId++, request, resolve, reject }));
-      settled.push(done.catch(() => undefined));
       dispatch();
       return done;
     },
     warm() {
       if (all.length === 0) idle.push(start());
     },
-    async close(closeOpts = {}) {
-      if (closeOpts.drain === true) await Promise.all(settled);
+    async close() {
       const unfinished = [...queue.splice(0), ...busy.values()];
       for (const worker of [...busy.keys()]) finished(worker);
       for (const job of unfinished) job.reject(new Error('the hashing pool was closed before this file was hashed'));
