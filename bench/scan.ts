@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, cpSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSafetensors } from '../test/fixtures/writers.js';
-import { median, spread, type Harness } from './harness.js';
+import { median, spread, type Harness, type Timing } from './harness.js';
 import { commandExists } from './lib.js';
 
 const GiB = 1024 * 1024 * 1024;
@@ -31,34 +31,48 @@ function largeRows(h: Harness, dir: string): void {
   });
   const runs = Math.min(h.runs, 3);
   const one: number[] = [];
-  const peer: number[] = [];
+  const peer: Timing[] = [];
+  const ours: Timing[] = [];
   for (let round = 0; round < runs; round++) {
     const dl = freshFolder(join(dir, 'dl-large'));
     const hub = freshFolder(join(dir, 'hub-large'));
     const copies = [join(dl, 'model-0.safetensors')];
     cpSync(pristine[0] as string, copies[0] as string);
     h.settle();
-    const openssl = h.program('openssl', ['dgst', '-sha256', copies[0] as string], { stdio: 'ignore' }).seconds;
+    const openssl = h.program('openssl', ['dgst', '-sha256', copies[0] as string], { stdio: 'ignore' });
+    const scan = h.modelhub(['--hub', hub, 'scan', '-q', '--no-settle', copies[0] as string]);
     peer.push(openssl);
-    one.push(openssl / h.modelhub(['--hub', hub, 'scan', '-q', '--no-settle', copies[0] as string]).seconds);
+    ours.push(scan);
+    one.push(openssl.seconds / scan.seconds);
   }
-  const note = `openssl ${median(peer).toFixed(2)} s for 1 GiB (${spread(peer, 's')})`;
+  const note = `openssl ${times(peer)} for 1 GiB, modelhub ${times(ours)} (${spread(one, 'x')})`;
   h.row({ work: 'scan one 1 GiB safetensors (link mode), rate ÷ openssl', value: median(one), unit: 'x', goal: { atLeast: 0.95 }, peer: { name: 'openssl', value: 1 }, note, samples: one });
   twoFilesRow(h, dir, pristine, runs);
+}
+
+/** Median wall / CPU seconds of several runs, as a note gives them. */
+function times(runs: Timing[]): string {
+  return `${median(runs.map((r) => r.seconds)).toFixed(2)} s / CPU ${median(runs.map((r) => r.cpu)).toFixed(2)} s`;
 }
 
 /** Both large files in one scan: the rate against openssl's one-file rate in the same round. */
 function twoFilesRow(h: Harness, dir: string, pristine: string[], runs: number): void {
   const ratios: number[] = [];
+  const peer: Timing[] = [];
+  const ours: Timing[] = [];
   for (let round = 0; round < runs; round++) {
     const dl = freshFolder(join(dir, 'dl-two'));
     const hub = freshFolder(join(dir, 'hub-two'));
     for (const [i, p] of pristine.entries()) cpSync(p, join(dl, `model-${i}.safetensors`));
     h.settle();
-    const openssl = h.program('openssl', ['dgst', '-sha256', join(dl, 'model-0.safetensors')], { stdio: 'ignore' }).seconds;
-    ratios.push((2 * openssl) / h.modelhub(['--hub', hub, 'scan', '-q', '--no-settle', dl]).seconds);
+    const openssl = h.program('openssl', ['dgst', '-sha256', join(dl, 'model-0.safetensors')], { stdio: 'ignore' });
+    const scan = h.modelhub(['--hub', hub, 'scan', '-q', '--no-settle', dl]);
+    peer.push(openssl);
+    ours.push(scan);
+    ratios.push((2 * openssl.seconds) / scan.seconds);
   }
-  h.row({ work: 'scan two 1 GiB files, rate ÷ openssl one-file rate', value: median(ratios), unit: 'x', goal: { atLeast: 1.7 }, peer: { name: 'openssl', value: 1 }, samples: ratios });
+  const note = `openssl ${times(peer)} for one file, modelhub ${times(ours)} for both (${spread(ratios, 'x')})`;
+  h.row({ work: 'scan two 1 GiB files, rate ÷ openssl one-file rate', value: median(ratios), unit: 'x', goal: { atLeast: 1.7 }, peer: { name: 'openssl', value: 1 }, note, samples: ratios });
 }
 
 /**
@@ -69,20 +83,24 @@ export async function firstScanRows(h: Harness, dir: string, files: number, goal
   const pristine = join(dir, `small-${files}`);
   if (!existsSync(join(pristine, 'done'))) await writeSmallFiles(pristine, files);
   const runs = Math.min(h.runs, files > 20_000 ? 1 : 3);
-  const first: number[] = [];
-  const rescan: number[] = [];
+  const first: Timing[] = [];
+  const rescan: Timing[] = [];
   for (let round = 0; round < runs; round++) {
     const dl = freshFolder(join(dir, `dl-small-${files}`));
     const hub = freshFolder(join(dir, `hub-small-${files}`));
     rmSync(dl, { recursive: true, force: true });
     cpSync(join(pristine, 'files'), dl, { recursive: true });
     h.settle();
-    first.push(h.modelhub(['--hub', hub, 'scan', '-q', '--no-settle', dl]).seconds);
-    rescan.push(h.modelhub(['--hub', hub, 'scan', '-q', '--no-settle', dl]).seconds);
+    first.push(h.modelhub(['--hub', hub, 'scan', '-q', '--no-settle', dl]));
+    rescan.push(h.modelhub(['--hub', hub, 'scan', '-q', '--no-settle', dl]));
   }
   const n = files.toLocaleString('en-US');
-  h.row({ work: `first scan of ${n} small model files`, value: median(first), unit: 's', goal: { atMost: goals.first }, note: spread(first, 's'), samples: first });
-  h.row({ work: `rescan of those ${n}, unchanged`, value: median(rescan), unit: 's', goal: { atMost: goals.rescan }, note: spread(rescan, 's'), samples: rescan });
+  const row = (work: string, t: Timing[], atMost: number): void => {
+    const samples = t.map((r) => r.seconds);
+    h.row({ work, value: median(samples), unit: 's', cpu: median(t.map((r) => r.cpu)), goal: { atMost }, note: spread(samples, 's'), samples });
+  };
+  row(`first scan of ${n} small model files`, first, goals.first);
+  row(`rescan of those ${n}, unchanged`, rescan, goals.rescan);
 }
 
 /** A safetensors file with `payload` bytes of random data in one U8 tensor (written once, kept). */
