@@ -72,10 +72,35 @@ export async function classifyStoredModels(hub: Hub, models: StoredModel[], opts
   await askByAutoV3(hub, models, lookups, opts);
   const known: Known = { folders: new FolderNames(), overrides: readRecordedOverrides(hub.db), sources: readSourcePaths(hub, models) };
   const out: StoredClassification[] = [];
+  const withKnown = { ...opts, known };
   for (const m of models) {
     const lookup = lookups.get(m.sha256) ?? { status: 'offline' as const };
-    out.push(await classifyOne(hub, m, lookup, { ...opts, known }));
+    // Nothing but its header is known of most models a scan imports: answered without a wait.
+    const skip = opts.onlyWithOutsideEvidence === true && !hasOutsideAnswer(lookup) && sidecarsListed(m, known).length === 0;
+    out.push(skip ? unchanged(m, lookup, known, []) : await classifyOne(hub, m, lookup, withKnown));
   }
+  return out;
+}
+
+function hasOutsideAnswer(lookup: LookupResult): boolean {
+  return lookup.status === 'found' || lookup.status === 'not-found';
+}
+
+/** The source paths of a model whose folder lists a sidecar of it (store/folder-names.ts). */
+function sidecarsListed(m: StoredModel, known: Known): string[] {
+  return (known.sources.get(m.id) ?? []).map((s) => s.path).filter((path) => {
+    const name = basename(path);
+    const dot = name.lastIndexOf('.');
+    const stem = dot > 0 ? name.slice(0, dot) : name;
+    return SIDECAR_KINDS.some((k) => known.folders.has(dirname(path), `${stem}${k.suffix}`));
+  });
+}
+
+/** A model left as it is: the classifier's answer before stands after. */
+function unchanged(m: StoredModel, lookup: LookupResult, known: Known, sidecars: SidecarInfo[], error?: string): StoredClassification {
+  const before = classifierAnswerOf(known.overrides.get(m.id), m);
+  const out: StoredClassification = { hash: m.sha256, name: m.filename, before, after: before, changed: false, classification: null, civitai: describeLookup(lookup), sidecars: sidecars.map((s) => s.path) };
+  if (error !== undefined) out.error = error;
   return out;
 }
 
@@ -109,15 +134,14 @@ async function askByAutoV3(hub: Hub, models: StoredModel[], lookups: Map<string,
 }
 
 async function classifyOne(hub: Hub, m: StoredModel, lookup: LookupResult, opts: ClassifyStoredOptions & { known: Known }): Promise<StoredClassification> {
-  const before = classifierAnswerOf(opts.known.overrides.get(m.id), m);
-  const civitai = describeLookup(lookup);
   const sources = opts.known.sources.get(m.id) ?? [];
-  const sidecars = await sidecarsBeside(sources.map((s) => s.path), opts.known.folders);
-  const base = { hash: m.sha256, name: m.filename, before, civitai, sidecars: sidecars.map((s) => s.path) };
-  const outside = sidecars.length > 0 || lookup.status === 'found' || lookup.status === 'not-found';
-  if (opts.onlyWithOutsideEvidence === true && !outside) return { ...base, after: before, changed: false, classification: null };
+  const sidecars: SidecarInfo[] = [];
+  for (const path of sidecarsListed(m, opts.known)) sidecars.push(...(await readSidecars(path)).sidecars);
+  if (opts.onlyWithOutsideEvidence === true && sidecars.length === 0 && !hasOutsideAnswer(lookup)) return unchanged(m, lookup, opts.known, sidecars);
   const h = await readStoredHeader(hub, m);
-  if (h.header === undefined) return { ...base, after: before, changed: false, classification: null, error: h.error ?? 'unreadable' };
+  if (h.header === undefined) return unchanged(m, lookup, opts.known, sidecars, h.error ?? 'unreadable');
+  const base = unchanged(m, lookup, opts.known, sidecars);
+  const before = base.before;
   // A shard's siblings are beside its source path (as files or as links into the store), not in its store folder.
   const place = sources.find((s) => s.state === 'linked' || s.state === 'copied');
   const header = place === undefined ? h.header : await readShardUnion(place.path, h.header);
@@ -134,19 +158,6 @@ async function classifyOne(hub: Hub, m: StoredModel, lookup: LookupResult, opts:
   }
   const changed = before.type !== after.type || before.base !== after.base || before.variant !== after.variant;
   return { ...base, after, changed, classification: c };
-}
-
-/** The sidecars beside these paths; only files whose folder lists a sidecar name are opened. */
-async function sidecarsBeside(paths: string[], folders: FolderNames): Promise<SidecarInfo[]> {
-  const out: SidecarInfo[] = [];
-  for (const path of paths) {
-    const name = basename(path);
-    const dot = name.lastIndexOf('.');
-    const stem = dot > 0 ? name.slice(0, dot) : name;
-    if (!SIDECAR_KINDS.some((k) => folders.has(dirname(path), `${stem}${k.suffix}`))) continue;
-    out.push(...(await readSidecars(path)).sidecars);
-  }
-  return out;
 }
 
 async function readStoredHeader(hub: Hub, m: StoredModel): Promise<{ header?: ModelHeader; error?: string }> {
