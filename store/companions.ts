@@ -4,6 +4,7 @@ import { COMPANION_MAX_BYTES, companionCandidates, fileStem } from '../core/comp
 import { errnoCode, isModelHubError } from '../core/errors.js';
 import { inTransaction, stmt, type DB } from '../core/db.js';
 import { formatBytes } from '../core/human-units.js';
+import { formatFromPath } from '../core/vocabulary.js';
 import { hashFile } from './hash.js';
 import type { Hub } from './hub.js';
 import { FolderNames } from './folder-names.js';
@@ -74,6 +75,13 @@ interface Row {
 export async function syncCompanions(hub: Hub, sources: CompanionSource[]): Promise<CompanionReport> {
   const report: CompanionReport = { copied: [], refreshed: [], skipped: [] };
   const listings = new FolderNames();
+  // A folder holding only model files (and hidden ones) has no companion for any of them.
+  const holders = new Map<string, boolean>();
+  const mayHoldCompanions = (dir: string): boolean => {
+    let may = holders.get(dir);
+    if (may === undefined) holders.set(dir, (may = [...listings.names(dir)].some((n) => !n.startsWith('.') && formatFromPath(n) === undefined)));
+    return may;
+  };
   const seen = new Set<string>();
   for (const source of sources) {
     const key = `${source.path}\0${source.sha256}`;
@@ -81,6 +89,7 @@ export async function syncCompanions(hub: Hub, sources: CompanionSource[]): Prom
     seen.add(key);
     // Each folder is listed once per scan; a file with no candidate beside it costs no lookup.
     const dir = dirname(source.path);
+    if (!mayHoldCompanions(dir)) continue;
     const names = listings.names(dir);
     const present = companionCandidates(basename(source.path)).filter((cand) => names.has(cand.name));
     if (present.length === 0) continue;

@@ -60,13 +60,14 @@ export async function scanPaths(hub: Hub, paths: string[], opts: ScanOptions): P
   const context: PrepareContext = { ...opts, realFolders: new Map(), scanCache: hasCachedHashes(hub.db) };
   const sink = opts.dryRun ? undefined : startImports(hub, { ...opts, cachedHashes: context.scanCache }, report, largeFiles(found, ejected));
   try {
-    for (const entry of found) {
+    for (let i = 0; i < found.length; i++) {
+      const entry = found[i] as Found;
       if (entry.kind === 'file' && isEjectedCopy(ejected.get(entry.path), entry.stats)) {
         addOutcome(report, { path: entry.path, outcome: 'skipped', size: Number(entry.stats.size), reason: 'a copy `modelhub eject` made; left alone' });
         continue;
       }
       if (entry.kind !== 'file') {
-        addOutcome(report, triage(hub, entry, opts));
+        i = triageRun(hub, found, i, { ...opts, report }) - 1;
         continue;
       }
       const item = await prepare(hub, entry, context, report);
@@ -100,6 +101,22 @@ function largeFiles(found: Found[], ejected: ReturnType<typeof readEjectedFiles>
 function companionSources(files: ScanOutcome[]): CompanionSource[] {
   const kept: ScanOutcomeKind[] = ['imported', 'duplicate', 'repaired', 'unchanged'];
   return files.filter((f) => f.sha256 !== undefined && kept.includes(f.outcome)).map((f) => ({ path: f.path, sha256: f.sha256 as string }));
+}
+
+/**
+ * Triage the run of symlinks and errors starting at `from`, in one transaction (a rescan meets
+ * thousands of store links in a row, and a query outside one pays for its own); returns where
+ * the run ends.
+ */
+function triageRun(hub: Hub, found: Found[], from: number, opts: ScanOptions & { report: ScanReport }): number {
+  let end = from;
+  while (end < found.length && found[end]?.kind !== 'file') end++;
+  hub.db
+    .transaction(() => {
+      for (let i = from; i < end; i++) addOutcome(opts.report, triage(hub, found[i] as Exclude<Found, { kind: 'file' }>, opts));
+    })
+    .deferred();
+  return end;
 }
 
 /** Symlinks and unreadable paths need no hashing: recognise store links, skip foreign ones. */
